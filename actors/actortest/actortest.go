@@ -1,0 +1,37 @@
+// Package actortest provides a quiet Proto.Actor system for tests.
+package actortest
+
+import (
+	"testing"
+
+	"github.com/actorlog/actorlog/actors"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// NewSystem returns a new actor system built with [actors.QuietConfig] and
+// opts. It is shut down when the test ends; the test still owns, and must
+// stop, the actors it spawned.
+func NewSystem(tb testing.TB, opts ...actor.ConfigOption) *actor.ActorSystem {
+	tb.Helper()
+	system := actor.NewActorSystem(append(actors.QuietConfig(), opts...)...)
+	tb.Cleanup(system.Shutdown)
+	return system
+}
+
+// Collect subscribes to system's EventStream and sends every event of type T
+// to the returned channel (buffered to size; events that do not fit are
+// dropped, so size it for the test). The subscription ends with the test.
+func Collect[T any](tb testing.TB, system *actor.ActorSystem, size int) <-chan T {
+	tb.Helper()
+	ch := make(chan T, size)
+	sub := system.EventStream.Subscribe(func(evt any) {
+		if v, ok := evt.(T); ok {
+			select {
+			case ch <- v:
+			default:
+			}
+		}
+	})
+	tb.Cleanup(func() { system.EventStream.Unsubscribe(sub) })
+	return ch
+}
