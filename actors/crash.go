@@ -108,8 +108,13 @@ func (r *CrashReport) String() string {
 }
 
 // crashState is kept per actor (as a context extension, which survives
-// in-place restarts) to count incarnations.
-type crashState struct{ starts int }
+// in-place restarts) to count incarnations. last is the Started envelope
+// counted most recently, so that two reporters in one middleware chain
+// count each start once.
+type crashState struct {
+	starts int
+	last   *actor.MessageEnvelope
+}
 
 var crashStateID = ctxext.NextContextExtensionID()
 
@@ -133,8 +138,9 @@ func CrashReporter() actor.ReceiverMiddleware {
 				state = &crashState{}
 				c.Set(state)
 			}
-			if _, ok := env.Message.(*actor.Started); ok {
+			if _, ok := env.Message.(*actor.Started); ok && state.last != env {
 				state.starts++
+				state.last = env
 			}
 			defer func() {
 				if r := recover(); r != nil {
