@@ -118,6 +118,7 @@ type crashState struct {
 
 var crashStateID = ctxext.NextContextExtensionID()
 
+// ExtensionID implements ctxext.ContextExtension.
 func (*crashState) ExtensionID() ctxext.ContextExtensionID { return crashStateID }
 
 // CrashReporter returns a receiver middleware that reports every panic of

@@ -184,4 +184,3 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
-

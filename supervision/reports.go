@@ -36,6 +36,8 @@ type ChildInfo struct {
 // Info returns the ChildInfo itself; the report types embed it.
 func (c ChildInfo) Info() ChildInfo { return c }
 
+// String names the supervisor and the child: `supervisor "root"
+// (nonhost/root): child "db" (nonhost/root/db) permanent worker`.
 func (c ChildInfo) String() string {
 	s := fmt.Sprintf("supervisor %q (%s): child %q", c.SupervisorName, actors.PIDString(c.Supervisor), c.ChildID)
 	if c.PID != nil {
@@ -48,14 +50,14 @@ func (c ChildInfo) String() string {
 // restart). OTP's "progress" report.
 type ChildStarted struct{ ChildInfo }
 
-// ChildStartFailed: a child could not be started (OTP's start_error).
+// ChildStartFailed says a child could not be started (OTP's start_error).
 type ChildStartFailed struct {
 	ChildInfo
 	// Err is why: see StartError.Err.
 	Err error
 }
 
-// ChildTerminated: a child terminated without its supervisor asking it to
+// ChildTerminated says a child terminated without its supervisor asking it to
 // (OTP's child_terminated), after a panic or an exit. What happens next is
 // in the following report: ChildRestarted, or MaxIntensityReached, or
 // nothing for a child that is not restarted.
@@ -68,7 +70,7 @@ type ChildTerminated struct {
 	Message any
 }
 
-// ChildRestarted: a child was restarted. After a panic the child is
+// ChildRestarted says a child was restarted. After a panic the child is
 // restarted in place — same PID, messages queued behind the failing one
 // kept; after an exit, or when a sibling's failure restarts it, it is a new
 // actor with a new PID.
@@ -82,7 +84,7 @@ type ChildRestarted struct {
 	Reason error
 }
 
-// ShutdownError: a child did not stop cleanly when its supervisor
+// ShutdownError says a child did not stop cleanly when its supervisor
 // terminated it (OTP's shutdown_error): it outlasted its Shutdown time and
 // was stopped at once, it could not be stopped at all and was abandoned, or
 // its Stopping handler panicked.
@@ -93,7 +95,7 @@ type ShutdownError struct {
 	Reason error
 }
 
-// MaxIntensityReached: a supervisor needed more restarts than its
+// MaxIntensityReached says a supervisor needed more restarts than its
 // Intensity allows within its Period, and terminates all its children and
 // itself (OTP's reached_max_restart_intensity). ChildInfo names the child
 // whose termination was one too many.
