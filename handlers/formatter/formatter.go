@@ -1,0 +1,215 @@
+package formatter
+
+import (
+	"log/slog"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/actorlog/actorlog/core"
+)
+
+// Formatter turns an event into the bytes a handler writes: Format appends
+// them to dst and returns the result. A handler calls its formatter from
+// its own actor, one event at a time, but one formatter value may serve
+// several handlers at once, so Format must not change the formatter.
+type Formatter interface {
+	Format(dst []byte, e *core.Event) []byte
+}
+
+// Safe calls f.Format. If it panics, the bytes it appended are dropped and
+// a "formatter crash" line carrying the event's time, level and message is
+// appended instead, so the event is never lost.
+func Safe(f Formatter, dst []byte, e *core.Event) (out []byte) {
+	n := len(dst)
+	defer func() {
+		if r := recover(); r != nil {
+			out = append(dst[:n], "formatter crash ("...)
+			out = core.AppendText(out, core.Render(r))
+			out = append(out, "): "...)
+			out = appendDate(out, e.Time, false)
+			out = append(out, ' ')
+			out = appendTime(out, e.Time, false)
+			out = append(out, " ["...)
+			out = append(out, e.Level.String()...)
+			out = append(out, "] "...)
+			out = core.AppendText(out, e.Message)
+			out = append(out, '\n')
+		}
+	}()
+	return f.Format(dst, e)
+}
+
+// Colors are the ANSI escape sequences a formatter's color token writes
+// before an event, per level, and Reset, written at the end of the line.
+type Colors struct {
+	Levels map[core.Level]string
+	Reset  string
+}
+
+// DefaultColors are lager's default colors.
+var DefaultColors = &Colors{
+	Levels: map[core.Level]string{
+		core.LevelDebug:     "\x1b[0;38m",
+		core.LevelInfo:      "\x1b[1;37m",
+		core.LevelNotice:    "\x1b[1;36m",
+		core.LevelWarning:   "\x1b[1;33m",
+		core.LevelError:     "\x1b[1;31m",
+		core.LevelCritical:  "\x1b[1;35m",
+		core.LevelAlert:     "\x1b[1;44m",
+		core.LevelEmergency: "\x1b[1;41m",
+	},
+	Reset: "\x1b[0m",
+}
+
+// For returns the sequence for l's named level; "" for a nil Colors.
+func (c *Colors) For(l core.Level) string {
+	if c == nil {
+		return ""
+	}
+	return c.Levels[l.Named()]
+}
+
+// appendDate appends "YYYY-MM-DD".
+func appendDate(dst []byte, t time.Time, utc bool) []byte {
+	if utc {
+		t = t.UTC()
+	}
+	return t.AppendFormat(dst, "2006-01-02")
+}
+
+// appendTime appends "HH:MM:SS.mmm", with " UTC" in UTC mode.
+func appendTime(dst []byte, t time.Time, utc bool) []byte {
+	if utc {
+		return append(t.UTC().AppendFormat(dst, "15:04:05.000"), " UTC"...)
+	}
+	return t.AppendFormat(dst, "15:04:05.000")
+}
+
+// lookup returns the value of metadata key k: the event's first attribute
+// named k, else one of the virtual keys every event has — "pid" (the actor
+// the event was logged from), "node", "sink", "module" (the last element of
+// the calling Go package's path), "function", "file" (base name) and
+// "line".
+func lookup(e *core.Event, k string) (slog.Value, bool) {
+	if v, ok := e.Lookup(k); ok {
+		return v, true
+	}
+	switch k {
+	case "pid":
+		if e.Actor != nil {
+			return slog.StringValue(e.Actor.Address + "/" + e.Actor.Id), true
+		}
+	case "node":
+		if e.Node != "" {
+			return slog.StringValue(e.Node), true
+		}
+	case "sink":
+		if e.Sink != "" {
+			return slog.StringValue(e.Sink), true
+		}
+	case "module", "function", "file", "line":
+		src := e.Source()
+		if src == nil {
+			return slog.Value{}, false
+		}
+		pkg, fn := splitFunction(src.Function)
+		switch k {
+		case "module":
+			return slog.StringValue(path.Base(pkg)), true
+		case "function":
+			return slog.StringValue(fn), true
+		case "file":
+			return slog.StringValue(path.Base(src.File)), true
+		}
+		return slog.IntValue(src.Line), true
+	}
+	return slog.Value{}, false
+}
+
+// splitFunction splits "example.com/app/pkg.(*T).Method" into the package
+// path and "(*T).Method".
+func splitFunction(full string) (pkg, fn string) {
+	slash := strings.LastIndexByte(full, '/')
+	dot := strings.IndexByte(full[slash+1:], '.')
+	if dot < 0 {
+		return "", full
+	}
+	return full[:slash+1+dot], full[slash+1+dot+1:]
+}
+
+// appendValue appends a metadata value as plain text.
+func appendValue(dst []byte, v slog.Value) []byte {
+	switch v.Kind() {
+	case slog.KindString:
+		return core.AppendText(dst, v.String())
+	case slog.KindInt64:
+		return strconv.AppendInt(dst, v.Int64(), 10)
+	case slog.KindUint64:
+		return strconv.AppendUint(dst, v.Uint64(), 10)
+	case slog.KindFloat64:
+		return core.AppendFloat(dst, v.Float64(), 64)
+	case slog.KindBool:
+		return strconv.AppendBool(dst, v.Bool())
+	case slog.KindDuration:
+		return append(dst, v.Duration().String()...)
+	case slog.KindTime:
+		return v.Time().AppendFormat(dst, time.RFC3339Nano)
+	case slog.KindGroup:
+		dst = append(dst, '{')
+		for i, a := range v.Group() {
+			if i > 0 {
+				dst = append(dst, ' ')
+			}
+			dst = append(dst, a.Key...)
+			dst = append(dst, '=')
+			dst = appendValue(dst, a.Value)
+		}
+		return append(dst, '}')
+	}
+	return core.AppendText(dst, core.Render(v.Resolve().Any()))
+}
+
+// appendLogfmtValue appends a value, quoted when logfmt needs it: when it
+// is empty or holds a space, '=', '"', a control character or invalid
+// UTF-8.
+func appendLogfmtValue(dst []byte, v slog.Value) []byte {
+	n := len(dst)
+	dst = appendValue(dst, v)
+	if needsQuote(dst[n:]) {
+		s := string(dst[n:])
+		dst = strconv.AppendQuote(dst[:n], s)
+	}
+	return dst
+}
+
+func needsQuote(b []byte) bool {
+	if len(b) == 0 {
+		return true
+	}
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 || r <= ' ' || r == '=' || r == '"' || r == 0x7f || r == '\\' {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// appendKey appends an attribute key fit for logfmt: characters that would
+// break the key=value syntax become '_', and an empty key becomes "_".
+func appendKey(dst []byte, k string) []byte {
+	if k == "" {
+		return append(dst, '_')
+	}
+	for _, r := range k {
+		if r <= ' ' || r == '=' || r == '"' || r == 0x7f || r == utf8.RuneError {
+			r = '_'
+		}
+		dst = utf8.AppendRune(dst, r)
+	}
+	return dst
+}
