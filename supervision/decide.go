@@ -5,17 +5,22 @@ import "time"
 // This file is the pure decision layer: what a supervisor does when a child
 // terminates. The supervisor actor only carries the decisions out.
 
-// window counts restarts within a sliding period (OTP's restart intensity).
-type window struct {
-	intensity int
-	period    time.Duration
-	times     []time.Time
+// Window counts restarts within a sliding period: OTP's restart intensity,
+// usable on its own (the sinks use it for their handlers). The zero value
+// allows no restart.
+type Window struct {
+	// Intensity is the most restarts allowed within Period.
+	Intensity int
+	// Period is how long a restart counts.
+	Period time.Duration
+	times  []time.Time
 }
 
-// add records a restart at now and reports whether it is allowed: false
-// when, counting it, more than intensity restarts are no older than period.
-func (w *window) add(now time.Time) bool {
-	threshold := now.Add(-w.period)
+// Allow records a restart at now and reports whether it is allowed: false
+// when, counting it, more than Intensity restarts are no older than Period.
+// Restarts older than Period are forgotten.
+func (w *Window) Allow(now time.Time) bool {
+	threshold := now.Add(-w.Period)
 	kept := w.times[:0]
 	for _, t := range w.times {
 		if !t.Before(threshold) {
@@ -23,7 +28,7 @@ func (w *window) add(now time.Time) bool {
 		}
 	}
 	w.times = append(kept, now)
-	return len(w.times) <= w.intensity
+	return len(w.times) <= w.Intensity
 }
 
 // verdict is what happens to a child that terminated.
@@ -57,14 +62,14 @@ type decision struct {
 // decide says what a supervisor with strategy s does when its child idx of
 // n, of restart type rt, terminated with reason at now. It counts the
 // restart in w when it restarts.
-func decide(s Strategy, rt RestartType, reason error, idx, n int, w *window, now time.Time) decision {
+func decide(s Strategy, rt RestartType, reason error, idx, n int, w *Window, now time.Time) decision {
 	if !shouldRestart(rt, reason) {
 		if rt == Temporary || s == SimpleOneForOne {
 			return decision{verdict: remove}
 		}
 		return decision{verdict: keep}
 	}
-	if !w.add(now) {
+	if !w.Allow(now) {
 		return decision{verdict: giveUp}
 	}
 	from, to := affected(s, idx, n)

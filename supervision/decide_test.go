@@ -35,9 +35,9 @@ func TestWindow(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := window{intensity: tc.intensity, period: tc.period}
+			w := Window{Intensity: tc.intensity, Period: tc.period}
 			for i, d := range tc.restarts {
-				if got := w.add(at(d)); got != tc.want[i] {
+				if got := w.Allow(at(d)); got != tc.want[i] {
 					t.Errorf("restart %d at +%v: got allowed=%v, want %v", i, d, got, tc.want[i])
 				}
 			}
@@ -46,10 +46,10 @@ func TestWindow(t *testing.T) {
 }
 
 func TestWindowDropsOldEntries(t *testing.T) {
-	w := window{intensity: 5, period: time.Second}
+	w := Window{Intensity: 5, Period: time.Second}
 	t0 := time.Now()
 	for i := range 1000 {
-		w.add(t0.Add(time.Duration(i) * time.Minute))
+		w.Allow(t0.Add(time.Duration(i) * time.Minute))
 	}
 	if len(w.times) != 1 {
 		t.Fatalf("got %d remembered restarts, want 1", len(w.times))
@@ -91,7 +91,7 @@ func TestDecide(t *testing.T) {
 	for _, tc := range tests {
 		name := fmt.Sprintf("%s/%s/%v/%d-of-%d", tc.strategy, tc.restart, tc.reason, tc.idx, tc.n)
 		t.Run(name, func(t *testing.T) {
-			w := window{intensity: 10, period: time.Minute}
+			w := Window{Intensity: 10, Period: time.Minute}
 			got := decide(tc.strategy, tc.restart, tc.reason, tc.idx, tc.n, &w, time.Now())
 			if got != tc.want {
 				t.Errorf("got %v %d-%d, want %v %d-%d", got.verdict, got.from, got.to, tc.want.verdict, tc.want.from, tc.want.to)
@@ -102,7 +102,7 @@ func TestDecide(t *testing.T) {
 
 func TestDecideGivesUpPastIntensityAndCountsOnlyRestarts(t *testing.T) {
 	now := time.Now()
-	w := window{intensity: 1, period: time.Minute}
+	w := Window{Intensity: 1, Period: time.Minute}
 	// Exits that restart nothing are not counted.
 	for range 5 {
 		if d := decide(OneForOne, Transient, ErrNormal, 0, 1, &w, now); d.verdict != keep {

@@ -37,7 +37,7 @@ type supervisor struct {
 	ctx      actor.Context
 	restart  actor.Supervisor // the Proto.Actor view used for in-place restarts
 	children []*child
-	window   window
+	window   Window
 	nextID   int // simple_one_for_one: the next generated ID
 	now      func() time.Time
 	gaveUp   bool
@@ -46,7 +46,7 @@ type supervisor struct {
 func newSupervisor(spec Spec, top *Supervisor) *supervisor {
 	s := &supervisor{top: top, now: time.Now}
 	s.spec, s.specErr = spec.withDefaults()
-	s.window = window{intensity: s.spec.Intensity, period: s.spec.Period}
+	s.window = Window{Intensity: s.spec.Intensity, Period: s.spec.Period}
 	return s
 }
 

@@ -1,0 +1,193 @@
+package handlers
+
+import (
+	"sync/atomic"
+
+	"github.com/actorlog/actorlog/actors"
+	"github.com/actorlog/actorlog/core"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Messages between a sink and its handler actors. A custom handler actor
+// (Props given to the sink instead of a Handler) receives *core.Event for
+// every event that passed its level, and Flush, which it answers with
+// ctx.Respond(Flushed{…}) once its output is written.
+type (
+	// Flush asks a handler to write out what it buffered; it answers
+	// Flushed. Events sent before it have been handled by then.
+	Flush struct{}
+	// Flushed answers Flush.
+	Flushed struct{ Err error }
+	// Configure asks a handler actor to take a new config; it answers
+	// Configured. With Mode Set, Config replaces the config (ID excepted);
+	// with Mode Update, Update changes a copy of the config in force. A
+	// Configure with neither changes nothing and reads the config back.
+	Configure struct {
+		Mode   ChangeMode
+		Config Config
+		Update func(*Config)
+	}
+	// Configured answers Configure with the config in force (as
+	// ConfigFilterer shows it), its level mask, and the error that refused
+	// the change, if any.
+	Configured struct {
+		Config Config
+		Mask   core.Mask
+		Err    error
+	}
+	// Installed is what a handler actor tells its parent (the sink) after
+	// running Add at its start or restart: Err is nil, ErrIgnore, a Fatal
+	// error or another error.
+	Installed struct {
+		ID      string
+		Err     error
+		Restart bool
+	}
+)
+
+// Stats are a handler's counters, read by Status while the handler runs.
+type Stats struct {
+	// Handled counts events given to Log, Errors those for which Log
+	// returned an error, FilterPanics the filters that panicked, and
+	// Restarts the handler's restarts.
+	Handled, Errors, FilterPanics, Restarts atomic.Int64
+	// LastError is the last error returned by Log or Flush.
+	LastError atomic.Pointer[error]
+	// Queue reads the handler's mailbox length.
+	Queue actors.Gauge
+}
+
+func (s *Stats) fail(err error) {
+	s.Errors.Add(1)
+	s.LastError.Store(&err)
+}
+
+// Props returns the Props of an actor that runs h with cfg (which must
+// have passed Check) and counts into stats. The actor reports Installed to
+// its parent after Add.
+func Props(h Handler, cfg Config, stats *Stats) *actor.Props {
+	state := &runner{h: h, cfg: cfg, stats: stats}
+	return actor.PropsFromProducer(func() actor.Actor { return state },
+		actor.WithMailbox(stats.Queue.Mailbox(nil)))
+}
+
+// runner is the handler actor. The same value serves every incarnation, so
+// the config survives an in-place restart; the handler is removed and
+// added again.
+type runner struct {
+	h       Handler
+	cfg     Config
+	stats   *Stats
+	started bool
+	added   bool
+}
+
+// Receive implements actor.Actor.
+func (r *runner) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *core.Event:
+		r.log(m)
+	case *actor.Started:
+		restart := r.started
+		r.started = true
+		if restart {
+			r.stats.Restarts.Add(1)
+			r.remove()
+		}
+		err := r.add()
+		c.Send(c.Parent(), &Installed{ID: r.cfg.ID, Err: err, Restart: restart})
+		if err != nil {
+			c.Stop(c.Self())
+		}
+	case *actor.Stopping:
+		r.remove()
+	case Flush:
+		var err error
+		if f, ok := r.h.(Flusher); ok && r.added {
+			if err = f.Flush(); err != nil {
+				r.stats.fail(err)
+			}
+		}
+		c.Respond(Flushed{Err: err})
+	case Configure:
+		c.Respond(r.configure(m))
+	}
+}
+
+func (r *runner) log(e *core.Event) {
+	if !r.added {
+		return
+	}
+	ok, panics := r.cfg.Accepts(e)
+	if panics > 0 {
+		r.stats.FilterPanics.Add(int64(panics))
+	}
+	if !ok {
+		return
+	}
+	r.stats.Handled.Add(1)
+	if err := r.h.Log(e, &r.cfg); err != nil {
+		r.stats.fail(err)
+	}
+}
+
+func (r *runner) add() error {
+	if a, ok := r.h.(Adder); ok {
+		if err := a.Add(&r.cfg); err != nil {
+			return err
+		}
+	}
+	r.added = true
+	return nil
+}
+
+func (r *runner) remove() {
+	if !r.added {
+		return
+	}
+	r.added = false
+	if rm, ok := r.h.(Remover); ok {
+		if err := rm.Remove(); err != nil {
+			r.stats.fail(err)
+		}
+	}
+}
+
+func (r *runner) configure(m Configure) Configured {
+	if m.Mode == Update && m.Update == nil {
+		return Configured{Config: r.filtered(), Mask: r.cfg.mask}
+	}
+	next := m.Config
+	if m.Mode == Update {
+		next = r.cfg
+		next.Filters = append([]Filter(nil), r.cfg.Filters...)
+		m.Update(&next)
+	}
+	next.ID = r.cfg.ID
+	next.defaultFmt = r.cfg.defaultFmt
+	refuse := func(err error) Configured { return Configured{Config: r.filtered(), Mask: r.cfg.mask, Err: err} }
+	if err := next.Check(); err != nil {
+		return refuse(err)
+	}
+	if ch, ok := r.h.(Changer); ok {
+		changed, err := ch.Change(m.Mode, r.cfg, next)
+		if err != nil {
+			return refuse(err)
+		}
+		changed.ID, changed.defaultFmt = r.cfg.ID, r.cfg.defaultFmt
+		if err := changed.Check(); err != nil {
+			return refuse(err)
+		}
+		next = changed
+	}
+	r.cfg = next
+	return Configured{Config: r.filtered(), Mask: r.cfg.mask}
+}
+
+// filtered returns the config as it may be shown (ConfigFilterer).
+func (r *runner) filtered() Config {
+	if f, ok := r.h.(ConfigFilterer); ok {
+		return f.FilterConfig(r.cfg)
+	}
+	return r.cfg
+}

@@ -1,0 +1,226 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers/formatter"
+)
+
+// Handler logs events: OTP's logger_handler and LoggerBackends' backend.
+// Each handler runs inside its own actor, so its methods are called one at
+// a time, never concurrently, and may keep state without locks.
+//
+// Log is called for every event that passed the handler's level, its
+// filters and filter_default. cfg is the handler's current configuration;
+// cfg.Format formats the event with the configured formatter. An error
+// from Log is counted and reported, and the event counts as handled; a
+// panic in Log restarts the handler (see the sinks package).
+//
+// A handler may also implement Adder, Changer, ConfigFilterer, Flusher and
+// Remover.
+type Handler interface {
+	Log(e *core.Event, cfg *Config) error
+}
+
+// Adder is implemented by handlers that need to prepare before their first
+// event (OTP's adding_handler): validate cfg.Options, open files. Add runs
+// in the handler's actor when it is installed, and again when it is
+// restarted. Returning ErrIgnore leaves the handler not installed, without
+// an error; an error made with Fatal is not retried; any other error fails
+// the install, which its watcher retries every 5 s.
+type Adder interface {
+	Add(cfg *Config) error
+}
+
+// Changer is implemented by handlers that validate or take in a new
+// configuration (OTP's changing_config). mode is Set when the whole config
+// is replaced (unspecified options take their defaults) and Update when
+// only some fields change (unspecified options keep their values). It
+// returns the config to use, or an error that leaves the old one in force.
+type Changer interface {
+	Change(mode ChangeMode, old, updated Config) (Config, error)
+}
+
+// ConfigFilterer is implemented by handlers whose config holds internals
+// that must not be shown when it is read back (OTP's filter_config).
+type ConfigFilterer interface {
+	FilterConfig(cfg Config) Config
+}
+
+// Flusher is implemented by handlers that buffer output: Flush must put
+// everything handled so far where it belongs (for a file, on the disk).
+type Flusher interface {
+	Flush() error
+}
+
+// Remover is implemented by handlers that hold resources (OTP's
+// removing_handler): Remove releases them. It is called once the handler's
+// queued events have been handled, when it is removed, when the system
+// stops, and before a restart.
+type Remover interface {
+	Remove() error
+}
+
+// ChangeMode says how a config change applies; see Changer.
+type ChangeMode int
+
+// The change modes.
+const (
+	Set ChangeMode = iota
+	Update
+)
+
+// ErrIgnore, returned by Adder.Add, leaves the handler not installed
+// without an error (LoggerBackends' {:error, :ignore}).
+var ErrIgnore = errors.New("handlers: ignore")
+
+// ErrBadConfig is wrapped by errors about a handler's configuration; the
+// message names the bad field.
+var ErrBadConfig = errors.New("handlers: bad config")
+
+// FatalError marks an install error that retrying cannot fix, such as a
+// bad option. Make one with Fatal.
+type FatalError struct{ Err error }
+
+// Error returns the cause's text.
+func (e *FatalError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *FatalError) Unwrap() error { return e.Err }
+
+// Fatal marks err as not worth retrying. Fatal(nil) is nil.
+func Fatal(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &FatalError{Err: err}
+}
+
+// IsFatal reports whether err was made with Fatal.
+func IsFatal(err error) bool {
+	var fe *FatalError
+	return errors.As(err, &fe)
+}
+
+// FilterAction is what a filter says about an event.
+type FilterAction int
+
+// The filter actions (OTP's log, stop and ignore).
+const (
+	// Log passes the event on: to the next filter, or to the handler.
+	Log FilterAction = iota
+	// Stop drops the event.
+	Stop
+	// Ignore means the filter has nothing to say about this event; when
+	// every filter ignores it, the handler's FilterDefault decides.
+	Ignore
+)
+
+// Filter is a named handler filter.
+type Filter struct {
+	ID string
+	Fn func(e *core.Event) FilterAction
+}
+
+// Config is a handler's configuration.
+type Config struct {
+	// ID names the handler within its sink. Required.
+	ID string
+	// Level is a level expression (see core.ParseMask): "info" logs info
+	// and above, "=debug" only debug, "none" nothing. Empty means every
+	// level (OTP's all).
+	Level string
+	// FilterDefault is what happens to an event that every filter ignored:
+	// Log (the default) or Stop.
+	FilterDefault FilterAction
+	// Filters run in order on each event that passed Level.
+	Filters []Filter
+	// Formatter formats events for handlers that write text. Nil means the
+	// handler's own default.
+	Formatter formatter.Formatter
+	// Options are the handler's own options, for Adder and Changer.
+	Options any
+
+	mask       core.Mask
+	defaultFmt formatter.Formatter
+}
+
+// Mask returns the parsed Level (valid once the config was checked).
+func (c *Config) Mask() core.Mask { return c.mask }
+
+// Check parses Level, and checks FilterDefault and the filters; the error
+// names the bad field.
+func (c *Config) Check() error {
+	if c.ID == "" {
+		return fmt.Errorf("%w: id: must not be empty", ErrBadConfig)
+	}
+	c.mask = core.MaskAll
+	if c.Level != "" {
+		m, err := core.ParseMask(c.Level)
+		if err != nil {
+			return fmt.Errorf("%w: handler %q: level: %w", ErrBadConfig, c.ID, err)
+		}
+		c.mask = m
+	}
+	if c.FilterDefault != Log && c.FilterDefault != Stop {
+		return fmt.Errorf("%w: handler %q: filter_default must be Log or Stop", ErrBadConfig, c.ID)
+	}
+	for i, f := range c.Filters {
+		if f.Fn == nil {
+			return fmt.Errorf("%w: handler %q: filters[%d] (%q): nil function", ErrBadConfig, c.ID, i, f.ID)
+		}
+	}
+	return nil
+}
+
+// SetDefaultFormatter sets the formatter Format uses when Formatter is nil;
+// handlers call it from Add.
+func (c *Config) SetDefaultFormatter(f formatter.Formatter) { c.defaultFmt = f }
+
+var fallbackFormatter = &formatter.Lager{}
+
+// Format appends e formatted with the configured formatter (the handler's
+// default if none, lager's default format if neither). It never panics.
+func (c *Config) Format(dst []byte, e *core.Event) []byte {
+	f := c.Formatter
+	if f == nil {
+		f = c.defaultFmt
+	}
+	if f == nil {
+		f = fallbackFormatter
+	}
+	return formatter.Safe(f, dst, e)
+}
+
+// Accepts applies the level, the filters and FilterDefault to e. A filter
+// that panics counts as ignoring the event; panics says how many did.
+func (c *Config) Accepts(e *core.Event) (ok bool, panics int) {
+	if !c.mask.Enabled(e.Level) {
+		return false, 0
+	}
+	decided := false
+	for _, f := range c.Filters {
+		a, panicked := runFilter(f, e)
+		if panicked {
+			panics++
+		}
+		switch a {
+		case Stop:
+			return false, panics
+		case Log:
+			decided = true
+		}
+	}
+	return decided || c.FilterDefault == Log, panics
+}
+
+func runFilter(f Filter, e *core.Event) (a FilterAction, panicked bool) {
+	defer func() {
+		if recover() != nil {
+			a, panicked = Ignore, true
+		}
+	}()
+	return f.Fn(e), false
+}
