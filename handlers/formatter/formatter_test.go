@@ -101,6 +101,10 @@ func TestLagerConsoleFormatAndColors(t *testing.T) {
 	if got := string(plain.Format(nil, e)); got != "03:04:05.006 [warning] disk almost full\n" {
 		t.Errorf("console format: %q", got)
 	}
+	withAttrs := event(core.LevelWarning, "disk almost full", slog.String("volume", "/var"), slog.Group("free", slog.Int("mb", 312)))
+	if got := string(plain.Format(nil, withAttrs)); got != "03:04:05.006 [warning] disk almost full volume=/var free.mb=312\n" {
+		t.Errorf("console format with attributes: %q", got)
+	}
 	colored := &f.Lager{Tokens: f.ConsoleTokens("\x1b[0m\n"), Colors: f.DefaultColors}
 	if got := string(colored.Format(nil, e)); got != "03:04:05.006 \x1b[1;33m[warning] disk almost full\x1b[0m\n" {
 		t.Errorf("colored: %q", got)

@@ -50,6 +50,7 @@ const (
 	tKey
 	tKeyOr
 	tIfKey
+	tAttrs
 )
 
 // Align is how IfKeyWidth fits each element into its width.
@@ -87,6 +88,10 @@ var (
 	// Metadata is every attribute, sorted by key, as key=value joined by
 	// spaces; values are quoted as logfmt quotes them.
 	Metadata = Token{kind: tMetadata, kvSep: "=", fieldSep: " "}
+	// Attrs is every attribute in the event's order, each as " key=value"
+	// (logfmt quoting, groups flattened with dotted keys): nothing for an
+	// event without attributes. Not a lager token; slog users expect it.
+	Attrs = Token{kind: tAttrs}
 )
 
 // Text is literal text.
@@ -134,9 +139,9 @@ func DefaultTokens(eol string) []Token {
 }
 
 // ConsoleTokens returns lager's default console format, "TIME [severity]
-// message", ending with eol.
+// message", followed by the event's attributes (Attrs), ending with eol.
 func ConsoleTokens(eol string) []Token {
-	return Tokens(Time, Text(" "), Color, Text("["), Severity, Text("] "), Message, Text(eol))
+	return Tokens(Time, Text(" "), Color, Text("["), Severity, Text("] "), Message, Attrs, Text(eol))
 }
 
 var defaultTokens = DefaultTokens("\n")
@@ -177,6 +182,11 @@ func (f *Lager) token(dst []byte, e *core.Event, t Token) []byte {
 		return append(dst, f.Colors.For(e.Level)...)
 	case tMetadata:
 		return appendSortedMetadata(dst, e.Attrs, t.kvSep, t.fieldSep)
+	case tAttrs:
+		for _, a := range e.Attrs {
+			dst = appendLogfmtAttr(dst, "", a)
+		}
+		return dst
 	case tKey:
 		if v, ok := lookup(e, t.text); ok {
 			return appendValue(dst, v)

@@ -1,0 +1,197 @@
+package actorlog
+
+import (
+	"context"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/sinks"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Logger logs into one sink. It is cheap to copy and safe for concurrent
+// use; With and ForActor derive new Loggers and never change this one.
+//
+// A call at a level no handler of the sink takes costs one atomic load and
+// returns. Otherwise the caller formats the message (safely: see
+// core.Sprintf), truncates it, takes the time and the call site, freezes
+// the attributes (core.Freeze) and hands the event to the sink's actor
+// without waiting. Logging calls never panic and never block.
+type Logger struct {
+	sink  *sinks.Sink
+	attrs []slog.Attr // frozen; shared by derived Loggers, never changed
+	actor *actor.PID
+	node  string
+	trunc int
+}
+
+// Enabled reports whether an event at level would be handled by some
+// handler of the Logger's sink.
+func (l *Logger) Enabled(level Level) bool { return l.sink.Enabled(level) }
+
+// Debug logs msg at LevelDebug with slog-style arguments: key/value pairs
+// ("user", 42) and slog.Attr values. msg is logged as it is, without
+// formatting.
+func (l *Logger) Debug(msg string, args ...any) { l.log(LevelDebug, msg, args) }
+
+// Info logs at LevelInfo; see Debug.
+func (l *Logger) Info(msg string, args ...any) { l.log(LevelInfo, msg, args) }
+
+// Notice logs at LevelNotice; see Debug.
+func (l *Logger) Notice(msg string, args ...any) { l.log(LevelNotice, msg, args) }
+
+// Warning logs at LevelWarning; see Debug.
+func (l *Logger) Warning(msg string, args ...any) { l.log(LevelWarning, msg, args) }
+
+// Error logs at LevelError; see Debug.
+func (l *Logger) Error(msg string, args ...any) { l.log(LevelError, msg, args) }
+
+// Critical logs at LevelCritical; see Debug.
+func (l *Logger) Critical(msg string, args ...any) { l.log(LevelCritical, msg, args) }
+
+// Alert logs at LevelAlert; see Debug.
+func (l *Logger) Alert(msg string, args ...any) { l.log(LevelAlert, msg, args) }
+
+// Emergency logs at LevelEmergency; see Debug.
+func (l *Logger) Emergency(msg string, args ...any) { l.log(LevelEmergency, msg, args) }
+
+// Debugf logs at LevelDebug a message formatted the fmt way, lager style:
+// Debugf("user %d logged in", id). Bad verbs, missing or extra arguments
+// and panicking String methods show as fmt's markers in the message.
+func (l *Logger) Debugf(format string, args ...any) { l.logf(LevelDebug, format, args) }
+
+// Infof logs at LevelInfo; see Debugf.
+func (l *Logger) Infof(format string, args ...any) { l.logf(LevelInfo, format, args) }
+
+// Noticef logs at LevelNotice; see Debugf.
+func (l *Logger) Noticef(format string, args ...any) { l.logf(LevelNotice, format, args) }
+
+// Warningf logs at LevelWarning; see Debugf.
+func (l *Logger) Warningf(format string, args ...any) { l.logf(LevelWarning, format, args) }
+
+// Errorf logs at LevelError; see Debugf.
+func (l *Logger) Errorf(format string, args ...any) { l.logf(LevelError, format, args) }
+
+// Criticalf logs at LevelCritical; see Debugf.
+func (l *Logger) Criticalf(format string, args ...any) { l.logf(LevelCritical, format, args) }
+
+// Alertf logs at LevelAlert; see Debugf.
+func (l *Logger) Alertf(format string, args ...any) { l.logf(LevelAlert, format, args) }
+
+// Emergencyf logs at LevelEmergency; see Debugf.
+func (l *Logger) Emergencyf(format string, args ...any) { l.logf(LevelEmergency, format, args) }
+
+// Log logs msg at any level with slog-style arguments. ctx is not used
+// yet; it is there for slog's sake.
+func (l *Logger) Log(_ context.Context, level Level, msg string, args ...any) {
+	l.log(level, msg, args)
+}
+
+// LogAttrs logs msg at level with attributes; with attributes built by
+// slog.Int, slog.String and the like, it allocates no more than the event.
+func (l *Logger) LogAttrs(_ context.Context, level Level, msg string, attrs ...slog.Attr) {
+	if !l.sink.Enabled(level) {
+		return
+	}
+	e := l.event(3, level, core.Truncate(msg, l.trunc), len(attrs))
+	for _, a := range attrs {
+		e.Attrs = append(e.Attrs, core.Freeze(a))
+	}
+	l.sink.Log(e)
+}
+
+// With returns a Logger that adds args (slog-style) to every event, before
+// the call's own: lager's metadata. Values are frozen now.
+func (l *Logger) With(args ...any) *Logger {
+	if len(args) == 0 {
+		return l
+	}
+	c := *l
+	c.attrs = appendArgs(append([]slog.Attr(nil), l.attrs...), args)
+	return &c
+}
+
+// ForActor returns a Logger whose events carry the actor c belongs to and
+// its system's address, for logging from inside an actor's Receive.
+func (l *Logger) ForActor(c interface {
+	Self() *actor.PID
+	ActorSystem() *actor.ActorSystem
+}) *Logger {
+	cp := *l
+	cp.actor = c.Self()
+	cp.node = c.ActorSystem().Address()
+	return &cp
+}
+
+func (l *Logger) log(level Level, msg string, args []any) {
+	if !l.sink.Enabled(level) {
+		return
+	}
+	e := l.event(4, level, core.Truncate(msg, l.trunc), len(args))
+	e.Attrs = appendArgs(e.Attrs, args)
+	l.sink.Log(e)
+}
+
+func (l *Logger) logf(level Level, format string, args []any) {
+	if !l.sink.Enabled(level) {
+		return
+	}
+	l.sink.Log(l.event(4, level, core.Truncate(core.Sprintf(format, args...), l.trunc), 0))
+}
+
+// inlineAttrs is how many attributes an event holds without a second
+// allocation.
+const inlineAttrs = 4
+
+// eventBlock allocates an event and room for its first attributes at once.
+type eventBlock struct {
+	e   core.Event
+	buf [inlineAttrs]slog.Attr
+}
+
+// event builds the event of a logging call, with the Logger's attributes
+// and room for extra more; skip is runtime.Callers' skip that reaches the
+// user's call.
+func (l *Logger) event(skip int, level Level, msg string, extra int) *core.Event {
+	var pcs [1]uintptr
+	runtime.Callers(skip, pcs[:])
+	b := &eventBlock{}
+	e := &b.e
+	*e = core.Event{Time: time.Now(), Level: level, Message: msg, PC: pcs[0], Sink: l.sink.Name(), Actor: l.actor, Node: l.node}
+	if n := len(l.attrs) + extra; n <= inlineAttrs {
+		e.Attrs = b.buf[:0:n]
+	} else {
+		e.Attrs = make([]slog.Attr, 0, n)
+	}
+	e.Attrs = append(e.Attrs, l.attrs...)
+	return e
+}
+
+// badKey is slog's key for an argument that is not a key.
+const badKey = "!BADKEY"
+
+// appendArgs turns slog-style arguments into frozen attributes, as
+// slog.Record.Add does: a string followed by a value is a pair, a
+// slog.Attr stands for itself, anything else (or a last string alone) goes
+// under "!BADKEY".
+func appendArgs(dst []slog.Attr, args []any) []slog.Attr {
+	for len(args) > 0 {
+		var a slog.Attr
+		switch x := args[0].(type) {
+		case string:
+			if len(args) == 1 {
+				a, args = slog.String(badKey, x), nil
+			} else {
+				a, args = slog.Any(x, args[1]), args[2:]
+			}
+		case slog.Attr:
+			a, args = x, args[1:]
+		default:
+			a, args = slog.Any(badKey, x), args[1:]
+		}
+		dst = append(dst, core.Freeze(a))
+	}
+	return dst
+}

@@ -1,0 +1,336 @@
+package sinks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/actorlog/actorlog/actors"
+	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/supervision"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Messages a sink's actor answers (besides *core.Event).
+type (
+	// install asks for a handler to be installed; answered with an error
+	// (nil when installed) once the handler's Add has run.
+	install struct {
+		spec    Spec
+		watcher *actor.PID
+	}
+	// remove asks for a handler to be removed after it handled its queue;
+	// answered with an error once it has stopped.
+	remove struct{ id string }
+	// lookup asks for a handler's PID; answered with handlerRef.
+	lookup struct{ id string }
+	// setMask tells the sink a handler's new level mask.
+	setMask struct {
+		id   string
+		mask core.Mask
+	}
+	// flushList asks for the handlers to flush, answered with
+	// []handlerRef once every event received before it was passed on.
+	flushList struct{}
+	// statusReq asks for a SinkStatus.
+	statusReq struct{}
+)
+
+type handlerRef struct {
+	id     string
+	pid    *actor.PID
+	custom bool
+	err    error
+}
+
+// Messages from a sink to a watcher.
+type (
+	// handlerExited: the handler was removed after a failure.
+	handlerExited struct{ reason error }
+	// handlerRemoved: the handler was removed on request.
+	handlerRemoved struct{}
+	// sinkStarted: the sink's actor (re)started; its handlers are gone.
+	sinkStarted struct{}
+)
+
+// installed is the sink's record of one handler.
+type installed struct {
+	id       string
+	pid      *actor.PID
+	mask     core.Mask
+	watcher  *actor.PID
+	stats    *handlers.Stats
+	window   supervision.Window
+	custom   bool
+	ready    bool       // Add succeeded
+	waiting  *actor.PID // who asked for the install, until it is answered
+	removing *actor.PID // who asked for the removal, until it is answered
+	reason   error      // why it is being taken out after a failure
+	failed   bool       // its Add failed; the installer was answered
+}
+
+// manager is the sink's actor, gen_event's manager process.
+type manager struct {
+	sink     *Sink
+	opts     Options
+	ctx      actor.Context
+	handlers []*installed
+	now      func() time.Time
+}
+
+func newManager(s *Sink, opts Options) *manager {
+	return &manager{sink: s, opts: opts, now: time.Now}
+}
+
+// Receive implements actor.Actor.
+func (m *manager) Receive(c actor.Context) {
+	switch msg := c.Message().(type) {
+	case *core.Event:
+		for _, h := range m.handlers {
+			if h.ready && h.mask.Enabled(msg.Level) {
+				c.Send(h.pid, msg)
+			}
+		}
+	case *actor.Started:
+		m.ctx = c
+		m.recomputeMask()
+		m.sink.pid.Store(c.Self())
+		if m.sink.starts.Add(1) > 1 {
+			for _, w := range m.sink.watcherPIDs() {
+				c.Send(w, sinkStarted{})
+			}
+		}
+	case *actor.Stopping, *actor.Restarting:
+		m.sink.pid.CompareAndSwap(c.Self(), nil)
+		m.drainHandlers()
+	case install:
+		m.install(c, msg)
+	case *handlers.Installed:
+		m.installed(msg)
+	case remove:
+		h := m.find(msg.id)
+		if h == nil || h.removing != nil || h.failed {
+			c.Respond(removeAnswer{err: fmt.Errorf("%w: %q in sink %q", ErrNotFound, msg.id, m.sink.name)})
+			return
+		}
+		h.removing = c.Sender()
+		h.ready = false
+		m.recomputeMask()
+		c.Poison(h.pid) // it handles what it has queued first
+	case lookup:
+		h := m.find(msg.id)
+		if h == nil || !h.ready {
+			c.Respond(handlerRef{err: fmt.Errorf("%w: %q in sink %q", ErrNotFound, msg.id, m.sink.name)})
+			return
+		}
+		c.Respond(handlerRef{id: h.id, pid: h.pid, custom: h.custom})
+	case setMask:
+		if h := m.find(msg.id); h != nil {
+			h.mask = msg.mask
+			m.recomputeMask()
+		}
+	case flushList:
+		refs := make([]handlerRef, 0, len(m.handlers))
+		for _, h := range m.handlers {
+			if h.ready {
+				refs = append(refs, handlerRef{id: h.id, pid: h.pid, custom: h.custom})
+			}
+		}
+		c.Respond(refs)
+	case statusReq:
+		c.Respond(m.status())
+	case *actor.Terminated:
+		m.handlerStopped(msg.Who)
+	}
+}
+
+func (m *manager) find(id string) *installed {
+	for _, h := range m.handlers {
+		if h.id == id {
+			return h
+		}
+	}
+	return nil
+}
+
+func (m *manager) indexOf(pid *actor.PID) int {
+	for i, h := range m.handlers {
+		if h.pid == pid {
+			return i
+		}
+	}
+	return -1
+}
+
+// install spawns the handler's actor; the answer waits for its Installed.
+func (m *manager) install(c actor.Context, msg install) {
+	spec := msg.spec
+	if err := spec.check(); err != nil {
+		c.Respond(installAnswer{err: err})
+		return
+	}
+	if m.find(spec.Config.ID) != nil {
+		c.Respond(installAnswer{err: fmt.Errorf("%w: %q in sink %q", ErrAlreadyPresent, spec.Config.ID, m.sink.name)})
+		return
+	}
+	h := &installed{
+		id:      spec.Config.ID,
+		mask:    spec.Config.Mask(),
+		watcher: msg.watcher,
+		stats:   &handlers.Stats{},
+		window:  supervision.Window{Intensity: m.opts.HandlerIntensity, Period: m.opts.HandlerPeriod},
+		custom:  spec.Handler == nil,
+		waiting: c.Sender(),
+	}
+	props := spec.Props
+	if spec.Handler != nil {
+		props = handlers.Props(spec.Handler, spec.Config, h.stats)
+	}
+	props = props.Clone(actor.WithReceiverMiddleware(actors.CrashReporter()))
+	pid, err := spawn(c, props, "handler-"+h.id)
+	if err != nil {
+		c.Respond(installAnswer{err: fmt.Errorf("sinks: install %q in sink %q: %w", h.id, m.sink.name, err)})
+		return
+	}
+	h.pid = pid
+	m.handlers = append(m.handlers, h)
+	if h.custom { // a custom actor has no Add: it is installed once spawned
+		m.installed(&handlers.Installed{ID: h.id})
+	}
+}
+
+// spawn spawns a handler actor; a panic in its producer is an error.
+func spawn(c actor.Context, props *actor.Props, name string) (pid *actor.PID, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &actors.PanicError{Value: r}
+		}
+	}()
+	pid, err = c.SpawnNamed(props, name)
+	if errors.Is(err, actor.ErrNameExists) {
+		pid, err = c.SpawnNamed(props, name+"~"+c.ActorSystem().ProcessRegistry.NextId())
+	}
+	return pid, err
+}
+
+// installed handles a handler actor's report on its Add.
+func (m *manager) installed(msg *handlers.Installed) {
+	h := m.find(msg.ID)
+	if h == nil {
+		return
+	}
+	switch {
+	case msg.Err == nil:
+		h.ready = true
+		m.recomputeMask()
+		m.answerInstall(h, nil)
+	case msg.Restart:
+		// Add failed after an in-place restart: the actor stops itself;
+		// its watcher hears of it when it has.
+		h.ready = false
+		h.reason = fmt.Errorf("sinks: handler %q could not be added again after a restart: %w", h.id, msg.Err)
+		m.recomputeMask()
+	default:
+		// The actor stops itself; the record goes when it has.
+		h.ready = false
+		h.failed = true
+		m.answerInstall(h, msg.Err)
+	}
+}
+
+func (m *manager) answerInstall(h *installed, err error) {
+	if h.waiting != nil {
+		m.ctx.Send(h.waiting, installAnswer{err: err})
+		h.waiting = nil
+	}
+}
+
+// installAnswer wraps an install's result, so that a nil error is still a
+// message.
+type installAnswer struct{ err error }
+
+// handlerStopped forgets a handler whose actor stopped and tells whoever
+// needs to know.
+func (m *manager) handlerStopped(pid *actor.PID) {
+	i := m.indexOf(pid)
+	if i < 0 {
+		return
+	}
+	h := m.handlers[i]
+	m.handlers = append(m.handlers[:i], m.handlers[i+1:]...)
+	m.recomputeMask()
+	switch {
+	case h.failed:
+	case h.waiting != nil:
+		m.answerInstall(h, fmt.Errorf("sinks: handler %q stopped while being installed", h.id))
+	case h.removing != nil:
+		m.ctx.Send(h.removing, removeAnswer{})
+		if h.watcher != nil {
+			m.ctx.Send(h.watcher, handlerRemoved{})
+		}
+	case h.watcher != nil:
+		reason := h.reason
+		if reason == nil {
+			reason = fmt.Errorf("sinks: handler %q stopped", h.id)
+		}
+		m.ctx.Send(h.watcher, handlerExited{reason: reason})
+	}
+}
+
+// removeAnswer answers remove.
+type removeAnswer struct{ err error }
+
+// HandleFailure implements actor.SupervisorStrategy: a handler panicked.
+// It is restarted in place — its queued events are kept, only the one that
+// made it panic is lost (the crash report names it) — unless it panicked
+// more than HandlerIntensity times within HandlerPeriod: then it is
+// stopped, and its watcher reports it and installs it again.
+func (m *manager) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, who *actor.PID, _ *actor.RestartStatistics, reason any, _ any) {
+	i := m.indexOf(who)
+	if i < 0 {
+		sup.StopChildren(who)
+		return
+	}
+	h := m.handlers[i]
+	if h.window.Allow(m.now()) {
+		sup.RestartChildren(who)
+		return
+	}
+	h.ready = false
+	h.reason = fmt.Errorf("%v (more than %d restarts in %v)", reason, m.opts.HandlerIntensity, m.opts.HandlerPeriod)
+	m.recomputeMask()
+	sup.StopChildren(who)
+}
+
+// recomputeMask sets the sink's mask to the union of its ready handlers'
+// levels.
+func (m *manager) recomputeMask() {
+	var mask core.Mask
+	for _, h := range m.handlers {
+		if h.ready {
+			mask |= h.mask
+		}
+	}
+	m.sink.mask.Store(uint32(mask))
+}
+
+// drainHandlers stops every handler after it handled its queue, each
+// within DrainTimeout, then at once.
+func (m *manager) drainHandlers() {
+	for i := len(m.handlers) - 1; i >= 0; i-- {
+		h := m.handlers[i]
+		ctx, cancel := context.WithTimeout(context.Background(), m.opts.DrainTimeout)
+		if err := actors.StopGracefully(ctx, m.ctx.ActorSystem(), h.pid); err != nil {
+			left := h.stats.Queue.Len()
+			stop, cancelStop := context.WithTimeout(context.Background(), time.Second)
+			_ = actors.StopNow(stop, m.ctx.ActorSystem(), h.pid)
+			cancelStop()
+			m.sink.dropped.Add(int64(left))
+		}
+		cancel()
+	}
+	m.handlers = nil
+	m.recomputeMask()
+}

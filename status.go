@@ -1,0 +1,64 @@
+package actorlog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/actorlog/actorlog/actors"
+	"github.com/actorlog/actorlog/sinks"
+)
+
+// Status describes a running System, in the spirit of lager:status().
+type Status struct {
+	// Sinks describes each sink and its handlers.
+	Sinks []sinks.SinkStatus
+	// Root is the supervision tree's root actor.
+	Root string
+}
+
+// Status describes the System: its sinks with their level, queue, drops
+// and restarts, and their handlers with their level, queue, counters and
+// restarts. It never fails: a sink that does not answer within ctx is
+// described from what it keeps outside its actor.
+func (s *System) Status(ctx context.Context) Status {
+	st, err := s.sink.Status(ctx)
+	if err != nil {
+		st = sinks.SinkStatus{Name: s.sink.Name(), Level: s.sink.Mask(), Dropped: s.sink.Dropped(), Restarts: s.sink.Restarts()}
+	}
+	return Status{Sinks: []sinks.SinkStatus{st}, Root: actors.PIDString(s.root.PID())}
+}
+
+// String prints the status on several lines:
+//
+//	actorlog status (nonhost/actorlog):
+//	sink default at level debug: queue 0, dropped 0, restarts 0
+//	  handler console at level info: queue 0, handled 12, errors 0, restarts 0
+func (st Status) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "actorlog status (%s):\n", st.Root)
+	for _, sk := range st.Sinks {
+		state := ""
+		if !sk.Running {
+			state = " (not running)"
+		}
+		fmt.Fprintf(&b, "sink %s at level %s%s: queue %d, dropped %d, restarts %d\n",
+			sk.Name, sk.Level.First(), state, sk.Queue, sk.Dropped, sk.Restarts)
+		for _, h := range sk.Handlers {
+			if h.Custom {
+				fmt.Fprintf(&b, "  handler %s (custom actor) at level %s: queue %d\n", h.ID, h.Level, h.Queue)
+				continue
+			}
+			fmt.Fprintf(&b, "  handler %s at level %s: queue %d, handled %d, errors %d, restarts %d",
+				h.ID, h.Level, h.Queue, h.Handled, h.Errors, h.Restarts)
+			if h.FilterPanics > 0 {
+				fmt.Fprintf(&b, ", filter panics %d", h.FilterPanics)
+			}
+			if h.LastError != "" {
+				fmt.Fprintf(&b, ", last error: %s", h.LastError)
+			}
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
