@@ -37,7 +37,7 @@ type (
 	}
 	// Installed is what a handler actor tells its parent (the sink) after
 	// running Add at its start or restart: Err is nil, ErrIgnore, a Fatal
-	// error or another error.
+	// error or another error. After an error the parent stops the actor.
 	Installed struct {
 		ID      string
 		Err     error
@@ -94,11 +94,8 @@ func (r *runner) Receive(c actor.Context) {
 			r.stats.Restarts.Add(1)
 			r.remove()
 		}
-		err := r.add()
-		c.Send(c.Parent(), &Installed{ID: r.cfg.ID, Err: err, Restart: restart})
-		if err != nil {
-			c.Stop(c.Self())
-		}
+		// The parent stops this actor if Add failed.
+		c.Send(c.Parent(), &Installed{ID: r.cfg.ID, Err: r.add(), Restart: restart})
 	case *actor.Stopping:
 		r.remove()
 	case Flush:

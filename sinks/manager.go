@@ -88,14 +88,23 @@ func newManager(s *Sink, opts Options) *manager {
 func (m *manager) Receive(c actor.Context) {
 	switch msg := c.Message().(type) {
 	case *core.Event:
+		ready := false
 		for _, h := range m.handlers {
-			if h.ready && h.mask.Enabled(msg.Level) {
-				c.Send(h.pid, msg)
+			if h.ready {
+				ready = true
+				if h.mask.Enabled(msg.Level) {
+					c.Send(h.pid, msg)
+				}
 			}
+		}
+		if !ready {
+			// No handler to take it (they are being installed again after
+			// a restart, or none is left): count it, never lose it
+			// silently.
+			m.sink.dropped.Add(1)
 		}
 	case *actor.Started:
 		m.ctx = c
-		m.recomputeMask()
 		m.sink.pid.Store(c.Self())
 		if m.sink.starts.Add(1) > 1 {
 			for _, w := range m.sink.watcherPIDs() {
@@ -131,6 +140,7 @@ func (m *manager) Receive(c actor.Context) {
 			h.mask = msg.mask
 			m.recomputeMask()
 		}
+		c.Respond(setMask{})
 	case flushList:
 		refs := make([]handlerRef, 0, len(m.handlers))
 		for _, h := range m.handlers {
@@ -227,16 +237,19 @@ func (m *manager) installed(msg *handlers.Installed) {
 		m.recomputeMask()
 		m.answerInstall(h, nil)
 	case msg.Restart:
-		// Add failed after an in-place restart: the actor stops itself;
-		// its watcher hears of it when it has.
+		// Add failed after an in-place restart: stop the actor; its
+		// watcher hears of it once it has stopped.
 		h.ready = false
 		h.reason = fmt.Errorf("sinks: handler %q could not be added again after a restart: %w", h.id, msg.Err)
 		m.recomputeMask()
+		m.ctx.Stop(h.pid)
 	default:
-		// The actor stops itself; the record goes when it has.
+		// Its install failed: answer, and stop the actor; the record
+		// goes once it has stopped.
 		h.ready = false
 		h.failed = true
 		m.answerInstall(h, msg.Err)
+		m.ctx.Stop(h.pid)
 	}
 }
 
@@ -294,6 +307,14 @@ func (m *manager) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, who 
 		return
 	}
 	h := m.handlers[i]
+	if h.waiting != nil {
+		// It panicked while being installed (in Add): that is a failed
+		// install, not a crash to restart.
+		h.failed = true
+		m.answerInstall(h, fmt.Errorf("sinks: handler %q panicked in Add: %v", h.id, reason))
+		sup.StopChildren(who)
+		return
+	}
 	if h.window.Allow(m.now()) {
 		sup.RestartChildren(who)
 		return
@@ -317,7 +338,8 @@ func (m *manager) recomputeMask() {
 }
 
 // drainHandlers stops every handler after it handled its queue, each
-// within DrainTimeout, then at once.
+// within DrainTimeout, then at once. The sink's mask is left as it was, so
+// that events logged meanwhile reach the sink and are counted, not skipped.
 func (m *manager) drainHandlers() {
 	for i := len(m.handlers) - 1; i >= 0; i-- {
 		h := m.handlers[i]
@@ -332,5 +354,4 @@ func (m *manager) drainHandlers() {
 		cancel()
 	}
 	m.handlers = nil
-	m.recomputeMask()
 }

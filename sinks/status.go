@@ -118,7 +118,12 @@ func (s *Sink) Configure(ctx context.Context, id string, change handlers.Configu
 		return handlers.Config{}, fmt.Errorf("sinks: configure %q: %w", id, err)
 	}
 	done := answer.(handlers.Configured)
-	s.system.Root.Send(s.pid.Load(), setMask{id: id, mask: done.Mask})
+	if done.Err == nil {
+		// The sink's mask follows before Configure returns.
+		if _, err := s.call(ctx, setMask{id: id, mask: done.Mask}); err != nil {
+			return done.Config, err
+		}
+	}
 	return done.Config, done.Err
 }
 
