@@ -17,6 +17,7 @@ type Memory struct {
 	Max int
 
 	mu      sync.Mutex
+	total   int // events ever kept, so waiters count across trimming
 	events  []*core.Event
 	lines   []string
 	changed chan struct{} // closed and replaced on every change
@@ -27,6 +28,7 @@ func (m *Memory) Log(e *core.Event, cfg *Config) error {
 	line := string(cfg.Format(nil, e))
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.total++
 	m.events = append(m.events, e)
 	m.lines = append(m.lines, line)
 	if m.Max > 0 && len(m.events) > m.Max {
@@ -70,7 +72,7 @@ func (m *Memory) Len() int {
 func (m *Memory) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.events, m.lines = nil, nil
+	m.events, m.lines = nil, nil // total stays: waiters count on
 	m.signal()
 }
 
@@ -98,19 +100,17 @@ func (m *Memory) WaitFor(ctx context.Context, n int) ([]*core.Event, error) {
 // WaitMatch waits for an event for which match returns true, looking at
 // the kept events first, and returns it, or ctx's error, wrapped.
 func (m *Memory) WaitMatch(ctx context.Context, match func(*core.Event) bool) (*core.Event, error) {
-	seen := 0
+	seen := 0 // events looked at, counted over all events ever kept
 	for {
 		m.mu.Lock()
-		if seen > len(m.events) {
-			seen = 0 // Reset or Max dropped events: look again
-		}
-		for _, e := range m.events[seen:] {
+		first := m.total - len(m.events) // the count of the oldest kept event
+		for _, e := range m.events[min(max(seen-first, 0), len(m.events)):] {
 			if match(e) {
 				m.mu.Unlock()
 				return e, nil
 			}
 		}
-		seen = len(m.events)
+		seen = m.total
 		wait := m.wait()
 		m.mu.Unlock()
 		select {
