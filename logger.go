@@ -34,59 +34,125 @@ func (l *Logger) Enabled(level Level) bool { return l.sink.Enabled(level) }
 // Debug logs msg at LevelDebug with slog-style arguments: key/value pairs
 // ("user", 42) and slog.Attr values. msg is logged as it is, without
 // formatting.
-func (l *Logger) Debug(msg string, args ...any) { l.log(LevelDebug, msg, args) }
+func (l *Logger) Debug(msg string, args ...any) {
+	if l.sink.Mask()&core.MaskDebug != 0 {
+		l.log(LevelDebug, msg, args)
+	}
+}
 
 // Info logs at LevelInfo; see Debug.
-func (l *Logger) Info(msg string, args ...any) { l.log(LevelInfo, msg, args) }
+func (l *Logger) Info(msg string, args ...any) {
+	if l.sink.Mask()&core.MaskInfo != 0 {
+		l.log(LevelInfo, msg, args)
+	}
+}
 
 // Notice logs at LevelNotice; see Debug.
-func (l *Logger) Notice(msg string, args ...any) { l.log(LevelNotice, msg, args) }
+func (l *Logger) Notice(msg string, args ...any) {
+	if l.sink.Mask()&core.MaskNotice != 0 {
+		l.log(LevelNotice, msg, args)
+	}
+}
 
 // Warning logs at LevelWarning; see Debug.
-func (l *Logger) Warning(msg string, args ...any) { l.log(LevelWarning, msg, args) }
+func (l *Logger) Warning(msg string, args ...any) {
+	if l.sink.Mask()&core.MaskWarning != 0 {
+		l.log(LevelWarning, msg, args)
+	}
+}
 
 // Error logs at LevelError; see Debug.
-func (l *Logger) Error(msg string, args ...any) { l.log(LevelError, msg, args) }
+func (l *Logger) Error(msg string, args ...any) {
+	if l.sink.Mask()&core.MaskError != 0 {
+		l.log(LevelError, msg, args)
+	}
+}
 
 // Critical logs at LevelCritical; see Debug.
-func (l *Logger) Critical(msg string, args ...any) { l.log(LevelCritical, msg, args) }
+func (l *Logger) Critical(msg string, args ...any) {
+	if l.sink.Mask()&core.MaskCritical != 0 {
+		l.log(LevelCritical, msg, args)
+	}
+}
 
 // Alert logs at LevelAlert; see Debug.
-func (l *Logger) Alert(msg string, args ...any) { l.log(LevelAlert, msg, args) }
+func (l *Logger) Alert(msg string, args ...any) {
+	if l.sink.Mask()&core.MaskAlert != 0 {
+		l.log(LevelAlert, msg, args)
+	}
+}
 
 // Emergency logs at LevelEmergency; see Debug.
-func (l *Logger) Emergency(msg string, args ...any) { l.log(LevelEmergency, msg, args) }
+func (l *Logger) Emergency(msg string, args ...any) {
+	if l.sink.Mask()&core.MaskEmergency != 0 {
+		l.log(LevelEmergency, msg, args)
+	}
+}
 
 // Debugf logs at LevelDebug a message formatted the fmt way, lager style:
 // Debugf("user %d logged in", id). Bad verbs, missing or extra arguments
 // and panicking String methods show as fmt's markers in the message.
-func (l *Logger) Debugf(format string, args ...any) { l.logf(LevelDebug, format, args) }
+func (l *Logger) Debugf(format string, args ...any) {
+	if l.sink.Mask()&core.MaskDebug != 0 {
+		l.logf(LevelDebug, format, args)
+	}
+}
 
 // Infof logs at LevelInfo; see Debugf.
-func (l *Logger) Infof(format string, args ...any) { l.logf(LevelInfo, format, args) }
+func (l *Logger) Infof(format string, args ...any) {
+	if l.sink.Mask()&core.MaskInfo != 0 {
+		l.logf(LevelInfo, format, args)
+	}
+}
 
 // Noticef logs at LevelNotice; see Debugf.
-func (l *Logger) Noticef(format string, args ...any) { l.logf(LevelNotice, format, args) }
+func (l *Logger) Noticef(format string, args ...any) {
+	if l.sink.Mask()&core.MaskNotice != 0 {
+		l.logf(LevelNotice, format, args)
+	}
+}
 
 // Warningf logs at LevelWarning; see Debugf.
-func (l *Logger) Warningf(format string, args ...any) { l.logf(LevelWarning, format, args) }
+func (l *Logger) Warningf(format string, args ...any) {
+	if l.sink.Mask()&core.MaskWarning != 0 {
+		l.logf(LevelWarning, format, args)
+	}
+}
 
 // Errorf logs at LevelError; see Debugf.
-func (l *Logger) Errorf(format string, args ...any) { l.logf(LevelError, format, args) }
+func (l *Logger) Errorf(format string, args ...any) {
+	if l.sink.Mask()&core.MaskError != 0 {
+		l.logf(LevelError, format, args)
+	}
+}
 
 // Criticalf logs at LevelCritical; see Debugf.
-func (l *Logger) Criticalf(format string, args ...any) { l.logf(LevelCritical, format, args) }
+func (l *Logger) Criticalf(format string, args ...any) {
+	if l.sink.Mask()&core.MaskCritical != 0 {
+		l.logf(LevelCritical, format, args)
+	}
+}
 
 // Alertf logs at LevelAlert; see Debugf.
-func (l *Logger) Alertf(format string, args ...any) { l.logf(LevelAlert, format, args) }
+func (l *Logger) Alertf(format string, args ...any) {
+	if l.sink.Mask()&core.MaskAlert != 0 {
+		l.logf(LevelAlert, format, args)
+	}
+}
 
 // Emergencyf logs at LevelEmergency; see Debugf.
-func (l *Logger) Emergencyf(format string, args ...any) { l.logf(LevelEmergency, format, args) }
+func (l *Logger) Emergencyf(format string, args ...any) {
+	if l.sink.Mask()&core.MaskEmergency != 0 {
+		l.logf(LevelEmergency, format, args)
+	}
+}
 
 // Log logs msg at any level with slog-style arguments. ctx is not used
 // yet; it is there for slog's sake.
 func (l *Logger) Log(_ context.Context, level Level, msg string, args ...any) {
-	l.log(level, msg, args)
+	if l.sink.Enabled(level) {
+		l.log(level, msg, args)
+	}
 }
 
 // LogAttrs logs msg at level with attributes; with attributes built by
@@ -125,19 +191,14 @@ func (l *Logger) ForActor(c interface {
 	return &cp
 }
 
+// log logs an enabled call; the level methods checked the level inline.
 func (l *Logger) log(level Level, msg string, args []any) {
-	if !l.sink.Enabled(level) {
-		return
-	}
 	e := l.event(4, level, core.Truncate(msg, l.trunc), len(args))
 	e.Attrs = appendArgs(e.Attrs, args)
 	l.sink.Log(e)
 }
 
 func (l *Logger) logf(level Level, format string, args []any) {
-	if !l.sink.Enabled(level) {
-		return
-	}
 	l.sink.Log(l.event(4, level, core.Truncate(core.Sprintf(format, args...), l.trunc), 0))
 }
 

@@ -84,13 +84,28 @@ func (l Level) Letter() byte {
 	return ' '
 }
 
+// bits holds Bit for the levels from LevelDebug to LevelEmergency, so that
+// the check on every logging call is a table lookup.
+var bits = func() (t [LevelEmergency - LevelDebug + 1]Mask) {
+	for i := range t {
+		t[i] = 128 >> Level(i+int(LevelDebug)).index()
+	}
+	return t
+}()
+
 // Bit returns the level's bit in a Mask: debug 128 … emergency 1, and 0
 // for LevelNone.
 func (l Level) Bit() Mask {
-	if i := l.index(); i >= 0 {
-		return 128 >> i
+	if d := uint(l - LevelDebug); d < uint(len(bits)) {
+		return bits[d]
 	}
-	return 0
+	switch {
+	case l < LevelDebug:
+		return 128
+	case l == LevelNone:
+		return 0
+	}
+	return 1
 }
 
 // Slog returns l as a slog.Level; LevelNone becomes math.MaxInt32, which

@@ -14,10 +14,18 @@ var ErrBadLevel = errors.New("bad level")
 // warning 16, error 8, critical 4, alert 2, emergency 1.
 type Mask uint8
 
-// The empty mask and the mask of every level.
+// The empty mask, the mask of every level, and the bit of each level.
 const (
-	MaskNone Mask = 0
-	MaskAll  Mask = 255
+	MaskNone      Mask = 0
+	MaskAll       Mask = 255
+	MaskDebug     Mask = 128
+	MaskInfo      Mask = 64
+	MaskNotice    Mask = 32
+	MaskWarning   Mask = 16
+	MaskError     Mask = 8
+	MaskCritical  Mask = 4
+	MaskAlert     Mask = 2
+	MaskEmergency Mask = 1
 )
 
 // AtLeast returns the mask of l and every more severe level, which is what
