@@ -252,6 +252,24 @@ func TestCall(t *testing.T) {
 	_, err = actors.Call(waitCtx(t), system, echo, "hi")
 	assert.ErrorIs(t, err, actors.ErrNoActor)
 
+	// A target that stops without answering (its queue dropped) ends the
+	// call at once.
+	busy := make(chan struct{})
+	entered := make(chan struct{})
+	slow := system.Root.Spawn(actor.PropsFromFunc(func(c actor.Context) {
+		if c.Message() == "block" {
+			close(entered)
+			<-busy
+		}
+	}))
+	system.Root.Send(slow, "block")
+	<-entered
+	answered := make(chan error, 1)
+	go func() { _, err := actors.Call(waitCtx(t), system, slow, "hi"); answered <- err }()
+	system.Root.Stop(slow)
+	close(busy)
+	assert.ErrorIs(t, recv(t, answered), actors.ErrNoActor)
+
 	mute := system.Root.Spawn(actor.PropsFromFunc(func(actor.Context) {}))
 	defer system.Root.Stop(mute)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -54,16 +54,21 @@ func (in *inbox) Stop(*actor.PID) {}
 
 // Call sends msg to pid with a sender to answer to and waits for the answer
 // (the target replies with ctx.Respond). It returns ErrNoActor at once if pid
-// does not exist, and ctx's error, wrapped, if ctx ends first. It costs one
-// registry entry for the time of the call and no timer: the deadline is
-// ctx's.
+// does not exist, and as soon as it stops without answering (actor.Stop
+// drops queued requests silently; Call does not wait them out); ctx's error,
+// wrapped, if ctx ends first. It costs one registry entry and a watch for
+// the time of the call, and no timer: the deadline is ctx's.
 func Call(ctx context.Context, system *actor.ActorSystem, pid *actor.PID, msg any) (any, error) {
 	in := newInbox(system)
 	defer in.close()
+	proc, _ := system.ProcessRegistry.Get(pid)
+	proc.SendSystemMessage(pid, &actor.Watch{Watcher: in.pid})
+	defer proc.SendSystemMessage(pid, &actor.Unwatch{Watcher: in.pid})
 	system.Root.RequestWithCustomSender(pid, msg, in.pid)
 	select {
 	case reply := <-in.ch:
-		if _, dead := reply.(*actor.DeadLetterResponse); dead {
+		switch reply.(type) {
+		case *actor.DeadLetterResponse, *actor.Terminated:
 			return nil, fmt.Errorf("call %s: %w", PIDString(pid), ErrNoActor)
 		}
 		return reply, nil
