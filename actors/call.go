@@ -63,7 +63,6 @@ func Call(ctx context.Context, system *actor.ActorSystem, pid *actor.PID, msg an
 	defer in.close()
 	proc, _ := system.ProcessRegistry.Get(pid)
 	proc.SendSystemMessage(pid, &actor.Watch{Watcher: in.pid})
-	defer proc.SendSystemMessage(pid, &actor.Unwatch{Watcher: in.pid})
 	system.Root.RequestWithCustomSender(pid, msg, in.pid)
 	select {
 	case reply := <-in.ch:
@@ -71,8 +70,10 @@ func Call(ctx context.Context, system *actor.ActorSystem, pid *actor.PID, msg an
 		case *actor.DeadLetterResponse, *actor.Terminated:
 			return nil, fmt.Errorf("call %s: %w", PIDString(pid), ErrNoActor)
 		}
+		proc.SendSystemMessage(pid, &actor.Unwatch{Watcher: in.pid})
 		return reply, nil
 	case <-ctx.Done():
+		proc.SendSystemMessage(pid, &actor.Unwatch{Watcher: in.pid})
 		return nil, fmt.Errorf("call %s: %w", PIDString(pid), ctx.Err())
 	}
 }

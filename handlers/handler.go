@@ -72,7 +72,7 @@ const (
 	Update
 )
 
-// ErrIgnore, returned by Adder.Add, leaves the handler not installed
+// ErrIgnore is what Adder.Add returns to leave the handler not installed,
 // without an error (LoggerBackends' {:error, :ignore}).
 var ErrIgnore = errors.New("handlers: ignore")
 
