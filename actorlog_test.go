@@ -15,6 +15,7 @@ import (
 
 	"github.com/actorlog/actorlog"
 	"github.com/actorlog/actorlog/actors"
+	"github.com/actorlog/actorlog/actors/actortest"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
@@ -27,15 +28,9 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// deadline bounds every wait; a guard against hangs, not a timing check.
-const deadline = 10 * time.Second
+const deadline = actortest.Deadline
 
-func bg(t testing.TB) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
-	t.Cleanup(cancel)
-	return ctx
-}
+func bg(t testing.TB) context.Context { return actortest.Context(t) }
 
 // start starts a System on a quiet actor system with the given handlers
 // and stops it at the end of the test.

@@ -17,16 +17,9 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// deadline bounds every wait in these tests; it is a guard against hangs,
-// not a timing assertion.
-const deadline = 10 * time.Second
+const deadline = actortest.Deadline
 
-func waitCtx(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
-	t.Cleanup(cancel)
-	return ctx
-}
+func waitCtx(t *testing.T) context.Context { return actortest.Context(t) }
 
 func recv[T any](t *testing.T, ch <-chan T) T {
 	t.Helper()

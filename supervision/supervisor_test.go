@@ -19,16 +19,9 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// deadline bounds every wait: a guard against hangs, never a timing
-// assertion.
-const deadline = 10 * time.Second
+const deadline = actortest.Deadline
 
-func bg(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
-	t.Cleanup(cancel)
-	return ctx
-}
+func bg(t *testing.T) context.Context { return actortest.Context(t) }
 
 // Commands a test worker understands.
 type (

@@ -2,7 +2,9 @@
 package actortest
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/actorlog/actorlog/actors"
 	"github.com/asynkron/protoactor-go/actor"
@@ -34,4 +36,16 @@ func Collect[T any](tb testing.TB, system *actor.ActorSystem, size int) <-chan T
 	})
 	tb.Cleanup(func() { system.EventStream.Unsubscribe(sub) })
 	return ch
+}
+
+// Deadline bounds every wait in actorlog's tests: a guard against a hang,
+// never a timing assertion.
+const Deadline = 10 * time.Second
+
+// Context returns a context that ends after Deadline, or with the test.
+func Context(tb testing.TB) context.Context {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), Deadline)
+	tb.Cleanup(cancel)
+	return ctx
 }

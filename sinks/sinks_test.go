@@ -1,0 +1,38 @@
+package sinks_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/actorlog/actorlog/actors/actortest"
+	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/sinks"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestWatcherTemplateChecksItsArguments(t *testing.T) {
+	start := sinks.WatcherTemplate().Start
+	for _, args := range [][]any{nil, {1}, {&sinks.Watch{}}, {1, 2}} {
+		if _, err := start(args); err == nil || !strings.Contains(err.Error(), "sinks: a watcher takes") {
+			t.Errorf("args %v: got %v", args, err)
+		}
+	}
+}
+
+func TestASinkNotRunningCountsWhatItCannotTake(t *testing.T) {
+	s := sinks.New(actortest.NewSystem(t), "audit")
+	if s.PID() != nil || s.Mask() != core.MaskNone || s.Enabled(core.LevelEmergency) {
+		t.Fatal("a new sink has no actor and no level")
+	}
+	s.Close() // closed: counted, and not written to stderr
+	s.Log(&core.Event{Message: "lost"})
+	s.Log(&core.Event{Message: "lost"})
+	if got := s.Dropped(); got != 2 {
+		t.Errorf("dropped %d, want 2", got)
+	}
+	if s.Name() != "audit" || s.Restarts() != 0 {
+		t.Errorf("name %q restarts %d", s.Name(), s.Restarts())
+	}
+}
