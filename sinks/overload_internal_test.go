@@ -1,0 +1,79 @@
+package sinks
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNextMode(t *testing.T) {
+	th, err := Thresholds{}.WithDefaults() // 20, window 5, discard 500
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		cur   Mode
+		queue int
+		want  Mode
+	}{
+		{Async, 0, Async},
+		{Async, 20, Async},
+		{Async, 21, Sync}, // above 20
+		{Sync, 21, Sync},
+		{Sync, 15, Sync}, // inside the window
+		{Sync, 14, Async}, // below 20 − 5
+		{Async, 15, Async},
+		{Sync, 499, Sync},
+		{Async, 499, Sync},
+		{Sync, 500, Discard}, // at the discard threshold
+		{Async, 500, Discard},
+		{Discard, 10000, Discard},
+		{Discard, 499, Sync},
+		{Discard, 15, Sync}, // leaving discard inside the window: still sync
+		{Discard, 14, Async},
+		{Discard, 0, Async},
+	}
+	for _, tc := range tests {
+		if got := nextMode(tc.cur, tc.queue, &th); got != tc.want {
+			t.Errorf("from %v at %d: got %v, want %v", tc.cur, tc.queue, got, tc.want)
+		}
+	}
+	small := Thresholds{AsyncThreshold: 2, AsyncThresholdWindow: 1, DiscardThreshold: 5}
+	for _, tc := range []struct {
+		cur   Mode
+		queue int
+		want  Mode
+	}{{Async, 3, Sync}, {Sync, 1, Sync}, {Sync, 0, Async}, {Sync, 5, Discard}} {
+		if got := nextMode(tc.cur, tc.queue, &small); got != tc.want {
+			t.Errorf("2/1/5 from %v at %d: got %v, want %v", tc.cur, tc.queue, got, tc.want)
+		}
+	}
+}
+
+func TestThresholds(t *testing.T) {
+	got, err := Thresholds{}.WithDefaults()
+	want := Thresholds{AsyncThreshold: 20, AsyncThresholdWindow: 5, DiscardThreshold: 500, DiscardCheckInterval: 30 * time.Second,
+		KillerReinstallAfter: 5 * time.Second, SyncTimeout: 5 * time.Second}
+	if err != nil || got != want {
+		t.Errorf("defaults: got %+v, %v", got, err)
+	}
+	if w, _ := (Thresholds{AsyncThreshold: 100}).WithDefaults(); w.AsyncThresholdWindow != 20 {
+		t.Errorf("the window defaults to a fifth of the threshold: %d", w.AsyncThresholdWindow)
+	}
+	for _, tc := range []struct {
+		th   Thresholds
+		want string
+	}{
+		{Thresholds{AsyncThreshold: -1}, "async_threshold: must not be negative"},
+		{Thresholds{AsyncThresholdWindow: -1}, "async_threshold_window: must not be negative"},
+		{Thresholds{AsyncThreshold: 10, AsyncThresholdWindow: 11}, "async_threshold_window: must not exceed async_threshold (10), got 11"},
+		{Thresholds{DiscardThreshold: 20}, "discard_threshold: must exceed async_threshold (20), got 20"},
+		{Thresholds{KillerHWM: 400}, "killer_hwm: must exceed discard_threshold (500), got 400"},
+		{Thresholds{KillerHWM: -3}, "killer_hwm: must not be negative"},
+		{Thresholds{SyncTimeout: -time.Second}, "must not be negative"},
+	} {
+		if _, err := tc.th.WithDefaults(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: got %v, want %q", tc.th, err, tc.want)
+		}
+	}
+}
