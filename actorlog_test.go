@@ -508,7 +508,7 @@ func TestStopDrainsFlushesAndRemoves(t *testing.T) {
 	assert.GreaterOrEqual(t, flushes, 1)
 
 	s.Logger().Error("too late")
-	assert.Equal(t, int64(1), s.Status(bg(t)).Sinks[0].Dropped, "an event after Stop is counted")
+	assert.Equal(t, int64(1), s.Status(bg(t)).Sinks[0].Drops.Closed, "an event after Stop is counted")
 	assert.NoError(t, s.Stop(bg(t)), "a second Stop returns the first's result")
 }
 
@@ -582,7 +582,7 @@ func TestStatusString(t *testing.T) {
 	require.NoError(t, s.Flush(bg(t)))
 	out := s.Status(bg(t)).String()
 	assert.Contains(t, out, "actorlog status (nonhost/actorlog):\n")
-	assert.Contains(t, out, "sink default at level info: queue 0, dropped 0, restarts 0\n")
+	assert.Contains(t, out, "sink default at level info, async: queue 0, dropped 0, kills 0, restarts 0\n")
 	assert.Contains(t, out, "  handler mem at level info: queue 0, handled 1, errors 0, restarts 0\n")
 }
 

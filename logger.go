@@ -165,7 +165,25 @@ func (l *Logger) LogAttrs(_ context.Context, level Level, msg string, attrs ...s
 	for _, a := range attrs {
 		e.Attrs = append(e.Attrs, core.Freeze(a))
 	}
-	l.sink.Log(e)
+	_ = l.sink.Log(e) // counted by the sink when not delivered
+}
+
+// Emit logs msg at level with attributes, like LogAttrs, and says what
+// became of the event: nil when it was handed over (async mode), handled
+// by every handler (sync mode), or not wanted by any handler at this level;
+// sinks.ErrDropped when the sink was in discard mode or could not take it;
+// sinks.ErrSinkStopped when the sink stopped, or was killed, while the call
+// waited in sync mode; sinks.ErrSyncTimeout. It never panics, and a sync
+// wait is bounded by the sink's SyncTimeout. ctx is not used yet.
+func (l *Logger) Emit(_ context.Context, level Level, msg string, attrs ...slog.Attr) error {
+	if !l.sink.Enabled(level) {
+		return nil
+	}
+	e := l.event(3, level, core.Truncate(msg, l.trunc), len(attrs))
+	for _, a := range attrs {
+		e.Attrs = append(e.Attrs, core.Freeze(a))
+	}
+	return l.sink.Log(e)
 }
 
 // With returns a Logger that adds args (slog-style) to every event, before
@@ -195,11 +213,11 @@ func (l *Logger) ForActor(c interface {
 func (l *Logger) log(level Level, msg string, args []any) {
 	e := l.event(4, level, core.Truncate(msg, l.trunc), len(args))
 	e.Attrs = appendArgs(e.Attrs, args)
-	l.sink.Log(e)
+	_ = l.sink.Log(e) // counted by the sink when not delivered
 }
 
 func (l *Logger) logf(level Level, format string, args []any) {
-	l.sink.Log(l.event(4, level, core.Truncate(core.Sprintf(format, args...), l.trunc), 0))
+	_ = l.sink.Log(l.event(4, level, core.Truncate(core.Sprintf(format, args...), l.trunc), 0))
 }
 
 // inlineAttrs is how many attributes an event holds without a second

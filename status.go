@@ -23,8 +23,10 @@ type Status struct {
 // described from what it keeps outside its actor.
 func (s *System) Status(ctx context.Context) Status {
 	st, err := s.sink.Status(ctx)
-	if err != nil {
-		st = sinks.SinkStatus{Name: s.sink.Name(), Level: s.sink.Mask(), Dropped: s.sink.Dropped(), Restarts: s.sink.Restarts()}
+	if err != nil { // the sink did not answer in time: what it keeps outside its actor
+		st = sinks.SinkStatus{Name: s.sink.Name(), Level: s.sink.Mask(), Mode: s.sink.Mode(), Queue: s.sink.QueueLen(),
+			Kills: s.sink.Kills(), Restarts: s.sink.Restarts()}
+		st.Drops.Discarded = s.sink.Dropped() // all reasons, unsplit
 	}
 	return Status{Sinks: []sinks.SinkStatus{st}, Root: actors.PIDString(s.root.PID())}
 }
@@ -32,7 +34,7 @@ func (s *System) Status(ctx context.Context) Status {
 // String prints the status on several lines:
 //
 //	actorlog status (nonhost/actorlog):
-//	sink default at level debug: queue 0, dropped 0, restarts 0
+//	sink default at level debug, async: queue 0, dropped 0, kills 0, restarts 0
 //	  handler console at level info: queue 0, handled 12, errors 0, restarts 0
 func (st Status) String() string {
 	var b strings.Builder
@@ -42,8 +44,12 @@ func (st Status) String() string {
 		if !sk.Running {
 			state = " (not running)"
 		}
-		fmt.Fprintf(&b, "sink %s at level %s%s: queue %d, dropped %d, restarts %d\n",
-			sk.Name, sk.Level.First(), state, sk.Queue, sk.Dropped, sk.Restarts)
+		fmt.Fprintf(&b, "sink %s at level %s, %s%s: queue %d, dropped %d, kills %d, restarts %d\n",
+			sk.Name, sk.Level.First(), sk.Mode, state, sk.Queue, sk.Drops.Total(), sk.Kills, sk.Restarts)
+		if d := sk.Drops; d.Total() > 0 {
+			fmt.Fprintf(&b, "  dropped: %d discarded, %d not running, %d closed, %d with no handler, %d killed\n",
+				d.Discarded, d.NotRunning, d.Closed, d.NoHandler, d.Killed)
+		}
 		for _, h := range sk.Handlers {
 			if h.Custom {
 				fmt.Fprintf(&b, "  handler %s (custom actor) at level %s: queue %d\n", h.ID, h.Level, h.Queue)
@@ -51,6 +57,9 @@ func (st Status) String() string {
 			}
 			fmt.Fprintf(&b, "  handler %s at level %s: queue %d, handled %d, errors %d, restarts %d",
 				h.ID, h.Level, h.Queue, h.Handled, h.Errors, h.Restarts)
+			if h.Dropped > 0 {
+				fmt.Fprintf(&b, ", dropped %d over its high water mark", h.Dropped)
+			}
 			if h.FilterPanics > 0 {
 				fmt.Fprintf(&b, ", filter panics %d", h.FilterPanics)
 			}

@@ -43,6 +43,9 @@ type Config struct {
 	// RetryEvery is how often a failed handler install is tried again.
 	// Zero means 5 s.
 	RetryEvery time.Duration
+	// Overload sets the default sink's overload protection: async, sync and
+	// discard modes, and the killer (see sinks.Thresholds for each default).
+	Overload sinks.Thresholds
 }
 
 // DefaultHandlers returns the handlers a Config without Handlers gets: a
@@ -63,11 +66,14 @@ func (c Config) check() (Config, error) {
 	case c.Truncation < 0:
 		c.Truncation = 0
 	}
+	var errs []error
 	if c.HandlerIntensity < 0 || c.HandlerPeriod < 0 || c.RetryEvery < 0 {
-		return c, fmt.Errorf("%w: handler_intensity, handler_period and retry_every must not be negative", ErrBadConfig)
+		errs = append(errs, fmt.Errorf("%w: handler_intensity, handler_period and retry_every must not be negative", ErrBadConfig))
+	}
+	if _, err := c.Overload.WithDefaults(); err != nil {
+		errs = append(errs, fmt.Errorf("%w: overload.%w", ErrBadConfig, err))
 	}
 	seen := map[string]int{}
-	var errs []error
 	for i := range c.Handlers {
 		h := &c.Handlers[i]
 		if (h.Handler == nil) == (h.Props == nil) {
@@ -131,7 +137,10 @@ func Start(cfg Config) (*System, error) {
 		s.system = actor.NewActorSystem(actor.WithLoggerFactory(protoActorLogger))
 		s.ownsSys = true
 	}
-	s.sink = sinks.New(s.system, DefaultSink)
+	if s.sink, err = sinks.New(s.system, DefaultSink, cfg.Overload); err != nil {
+		s.shutdownSystem()
+		return nil, fmt.Errorf("actorlog: start: %w", err)
+	}
 	s.logger = &Logger{sink: s.sink, trunc: cfg.Truncation}
 	watchers := supervision.ChildSupervisor("watchers", supervision.Spec{
 		Strategy: supervision.SimpleOneForOne, Intensity: 10, Period: 60 * time.Second,
@@ -276,6 +285,16 @@ func (s *System) SetHandlerConfig(ctx context.Context, id string, cfg handlers.C
 func (s *System) UpdateHandlerConfig(ctx context.Context, id string, update func(*handlers.Config)) error {
 	_, err := s.sink.Configure(ctx, id, handlers.Configure{Mode: handlers.Update, Update: update})
 	return err
+}
+
+// SetOverload changes the default sink's overload thresholds at run time
+// (LoggerBackends.configure); the error names a bad field and changes
+// nothing.
+func (s *System) SetOverload(th sinks.Thresholds) error {
+	if err := s.sink.SetThresholds(th); err != nil {
+		return fmt.Errorf("%w: overload.%w", ErrBadConfig, errors.Unwrap(err))
+	}
+	return nil
 }
 
 // Flush returns once every event logged before it has been handled by

@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"fmt"
+	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/core"
@@ -48,9 +51,10 @@ type (
 // Stats are a handler's counters, read by Status while the handler runs.
 type Stats struct {
 	// Handled counts events given to Log, Errors those for which Log
-	// returned an error, FilterPanics the filters that panicked, and
-	// Restarts the handler's restarts.
-	Handled, Errors, FilterPanics, Restarts atomic.Int64
+	// returned an error, FilterPanics the filters that panicked, Restarts
+	// the handler's restarts, and Dropped the events its HighWaterMark
+	// dropped.
+	Handled, Errors, FilterPanics, Restarts, Dropped atomic.Int64
 	// LastError is the last error returned by Log or Flush.
 	LastError atomic.Pointer[error]
 	// Queue reads the handler's mailbox length.
@@ -64,9 +68,10 @@ func (s *Stats) fail(err error) {
 
 // Props returns the Props of an actor that runs h with cfg (which must
 // have passed Check) and counts into stats. The actor reports Installed to
-// its parent after Add.
-func Props(h Handler, cfg Config, stats *Stats) *actor.Props {
-	state := &runner{h: h, cfg: cfg, stats: stats}
+// its parent after Add, and calls handled (if not nil) after each event it
+// took from its mailbox, so that its sink can follow its queue.
+func Props(h Handler, cfg Config, stats *Stats, handled func()) *actor.Props {
+	state := &runner{h: h, cfg: cfg, stats: stats, handled: handled}
 	return actor.PropsFromProducer(func() actor.Actor { return state },
 		actor.WithMailbox(stats.Queue.Mailbox(nil)))
 }
@@ -78,15 +83,28 @@ type runner struct {
 	h       Handler
 	cfg     Config
 	stats   *Stats
+	handled func()
 	started bool
 	added   bool
+	shaper  Shaper
+	timer   *time.Timer // reports the shaper's window when it ends
 }
+
+// shaperTick asks the runner to report a shaper window that ended.
+type shaperTick struct{}
 
 // Receive implements actor.Actor.
 func (r *runner) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *core.Event:
-		r.log(m)
+		r.log(c, m)
+		r.afterEvent()
+	case *Sync:
+		r.log(c, m.Event)
+		m.Ack.Done()
+		r.afterEvent()
+	case shaperTick:
+		r.reportDrops(r.shaper.Close(time.Now()))
 	case *actor.Started:
 		restart := r.started
 		r.started = true
@@ -97,6 +115,10 @@ func (r *runner) Receive(c actor.Context) {
 		// The parent stops this actor if Add failed.
 		c.Send(c.Parent(), &Installed{ID: r.cfg.ID, Err: r.add(), Restart: restart})
 	case *actor.Stopping:
+		if r.timer != nil {
+			r.timer.Stop()
+		}
+		r.reportDrops(r.shaper.Close(time.Now().Add(ShaperWindow)))
 		r.remove()
 	case Flush:
 		var err error
@@ -111,7 +133,13 @@ func (r *runner) Receive(c actor.Context) {
 	}
 }
 
-func (r *runner) log(e *core.Event) {
+func (r *runner) afterEvent() {
+	if r.handled != nil {
+		r.handled()
+	}
+}
+
+func (r *runner) log(c actor.Context, e *core.Event) {
 	if !r.added {
 		return
 	}
@@ -122,7 +150,41 @@ func (r *runner) log(e *core.Event) {
 	if !ok {
 		return
 	}
+	r.shaper.HWM = r.cfg.HighWaterMark
+	pass, closed := r.shaper.Allow(time.Now())
+	r.reportDrops(closed)
+	if !pass {
+		r.stats.Dropped.Add(1)
+		if r.timer == nil {
+			// Report when the window ends, even if no event comes then.
+			system, self := c.ActorSystem(), c.Self()
+			r.timer = time.AfterFunc(time.Until(r.shaper.WindowEnd()), func() { system.Root.Send(self, shaperTick{}) })
+		}
+		return
+	}
 	r.stats.Handled.Add(1)
+	if err := r.h.Log(e, &r.cfg); err != nil {
+		r.stats.fail(err)
+	}
+}
+
+// reportDrops writes lager's drop report straight into the handler (past
+// its level and filters, as lager writes it into the file), never for 0.
+func (r *runner) reportDrops(n int) {
+	if r.timer != nil {
+		r.timer.Stop()
+		r.timer = nil
+	}
+	if n == 0 || !r.added {
+		return
+	}
+	e := &core.Event{
+		Time:  time.Now(),
+		Level: core.LevelWarning,
+		Message: fmt.Sprintf("handler %s dropped %d messages in the last second that exceeded the limit of %d messages/sec",
+			r.cfg.ID, n, r.cfg.HighWaterMark),
+		Attrs: []slog.Attr{slog.String("handler", r.cfg.ID), slog.Int("dropped", n), slog.Int("high_water_mark", r.cfg.HighWaterMark)},
+	}
 	if err := r.h.Log(e, &r.cfg); err != nil {
 		r.stats.fail(err)
 	}

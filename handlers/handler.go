@@ -140,6 +140,12 @@ type Config struct {
 	// Formatter formats events for handlers that write text. Nil means the
 	// handler's own default.
 	Formatter formatter.Formatter
+	// HighWaterMark, when positive, is the most events a second the
+	// handler takes (lager's file-backend high_water_mark, for any
+	// handler): the others are dropped, counted, and reported when the
+	// second is over ("handler H dropped N messages in the last second that
+	// exceeded the limit of M messages/sec"). Zero means no limit.
+	HighWaterMark int
 	// Options are the handler's own options, for Adder and Changer.
 	Options any
 
@@ -163,6 +169,9 @@ func (c *Config) Check() error {
 			return fmt.Errorf("%w: handler %q: level: %w", ErrBadConfig, c.ID, err)
 		}
 		c.mask = m
+	}
+	if c.HighWaterMark < 0 {
+		return fmt.Errorf("%w: handler %q: high_water_mark: must not be negative, got %d", ErrBadConfig, c.ID, c.HighWaterMark)
 	}
 	if c.FilterDefault != Log && c.FilterDefault != Stop {
 		return fmt.Errorf("%w: handler %q: filter_default must be Log or Stop", ErrBadConfig, c.ID)

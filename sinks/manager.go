@@ -78,6 +78,14 @@ type manager struct {
 	ctx      actor.Context
 	handlers []*installed
 	now      func() time.Time
+	life     *lifetime
+	stop     chan struct{} // closed to stop this incarnation's checker
+	checker  chan struct{} // closed when the checker has returned
+
+	// After a kill, the report and how many watchers have yet to install
+	// their handler again: each of those handlers gets the report.
+	killReport *core.Event
+	reinstalls int
 }
 
 func newManager(s *Sink, opts Options) *manager {
@@ -88,32 +96,15 @@ func newManager(s *Sink, opts Options) *manager {
 func (m *manager) Receive(c actor.Context) {
 	switch msg := c.Message().(type) {
 	case *core.Event:
-		ready := false
-		for _, h := range m.handlers {
-			if h.ready {
-				ready = true
-				if h.mask.Enabled(msg.Level) {
-					c.Send(h.pid, msg)
-				}
-			}
-		}
-		if !ready {
-			// No handler to take it (they are being installed again after
-			// a restart, or none is left): count it, never lose it
-			// silently.
-			m.sink.dropped.Add(1)
-		}
+		m.fanOut(c, msg, nil)
+		m.sink.recompute()
+	case *handlers.Sync:
+		m.fanOut(c, msg.Event, msg.Ack)
+		m.sink.recompute()
 	case *actor.Started:
-		m.ctx = c
-		m.sink.pid.Store(c.Self())
-		if m.sink.starts.Add(1) > 1 {
-			for _, w := range m.sink.watcherPIDs() {
-				c.Send(w, sinkStarted{})
-			}
-		}
+		m.started(c)
 	case *actor.Stopping, *actor.Restarting:
-		m.sink.pid.CompareAndSwap(c.Self(), nil)
-		m.drainHandlers()
+		m.stopping()
 	case install:
 		m.install(c, msg)
 	case *handlers.Installed:
@@ -156,6 +147,106 @@ func (m *manager) Receive(c actor.Context) {
 	}
 }
 
+// fanOut passes an event to every ready handler that takes its level. A
+// sync event's Ack expects one answer from each handler actor that runs a
+// Handler; a custom actor gets the plain event and is not waited for.
+func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
+	ready, waiting := false, 0
+	for _, h := range m.handlers {
+		if !h.ready {
+			continue
+		}
+		ready = true
+		if h.mask.Enabled(e.Level) && !h.custom && ack != nil {
+			waiting++
+		}
+	}
+	if ack != nil {
+		ack.Expect(waiting)
+	}
+	if !ready {
+		// No handler to take it (they are being installed again after a
+		// restart or a kill, or none is left): count it, never lose it
+		// silently.
+		m.sink.drops.NoHandler.Add(1)
+		return
+	}
+	for _, h := range m.handlers {
+		if !h.ready || !h.mask.Enabled(e.Level) {
+			continue
+		}
+		if ack != nil && !h.custom {
+			c.Send(h.pid, &handlers.Sync{Event: e, Ack: ack})
+		} else {
+			c.Send(h.pid, e)
+		}
+	}
+}
+
+// started begins an incarnation: it publishes the sink's new lifetime,
+// starts the periodic check, and tells the watchers, whose handlers died
+// with the last incarnation, to install them again.
+func (m *manager) started(c actor.Context) {
+	m.ctx = c
+	m.life = &lifetime{pid: c.Self(), died: make(chan struct{})}
+	m.sink.life.Store(m.life)
+	m.sink.killing.Store(false)
+	m.stop, m.checker = make(chan struct{}), make(chan struct{})
+	go m.check(m.stop, m.checker)
+	if m.sink.starts.Add(1) > 1 {
+		m.killReport = m.sink.killReport.Swap(nil)
+		watchers := m.sink.watcherPIDs()
+		m.reinstalls = len(watchers)
+		for _, w := range watchers {
+			c.Send(w, sinkStarted{})
+		}
+	}
+}
+
+// check runs the periodic check every DiscardCheckInterval (read anew each
+// time, so a change at run time applies) until stop is closed. The
+// incarnation that starts it stops it and waits for it.
+func (m *manager) check(stop, done chan struct{}) {
+	defer close(done)
+	t := time.NewTimer(m.sink.th.Load().DiscardCheckInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			m.sink.tick(now)
+			t.Reset(m.sink.th.Load().DiscardCheckInterval)
+		}
+	}
+}
+
+// stopping ends an incarnation: callers waiting in sync mode are released,
+// and the handlers drain their queues — unless the killer struck, in which
+// case their queues are dropped with them.
+func (m *manager) stopping() {
+	if m.life == nil {
+		return
+	}
+	m.sink.life.CompareAndSwap(m.life, nil)
+	close(m.life.died)
+	m.life = nil
+	close(m.stop)
+	<-m.checker
+	if !m.sink.killing.Load() {
+		m.drainHandlers()
+	}
+}
+
+// publishQueues lets the sink read its handlers' queues.
+func (m *manager) publishQueues() {
+	stats := make([]*handlers.Stats, 0, len(m.handlers))
+	for _, h := range m.handlers {
+		stats = append(stats, h.stats)
+	}
+	m.sink.handlerQueues.Store(&stats)
+}
+
 func (m *manager) find(id string) *installed {
 	for _, h := range m.handlers {
 		if h.id == id {
@@ -196,7 +287,7 @@ func (m *manager) install(c actor.Context, msg install) {
 	}
 	props := spec.Props
 	if spec.Handler != nil {
-		props = handlers.Props(spec.Handler, spec.Config, h.stats)
+		props = handlers.Props(spec.Handler, spec.Config, h.stats, m.sink.recompute)
 	}
 	props = props.Clone(actor.WithReceiverMiddleware(actors.CrashReporter()))
 	pid, err := spawn(c, props, "handler-"+h.id)
@@ -206,6 +297,7 @@ func (m *manager) install(c actor.Context, msg install) {
 	}
 	h.pid = pid
 	m.handlers = append(m.handlers, h)
+	m.publishQueues()
 	if h.custom { // a custom actor has no Add: it is installed once spawned
 		m.installed(&handlers.Installed{ID: h.id})
 	}
@@ -236,6 +328,15 @@ func (m *manager) installed(msg *handlers.Installed) {
 		h.ready = true
 		m.recomputeMask()
 		m.answerInstall(h, nil)
+		if m.killReport != nil && h.watcher != nil && m.reinstalls > 0 {
+			// A handler back after a kill learns what happened.
+			if h.mask.Enabled(m.killReport.Level) {
+				m.ctx.Send(h.pid, m.killReport)
+			}
+			if m.reinstalls--; m.reinstalls == 0 {
+				m.killReport = nil
+			}
+		}
 	case msg.Restart:
 		// Add failed after an in-place restart: stop the actor; its
 		// watcher hears of it once it has stopped.
@@ -274,6 +375,7 @@ func (m *manager) handlerStopped(pid *actor.PID) {
 	h := m.handlers[i]
 	m.handlers = append(m.handlers[:i], m.handlers[i+1:]...)
 	m.recomputeMask()
+	m.publishQueues()
 	switch {
 	case h.failed:
 	case h.waiting != nil:
@@ -300,7 +402,10 @@ type removeAnswer struct{ err error }
 // made it panic is lost (the crash report names it) — unless it panicked
 // more than HandlerIntensity times within HandlerPeriod: then it is
 // stopped, and its watcher reports it and installs it again.
-func (m *manager) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, who *actor.PID, _ *actor.RestartStatistics, reason any, _ any) {
+func (m *manager) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, who *actor.PID, _ *actor.RestartStatistics, reason any, message any) {
+	if s, ok := actor.UnwrapEnvelopeMessage(message).(*handlers.Sync); ok {
+		s.Ack.Done() // the event that made it panic is lost: its caller must not wait
+	}
 	i := m.indexOf(who)
 	if i < 0 {
 		sup.StopChildren(who)
@@ -349,9 +454,10 @@ func (m *manager) drainHandlers() {
 			stop, cancelStop := context.WithTimeout(context.Background(), time.Second)
 			_ = actors.StopNow(stop, m.ctx.ActorSystem(), h.pid)
 			cancelStop()
-			m.sink.dropped.Add(int64(left))
+			m.sink.drops.Killed.Add(int64(left))
 		}
 		cancel()
 	}
 	m.handlers = nil
+	m.publishQueues()
 }

@@ -3,6 +3,7 @@ package sinks
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -43,20 +44,34 @@ func (s *Spec) check() error {
 }
 
 // Sink is one sink (lager's gen_event manager, "lager_event"): the state
-// that outlives its actor's restarts. Logging calls read its level mask and
-// its actor's PID with one atomic load each; everything else goes through
-// the actor.
+// that outlives its actor's restarts. Logging calls read its level mask,
+// its mode and its actor's lifetime with one atomic load each; everything
+// else goes through the actor.
 type Sink struct {
 	name   string
 	system *actor.ActorSystem
 
-	mask    atomic.Uint32
-	pid     atomic.Pointer[actor.PID]
-	closed  atomic.Bool
-	dropped atomic.Int64 // events logged while the sink was not running
+	mask   atomic.Uint32
+	mode   atomic.Int32
+	th     atomic.Pointer[Thresholds]
+	life   atomic.Pointer[lifetime]
+	closed atomic.Bool
 
 	// Queue reads the sink actor's mailbox length.
 	Queue actors.Gauge
+	// handlerQueues are the mailboxes of the sink's handlers, published by
+	// its actor; the slowest one counts in the queue length.
+	handlerQueues atomic.Pointer[[]*handlers.Stats]
+
+	drops       Drops
+	discardBase atomic.Int64 // drops.Discarded when discard mode began
+	lastWarn    atomic.Int64 // unix ns of the last discard warning
+
+	kills       atomic.Int64
+	killing     atomic.Bool
+	killerArmed atomic.Int64 // unix ns before which the killer waits
+	reinstallAt atomic.Int64 // unix ns before which watchers wait after a kill
+	killReport  atomic.Pointer[core.Event]
 
 	starts   atomic.Int64
 	mu       sync.Mutex
@@ -66,13 +81,55 @@ type Sink struct {
 	fallbackMu sync.Mutex
 }
 
-// New returns a sink named name on system. Its actor is started by a
-// supervisor from Props.
-func New(system *actor.ActorSystem, name string) *Sink {
-	s := &Sink{name: name, system: system, watchers: map[*actor.PID]struct{}{}}
-	s.mask.Store(uint32(core.MaskNone))
-	return s
+// lifetime is one incarnation of the sink's actor: its PID, and a channel
+// closed when it stops, which releases the callers waiting in sync mode.
+type lifetime struct {
+	pid  *actor.PID
+	died chan struct{}
 }
+
+// Drops counts the events a sink did not deliver, by reason. Every field
+// only grows.
+type Drops struct {
+	// Discarded: dropped by callers in discard mode.
+	Discarded atomic.Int64
+	// NotRunning: logged while the sink's actor was not running (also
+	// written to standard error).
+	NotRunning atomic.Int64
+	// Closed: logged after Close.
+	Closed atomic.Int64
+	// NoHandler: reached the sink while no handler was ready to take them
+	// (handlers being installed again after a restart or a kill).
+	NoHandler atomic.Int64
+	// Killed: queued in the sink or its handlers when the killer struck.
+	Killed atomic.Int64
+}
+
+// New returns a sink named name on system with overload thresholds th
+// (see Thresholds). Its actor is started by a supervisor from Props.
+func New(system *actor.ActorSystem, name string, th Thresholds) (*Sink, error) {
+	s := &Sink{name: name, system: system, watchers: map[*actor.PID]struct{}{}}
+	if err := s.SetThresholds(th); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// SetThresholds changes the sink's overload thresholds, at run time too
+// (LoggerBackends.configure); the mode is recomputed at once.
+func (s *Sink) SetThresholds(th Thresholds) error {
+	th, err := th.WithDefaults()
+	if err != nil {
+		return fmt.Errorf("sinks: sink %q: %w", s.name, err)
+	}
+	// The field names the error starts with are what SetOverload reports.
+	s.th.Store(&th)
+	s.recompute()
+	return nil
+}
+
+// Thresholds returns the sink's overload thresholds, defaults applied.
+func (s *Sink) Thresholds() Thresholds { return *s.th.Load() }
 
 // Name returns the sink's name.
 func (s *Sink) Name() string { return s.name }
@@ -87,31 +144,181 @@ func (s *Sink) Mask() core.Mask { return core.Mask(s.mask.Load()) }
 // atomic load.
 func (s *Sink) Enabled(l core.Level) bool { return core.Mask(s.mask.Load()).Enabled(l) }
 
-// PID returns the sink actor's PID, nil while it is not running.
-func (s *Sink) PID() *actor.PID { return s.pid.Load() }
+// Mode returns the sink's current mode.
+func (s *Sink) Mode() Mode { return Mode(s.mode.Load()) }
 
-// Dropped returns how many events were logged while the sink could not
-// take them (not running, or closed by Close) and went to standard error
-// instead, or nowhere after Close.
-func (s *Sink) Dropped() int64 { return s.dropped.Load() }
+// PID returns the sink actor's PID, nil while it is not running.
+func (s *Sink) PID() *actor.PID {
+	if l := s.life.Load(); l != nil {
+		return l.pid
+	}
+	return nil
+}
+
+// Drops returns the sink's drop counters.
+func (s *Sink) Drops() *Drops { return &s.drops }
+
+// Dropped returns how many events the sink did not deliver, all reasons.
+func (s *Sink) Dropped() int64 {
+	d := &s.drops
+	return d.Discarded.Load() + d.NotRunning.Load() + d.Closed.Load() + d.NoHandler.Load() + d.Killed.Load()
+}
+
+// Kills returns how many times the killer struck.
+func (s *Sink) Kills() int64 { return s.kills.Load() }
 
 // Restarts returns how many times the sink's actor started after its first
 // start.
 func (s *Sink) Restarts() int64 { return max(s.starts.Load()-1, 0) }
 
-// Log hands e to the sink's actor. It never blocks. An event the sink
-// cannot take is counted in Dropped and, until Close, written to standard
-// error in lager's default format, so that it is not lost silently.
-func (s *Sink) Log(e *core.Event) {
-	pid := s.pid.Load()
-	if pid == nil || s.closed.Load() || s.fallback.Load() {
-		s.dropped.Add(1)
-		if !s.closed.Load() {
-			s.toStderr(e)
+// QueueLen returns the sink's queue length, as the overload protection
+// sees it: the events waiting in the sink's mailbox plus those waiting in
+// its slowest handler's — the events accepted and not yet handled by every
+// handler (lager's gen_event mailbox).
+func (s *Sink) QueueLen() int {
+	n, slowest := s.Queue.Len(), 0
+	if hs := s.handlerQueues.Load(); hs != nil {
+		for _, h := range *hs {
+			slowest = max(slowest, h.Queue.Len())
 		}
+	}
+	return n + slowest
+}
+
+// Log hands e to the sink as its mode says: in async mode it sends it and
+// returns; in sync mode it waits until every handler has handled it, the
+// sink stops (ErrSinkStopped) or SyncTimeout passes (ErrSyncTimeout); in
+// discard mode it drops it (ErrDropped). It never panics and never blocks
+// beyond SyncTimeout. Every event not delivered is counted (Drops); one
+// logged while the sink is not running also goes to standard error.
+func (s *Sink) Log(e *core.Event) error {
+	if s.closed.Load() {
+		s.drops.Closed.Add(1)
+		return ErrDropped
+	}
+	life := s.life.Load()
+	if life == nil || s.fallback.Load() {
+		s.drops.NotRunning.Add(1)
+		s.toStderr(e)
+		return ErrDropped
+	}
+	switch Mode(s.mode.Load()) {
+	case Discard:
+		s.drops.Discarded.Add(1)
+		return ErrDropped
+	case Sync:
+		return s.logSync(e, life)
+	}
+	s.system.Root.Send(life.pid, e)
+	return nil
+}
+
+func (s *Sink) logSync(e *core.Event, life *lifetime) error {
+	ack := handlers.NewAck()
+	s.system.Root.Send(life.pid, &handlers.Sync{Event: e, Ack: ack})
+	t := time.NewTimer(s.th.Load().SyncTimeout)
+	defer t.Stop()
+	select {
+	case <-ack.Wait():
+		return nil
+	case <-life.died:
+		return ErrSinkStopped
+	case <-t.C:
+		return ErrSyncTimeout
+	}
+}
+
+// deliver hands the sink's own report to its actor whatever the mode, so
+// that a warning about discarding is not discarded.
+func (s *Sink) deliver(e *core.Event) {
+	if life := s.life.Load(); life != nil {
+		s.system.Root.Send(life.pid, e)
+	}
+}
+
+// recompute sets the mode from the queue length, reports entering and
+// leaving discard mode, and runs the killer. Callers, the sink's actor,
+// its handlers and a timer all call it; the mode changes by
+// compare-and-swap, so each transition is reported once.
+func (s *Sink) recompute() {
+	th := s.th.Load()
+	q := s.QueueLen()
+	cur := Mode(s.mode.Load())
+	if next := nextMode(cur, q, th); next != cur && s.mode.CompareAndSwap(int32(cur), int32(next)) {
+		s.transition(cur, next, q, th)
+	}
+	if th.KillerHWM > 0 && q > th.KillerHWM {
+		s.kill(q, th)
+	}
+}
+
+func (s *Sink) transition(from, to Mode, q int, th *Thresholds) {
+	switch {
+	case to == Discard:
+		s.discardBase.Store(s.drops.Discarded.Load())
+		s.lastWarn.Store(time.Now().UnixNano())
+		s.warn(core.LevelWarning, fmt.Sprintf("sink %s: attempted to log %d messages, which is above discard_threshold (%d): new events are dropped",
+			s.name, q, th.DiscardThreshold), q, th)
+	case from == Discard:
+		msg := fmt.Sprintf("sink %s: attempted to log %d messages, which is below discard_threshold (%d) again", s.name, q, th.DiscardThreshold)
+		if n := s.drops.Discarded.Load() - s.discardBase.Load(); n > 0 {
+			msg += fmt.Sprintf("; %d events were dropped", n)
+		}
+		s.warn(core.LevelWarning, msg, q, th)
+	}
+}
+
+// tick is the periodic check (every DiscardCheckInterval): recompute, and
+// repeat the discard warning while discard mode lasts.
+func (s *Sink) tick(now time.Time) {
+	s.recompute()
+	th := s.th.Load()
+	if s.Mode() != Discard || now.UnixNano()-s.lastWarn.Load() < int64(th.DiscardCheckInterval) {
 		return
 	}
-	s.system.Root.Send(pid, e)
+	s.lastWarn.Store(now.UnixNano())
+	q := s.QueueLen()
+	s.warn(core.LevelWarning, fmt.Sprintf("sink %s: attempted to log %d messages, which is above discard_threshold (%d): %d events dropped so far",
+		s.name, q, th.DiscardThreshold, s.drops.Discarded.Load()-s.discardBase.Load()), q, th)
+}
+
+func (s *Sink) warn(level core.Level, msg string, q int, th *Thresholds) {
+	s.deliver(&core.Event{Time: time.Now(), Level: level, Message: msg, Sink: s.name, Attrs: []slog.Attr{
+		slog.String("sink", s.name), slog.Int("queue", q), slog.Int("discard_threshold", th.DiscardThreshold),
+	}})
+}
+
+// kill is lager's killer: the sink's actor is stopped at once (its queued
+// events, and its handlers', are discarded and counted), its supervisor
+// starts it again empty, and the handlers come back after
+// KillerReinstallAfter, when each of them gets the report of the kill.
+func (s *Sink) kill(q int, th *Thresholds) {
+	now := time.Now()
+	if now.UnixNano() < s.killerArmed.Load() || !s.killing.CompareAndSwap(false, true) {
+		return
+	}
+	life := s.life.Load()
+	if life == nil {
+		s.killing.Store(false)
+		return
+	}
+	discarded := s.Queue.Len()
+	if hs := s.handlerQueues.Load(); hs != nil {
+		for _, h := range *hs {
+			discarded += h.Queue.Len()
+		}
+	}
+	back := now.Add(th.KillerReinstallAfter)
+	s.kills.Add(1)
+	s.drops.Killed.Add(int64(discarded))
+	s.killerArmed.Store(back.UnixNano())
+	s.reinstallAt.Store(back.UnixNano())
+	s.killReport.Store(&core.Event{Time: now, Level: core.LevelError, Sink: s.name,
+		Message: fmt.Sprintf("sink %s killed: %d events queued, above killer_hwm (%d); %d events discarded; handlers back at %s",
+			s.name, q, th.KillerHWM, discarded, back.Format("15:04:05.000")),
+		Attrs: []slog.Attr{slog.String("sink", s.name), slog.Int("queue", q), slog.Int("killer_hwm", th.KillerHWM),
+			slog.Int("discarded", discarded), slog.Time("reinstall_at", back)}})
+	s.system.Root.Stop(life.pid)
 }
 
 var stderrFormat = &formatter.Lager{}
@@ -123,12 +330,12 @@ func (s *Sink) toStderr(e *core.Event) {
 	_, _ = os.Stderr.Write(line)
 }
 
-// Fallback makes every later event go to standard error (counted in
-// Dropped): what a System does when its supervision tree has given up.
+// Fallback makes every later event go to standard error (counted as
+// NotRunning): what a System does when its supervision tree has given up.
 func (s *Sink) Fallback() { s.fallback.Store(true) }
 
-// Close makes the sink refuse new events (they are counted in Dropped),
-// before a shutdown drains it.
+// Close makes the sink refuse new events (counted as Closed), before a
+// shutdown drains it.
 func (s *Sink) Close() { s.closed.Store(true) }
 
 func (s *Sink) addWatcher(pid *actor.PID) {

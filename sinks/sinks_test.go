@@ -1,6 +1,7 @@
 package sinks_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -22,17 +23,30 @@ func TestWatcherTemplateChecksItsArguments(t *testing.T) {
 }
 
 func TestASinkNotRunningCountsWhatItCannotTake(t *testing.T) {
-	s := sinks.New(actortest.NewSystem(t), "audit")
+	s, err := sinks.New(actortest.NewSystem(t), "audit", sinks.Thresholds{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if s.PID() != nil || s.Mask() != core.MaskNone || s.Enabled(core.LevelEmergency) {
 		t.Fatal("a new sink has no actor and no level")
 	}
 	s.Close() // closed: counted, and not written to stderr
-	s.Log(&core.Event{Message: "lost"})
-	s.Log(&core.Event{Message: "lost"})
-	if got := s.Dropped(); got != 2 {
+	for range 2 {
+		if err := s.Log(&core.Event{Message: "lost"}); !errors.Is(err, sinks.ErrDropped) {
+			t.Errorf("got %v, want ErrDropped", err)
+		}
+	}
+	if got := s.Drops().Closed.Load(); got != 2 || s.Dropped() != 2 {
 		t.Errorf("dropped %d, want 2", got)
 	}
 	if s.Name() != "audit" || s.Restarts() != 0 {
 		t.Errorf("name %q restarts %d", s.Name(), s.Restarts())
+	}
+}
+
+func TestBadThresholdsNameTheField(t *testing.T) {
+	_, err := sinks.New(actortest.NewSystem(t), "audit", sinks.Thresholds{AsyncThreshold: 10, AsyncThresholdWindow: 20})
+	if err == nil || !strings.Contains(err.Error(), `sinks: sink "audit": async_threshold_window: must not exceed async_threshold (10), got 20`) {
+		t.Errorf("got %v", err)
 	}
 }

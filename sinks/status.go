@@ -19,10 +19,21 @@ type HandlerStatus struct {
 	Custom bool
 	// Queue is the number of events waiting in the handler's mailbox.
 	Queue int
-	// Handled, Errors, FilterPanics and Restarts are the handler's
-	// counters (see handlers.Stats); LastError the last error's text.
-	Handled, Errors, FilterPanics, Restarts int64
-	LastError                               string
+	// Handled, Errors, FilterPanics, Restarts and Dropped are the
+	// handler's counters (see handlers.Stats); LastError the last error's
+	// text.
+	Handled, Errors, FilterPanics, Restarts, Dropped int64
+	LastError                                        string
+}
+
+// DropCounts are a sink's drops by reason (see Drops).
+type DropCounts struct {
+	Discarded, NotRunning, Closed, NoHandler, Killed int64
+}
+
+// Total adds the drops of every reason.
+func (d DropCounts) Total() int64 {
+	return d.Discarded + d.NotRunning + d.Closed + d.NoHandler + d.Killed
 }
 
 // SinkStatus describes a sink, for System.Status.
@@ -31,11 +42,15 @@ type SinkStatus struct {
 	// handlers' levels.
 	Name  string
 	Level core.Mask
-	// Queue is the number of events waiting in the sink's mailbox.
+	// Mode is the sink's overload mode.
+	Mode Mode
+	// Queue is the sink's queue length as the overload protection sees it
+	// (Sink.QueueLen).
 	Queue int
-	// Dropped counts events the sink could not take (see Sink.Dropped),
-	// Restarts the restarts of its actor.
-	Dropped, Restarts int64
+	// Drops counts the events the sink did not deliver, by reason; Kills
+	// the times the killer struck; Restarts the restarts of its actor.
+	Drops           DropCounts
+	Kills, Restarts int64
 	// Running is false while the sink's actor is not running.
 	Running  bool
 	Handlers []HandlerStatus
@@ -50,7 +65,7 @@ func (m *manager) status() SinkStatus {
 		}
 		hs := HandlerStatus{ID: h.id, Level: h.mask, Custom: h.custom, Queue: h.stats.Queue.Len(),
 			Handled: h.stats.Handled.Load(), Errors: h.stats.Errors.Load(),
-			FilterPanics: h.stats.FilterPanics.Load(), Restarts: h.stats.Restarts.Load()}
+			FilterPanics: h.stats.FilterPanics.Load(), Restarts: h.stats.Restarts.Load(), Dropped: h.stats.Dropped.Load()}
 		if err := h.stats.LastError.Load(); err != nil {
 			hs.LastError = (*err).Error()
 		}
@@ -60,12 +75,15 @@ func (m *manager) status() SinkStatus {
 }
 
 func (s *Sink) baseStatus() SinkStatus {
-	return SinkStatus{Name: s.name, Level: s.Mask(), Queue: s.Queue.Len(), Dropped: s.Dropped(), Restarts: s.Restarts()}
+	d := &s.drops
+	return SinkStatus{Name: s.name, Level: s.Mask(), Mode: s.Mode(), Queue: s.QueueLen(), Kills: s.Kills(), Restarts: s.Restarts(),
+		Drops: DropCounts{Discarded: d.Discarded.Load(), NotRunning: d.NotRunning.Load(), Closed: d.Closed.Load(),
+			NoHandler: d.NoHandler.Load(), Killed: d.Killed.Load()}}
 }
 
 // call sends a request to the sink's actor and waits for the answer.
 func (s *Sink) call(ctx context.Context, req any) (any, error) {
-	pid := s.pid.Load()
+	pid := s.PID()
 	if pid == nil {
 		return nil, fmt.Errorf("%w: %q", ErrNotRunning, s.name)
 	}

@@ -102,7 +102,15 @@ func (w *watcher) Receive(c actor.Context) {
 		default:
 			w.failed(c, err)
 		}
-	case retryInstall, sinkStarted:
+	case retryInstall:
+		w.reinstall(c)
+	case sinkStarted:
+		// After a kill the handlers come back only after
+		// KillerReinstallAfter.
+		if wait := time.Until(time.Unix(0, w.w.Sink.reinstallAt.Load())); wait > 0 {
+			w.later(c, wait)
+			return
+		}
 		w.reinstall(c)
 	case handlerExited:
 		w.report(core.LevelError, fmt.Sprintf("handler %s in sink %s exited: %v", w.w.Spec.Config.ID, w.w.Sink.name, msg.reason),
@@ -120,7 +128,7 @@ func (w *watcher) Receive(c actor.Context) {
 
 // install asks the sink to install the handler and waits for the answer.
 func (w *watcher) install(c actor.Context) error {
-	pid := w.w.Sink.pid.Load()
+	pid := w.w.Sink.PID()
 	if pid == nil {
 		return fmt.Errorf("%w: %q", ErrNotRunning, w.w.Sink.name)
 	}
@@ -161,6 +169,14 @@ func (w *watcher) failed(c actor.Context, err error) {
 	}
 	w.report(core.LevelError, fmt.Sprintf("failed to install handler %s into sink %s, retrying in %v: %v", w.w.Spec.Config.ID, w.w.Sink.name, every, err),
 		w.attrs(slog.String("reason", err.Error()))...)
+	w.later(c, every)
+}
+
+// later installs the handler again after d.
+func (w *watcher) later(c actor.Context, d time.Duration) {
+	if w.timer != nil {
+		w.timer.Stop()
+	}
 	system, self := c.ActorSystem(), c.Self()
-	w.timer = time.AfterFunc(every, func() { system.Root.Send(self, retryInstall{}) })
+	w.timer = time.AfterFunc(d, func() { system.Root.Send(self, retryInstall{}) })
 }

@@ -1,0 +1,42 @@
+package handlers
+
+import (
+	"sync/atomic"
+
+	"github.com/actorlog/actorlog/core"
+)
+
+// Sync is an event a caller waits for (sync mode, gen_event's
+// sync_notify): a handler actor handles Event, then calls Ack.Done.
+type Sync struct {
+	Event *core.Event
+	Ack   *Ack
+}
+
+// Ack tells a waiting caller that every handler has handled its event.
+// The sink sets how many handlers will answer (Expect) before it hands the
+// event on; each calls Done; the last one closes the channel.
+type Ack struct {
+	remaining atomic.Int32
+	done      chan struct{}
+}
+
+// NewAck returns an Ack whose channel is not closed yet.
+func NewAck() *Ack { return &Ack{done: make(chan struct{})} }
+
+// Expect sets how many Done calls close the Ack; zero closes it now.
+func (a *Ack) Expect(n int) {
+	if a.remaining.Add(int32(n)) == 0 {
+		close(a.done)
+	}
+}
+
+// Done records one handler's answer.
+func (a *Ack) Done() {
+	if a.remaining.Add(-1) == 0 {
+		close(a.done)
+	}
+}
+
+// Wait returns the channel closed when every expected handler answered.
+func (a *Ack) Wait() <-chan struct{} { return a.done }
