@@ -51,7 +51,11 @@ func startCfg(t testing.TB, cfg actorlog.Config) *actorlog.System {
 	}
 	s, err := actorlog.Start(cfg)
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Stop(context.Background()) })
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), deadline)
+		defer cancel()
+		_ = s.Stop(ctx)
+	})
 	return s
 }
 
@@ -493,7 +497,9 @@ func TestStopDrainsFlushesAndRemoves(t *testing.T) {
 	h := &scripted{gate: make(chan struct{})}
 	sys := actor.NewActorSystem(actors.QuietConfig()...)
 	defer sys.Shutdown()
-	s, err := actorlog.Start(actorlog.Config{ActorSystem: sys, Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "slow"}, Handler: h}}})
+	// Thresholds high enough to stay async: this test is about draining.
+	s, err := actorlog.Start(actorlog.Config{ActorSystem: sys, Overload: sinks.Thresholds{AsyncThreshold: 1000, DiscardThreshold: 2000},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "slow"}, Handler: h}}})
 	require.NoError(t, err)
 	for i := range 500 {
 		s.Logger().Infof("event %d", i)

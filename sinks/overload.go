@@ -66,7 +66,10 @@ type Thresholds struct {
 	DiscardCheckInterval time.Duration
 	// KillerHWM, when positive, is the queue length above which the sink
 	// is killed: its queued events, and its handlers', are discarded and it
-	// restarts empty (lager's killer_hwm). Zero means off.
+	// restarts empty (lager's killer_hwm). Zero means off. It must exceed
+	// AsyncThreshold; above DiscardThreshold it can only strike when many
+	// callers race past the discard check, since discard mode stops the
+	// queue's growth.
 	KillerHWM int
 	// KillerReinstallAfter is how long after a kill the handlers come back
 	// (lager's killer_reinstall_after). Zero means 5 s.
@@ -107,8 +110,8 @@ func (t Thresholds) WithDefaults() (Thresholds, error) {
 	if t.DiscardThreshold <= t.AsyncThreshold {
 		return t, fmt.Errorf("discard_threshold: must exceed async_threshold (%d), got %d", t.AsyncThreshold, t.DiscardThreshold)
 	}
-	if t.KillerHWM > 0 && t.KillerHWM <= t.DiscardThreshold {
-		return t, fmt.Errorf("killer_hwm: must exceed discard_threshold (%d), got %d", t.DiscardThreshold, t.KillerHWM)
+	if t.KillerHWM > 0 && t.KillerHWM <= t.AsyncThreshold {
+		return t, fmt.Errorf("killer_hwm: must exceed async_threshold (%d), got %d", t.AsyncThreshold, t.KillerHWM)
 	}
 	if t.DiscardCheckInterval == 0 {
 		t.DiscardCheckInterval = 30 * time.Second

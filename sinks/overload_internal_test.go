@@ -68,7 +68,7 @@ func TestThresholds(t *testing.T) {
 		{Thresholds{AsyncThresholdWindow: -1}, "async_threshold_window: must not be negative"},
 		{Thresholds{AsyncThreshold: 10, AsyncThresholdWindow: 11}, "async_threshold_window: must not exceed async_threshold (10), got 11"},
 		{Thresholds{DiscardThreshold: 20}, "discard_threshold: must exceed async_threshold (20), got 20"},
-		{Thresholds{KillerHWM: 400}, "killer_hwm: must exceed discard_threshold (500), got 400"},
+		{Thresholds{KillerHWM: 20}, "killer_hwm: must exceed async_threshold (20), got 20"},
 		{Thresholds{KillerHWM: -3}, "killer_hwm: must not be negative"},
 		{Thresholds{SyncTimeout: -time.Second}, "must not be negative"},
 	} {

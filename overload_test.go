@@ -1,0 +1,221 @@
+package actorlog_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/sinks"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// gated is a handler that blocks in Log until its gate opens; started says
+// when it took its first event.
+type gated struct {
+	gate    chan struct{}
+	started chan struct{}
+	once    sync.Once
+	mu      sync.Mutex
+	got     []string
+}
+
+func newGated() *gated { return &gated{gate: make(chan struct{}), started: make(chan struct{})} }
+
+func (g *gated) Log(e *core.Event, _ *handlers.Config) error {
+	g.once.Do(func() { close(g.started) })
+	<-g.gate
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.got = append(g.got, e.Message)
+	return nil
+}
+
+func (g *gated) count() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.got)
+}
+
+func waitMode(t *testing.T, sink *sinks.Sink, want sinks.Mode, queue int) {
+	t.Helper()
+	if !assert.Eventually(t, func() bool { return sink.Mode() == want && sink.QueueLen() == queue }, 2*time.Second, time.Millisecond) {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		st, err := sink.Status(ctx)
+		t.Fatalf("want %v at queue %d; have %v at %d; sink mailbox %d; status %+v %v", want, queue, sink.Mode(), sink.QueueLen(), sink.Queue.Len(), st, err)
+	}
+}
+
+func emitAsync(log *actorlog.Logger, msg string) <-chan error {
+	done := make(chan error, 1)
+	go func() { done <- log.Emit(context.Background(), actorlog.LevelInfo, msg) }()
+	return done
+}
+
+// Async up to the threshold, sync above it, discard at the discard
+// threshold, and back to async once the slow handler drains, with no
+// further traffic; a fast handler beside the slow one is not held back.
+func TestOverloadModes(t *testing.T) {
+	slow := newGated()
+	fast, hFast := memory("fast", "warning") // it sees the warnings, not the info events that fill the slow one
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 4, AsyncThresholdWindow: 2, DiscardThreshold: 8},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "slow", Level: "=info"}, Handler: slow}, hFast},
+	})
+	sink := actorlog.SinkOf(s)
+	log := s.Logger()
+	ctx := bg(t)
+
+	require.NoError(t, log.Emit(ctx, actorlog.LevelInfo, "e0"))
+	<-slow.started // the slow handler holds e0; what follows queues up
+	for _, m := range []string{"e1", "e2", "e3", "e4"} {
+		require.NoError(t, log.Emit(ctx, actorlog.LevelInfo, m), "async: returns at once")
+	}
+	waitMode(t, sink, sinks.Async, 4) // 4 queued: not above the threshold
+
+	require.NoError(t, <-emitAsync(log, "e5")) // sent in async mode
+	waitMode(t, sink, sinks.Sync, 5)           // 5 queued: sync
+
+	var blocked []<-chan error
+	for _, m := range []string{"s6", "s7", "s8"} {
+		blocked = append(blocked, emitAsync(log, m)) // these callers wait
+	}
+	waitMode(t, sink, sinks.Discard, 8) // 8 queued: discard
+	for range 3 {
+		assert.ErrorIs(t, log.Emit(ctx, actorlog.LevelInfo, "dropped"), sinks.ErrDropped)
+	}
+	log.Info("dropped too") // the level methods drop silently for the caller, counted
+	assert.Equal(t, int64(4), sink.Drops().Discarded.Load())
+	// The fast handler gets the warning while the slow one is still stuck:
+	// it is not held back.
+	entered, err := fast.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "above discard_threshold") })
+	require.NoError(t, err)
+	assert.Equal(t, "sink default: attempted to log 8 messages, which is above discard_threshold (8): new events are dropped", entered.Message)
+	assert.Equal(t, actorlog.LevelWarning, entered.Level)
+
+	close(slow.gate) // the slow handler drains; no more traffic
+	for _, b := range blocked {
+		assert.NoError(t, <-b, "a sync caller returns once its event was handled")
+	}
+	waitMode(t, sink, sinks.Async, 0) // never stuck
+	left, err := fast.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "below discard_threshold") })
+	require.NoError(t, err)
+	assert.Contains(t, left.Message, "which is below discard_threshold (8) again; 4 events were dropped")
+	require.NoError(t, s.Flush(ctx))
+	assert.Equal(t, 9, slow.count(), "e0-e5 and s6-s8: every event not dropped was handled")
+	st := s.Status(ctx).Sinks[0]
+	assert.Equal(t, int64(4), st.Drops.Discarded)
+	assert.Equal(t, sinks.Async, st.Mode)
+}
+
+func TestDiscardWarningRepeatsWhileItLasts(t *testing.T) {
+	slow := newGated()
+	fast, hFast := memory("fast", "warning")
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 1, AsyncThresholdWindow: 1, DiscardThreshold: 2, DiscardCheckInterval: 5 * time.Millisecond},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "slow", Level: "=info"}, Handler: slow}, hFast},
+	})
+	log := s.Logger()
+	require.NoError(t, log.Emit(bg(t), actorlog.LevelInfo, "held"))
+	<-slow.started
+	require.NoError(t, log.Emit(bg(t), actorlog.LevelInfo, "queued"))
+	blocked := emitAsync(log, "sync")
+	waitMode(t, actorlog.SinkOf(s), sinks.Discard, 2)
+	assert.ErrorIs(t, log.Emit(bg(t), actorlog.LevelInfo, "x"), sinks.ErrDropped)
+	repeated, err := fast.WaitMatch(bg(t), func(e *core.Event) bool { return strings.Contains(e.Message, "dropped so far") })
+	require.NoError(t, err)
+	assert.Contains(t, repeated.Message, "which is above discard_threshold (2): 1 events dropped so far")
+	close(slow.gate)
+	assert.NoError(t, <-blocked)
+}
+
+// The killer: the flooded sink is stopped with its queue, callers blocked
+// in sync mode get an error, the sink restarts at once, the handlers come
+// back after KillerReinstallAfter, and each one gets the report.
+func TestKiller(t *testing.T) {
+	slow := newGated()
+	mem, hMem := memory("mem", "error")
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 2, AsyncThresholdWindow: 1, DiscardThreshold: 100, KillerHWM: 10,
+			KillerReinstallAfter: 20 * time.Millisecond},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "slow", Level: "=info"}, Handler: slow}, hMem},
+	})
+	sink := actorlog.SinkOf(s)
+	log := s.Logger()
+	ctx := bg(t)
+	require.NoError(t, log.Emit(ctx, actorlog.LevelInfo, "held"))
+	<-slow.started
+	for range 3 {
+		require.NoError(t, log.Emit(ctx, actorlog.LevelInfo, "queued"))
+	}
+	waitMode(t, sink, sinks.Sync, 3)
+	first := sink.PID()
+
+	var callers []<-chan error
+	for range 8 {
+		callers = append(callers, emitAsync(log, "blocked"))
+	}
+	for i, c := range callers {
+		select {
+		case err := <-c:
+			assert.Error(t, err, "caller %d", i)
+			assert.True(t, errors.Is(err, sinks.ErrSinkStopped) || errors.Is(err, sinks.ErrDropped), "caller %d: %v", i, err)
+		case <-time.After(deadline):
+			t.Fatalf("caller %d still blocked after the kill", i)
+		}
+	}
+	close(slow.gate) // the stuck handler lets its actor stop
+	require.Eventually(t, func() bool { p := sink.PID(); return p != nil && p != first }, deadline, time.Millisecond, "the sink restarts at once")
+	assert.Equal(t, int64(1), sink.Kills())
+	assert.Equal(t, int64(11), sink.Drops().Killed.Load(), "3 queued + 8 blocked callers' events were discarded")
+
+	report, err := mem.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "killed") })
+	require.NoError(t, err, "the report survives the kill: the handler gets it when it is back")
+	assert.Regexp(t, `^sink default killed: 11 events queued, above killer_hwm \(10\); 11 events discarded; handlers back at \d\d:\d\d:\d\d\.\d{3}$`, report.Message)
+	require.Eventually(t, func() bool { return len(s.Status(ctx).Sinks[0].Handlers) == 2 }, deadline, time.Millisecond, "both handlers are back")
+	log.Error("after the kill")
+	_, err = mem.WaitMatch(ctx, func(e *core.Event) bool { return e.Message == "after the kill" })
+	require.NoError(t, err)
+	assert.Equal(t, sinks.Async, sink.Mode())
+}
+
+// A handler's high water mark: at most N events a second, the rest counted
+// and reported when the second is over, even with no further event, never
+// for 0.
+func TestHighWaterMarkReport(t *testing.T) {
+	mem := &handlers.Memory{}
+	s := start(t, actorlog.Handler{Config: handlers.Config{ID: "limited", HighWaterMark: 5}, Handler: mem})
+	for i := range 15 {
+		s.Logger().Infof("burst %d", i)
+	}
+	report, err := mem.WaitMatch(bg(t), func(e *core.Event) bool { return strings.Contains(e.Message, "dropped") })
+	require.NoError(t, err)
+	assert.Equal(t, "handler limited dropped 10 messages in the last second that exceeded the limit of 5 messages/sec", report.Message)
+	assert.Equal(t, actorlog.LevelWarning, report.Level)
+	assert.Len(t, mem.Events(), 6, "5 events and the report")
+	st := handlerStatus(t, s.Status(bg(t)), "limited")
+	assert.Equal(t, int64(10), st.Dropped)
+	assert.Contains(t, s.Status(bg(t)).String(), "dropped 10 over its high water mark")
+}
+
+func TestOverloadConfig(t *testing.T) {
+	_, err := actorlog.Start(actorlog.Config{Overload: sinks.Thresholds{AsyncThreshold: 10, AsyncThresholdWindow: 11}})
+	require.ErrorIs(t, err, actorlog.ErrBadConfig)
+	assert.Contains(t, err.Error(), "overload.async_threshold_window: must not exceed async_threshold (10), got 11")
+
+	s := start(t)
+	err = s.SetOverload(sinks.Thresholds{DiscardThreshold: 5})
+	require.ErrorIs(t, err, actorlog.ErrBadConfig)
+	assert.Contains(t, err.Error(), "overload.discard_threshold: must exceed async_threshold (20), got 5")
+	require.NoError(t, s.SetOverload(sinks.Thresholds{AsyncThreshold: 50, DiscardThreshold: 1000}))
+	th := actorlog.SinkOf(s).Thresholds()
+	assert.Equal(t, 50, th.AsyncThreshold)
+	assert.Equal(t, 10, th.AsyncThresholdWindow)
+}
