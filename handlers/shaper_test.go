@@ -17,7 +17,7 @@ func TestShaper(t *testing.T) {
 	steps := []step{
 		{0, true, 0}, {10, true, 0}, {20, true, 0}, // three get through
 		{30, false, 0}, {500, false, 0}, {999, false, 0}, // the rest of the window drops
-		{1000, true, 3}, // a new window: it reports the three drops of the last
+		{1000, true, 3},                                    // a new window: it reports the three drops of the last
 		{1001, true, 0}, {1002, true, 0}, {1003, false, 0}, // exactly HWM again, not HWM+1
 		{2500, true, 1},
 	}

@@ -20,7 +20,7 @@ func TestNextMode(t *testing.T) {
 		{Async, 20, Async},
 		{Async, 21, Sync}, // above 20
 		{Sync, 21, Sync},
-		{Sync, 15, Sync}, // inside the window
+		{Sync, 15, Sync},  // inside the window
 		{Sync, 14, Async}, // below 20 − 5
 		{Async, 15, Async},
 		{Sync, 499, Sync},
