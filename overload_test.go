@@ -129,9 +129,9 @@ func TestDiscardWarningRepeatsWhileItLasts(t *testing.T) {
 	blocked := emitAsync(log, "sync")
 	waitMode(t, actorlog.SinkOf(s), sinks.Discard, 2)
 	assert.ErrorIs(t, log.Emit(bg(t), actorlog.LevelInfo, "x"), sinks.ErrDropped)
-	repeated, err := fast.WaitMatch(bg(t), func(e *core.Event) bool { return strings.Contains(e.Message, "dropped so far") })
+	repeated, err := fast.WaitMatch(bg(t), func(e *core.Event) bool { return strings.Contains(e.Message, "since the last report") })
 	require.NoError(t, err)
-	assert.Contains(t, repeated.Message, "which is above discard_threshold (2): 1 events dropped so far")
+	assert.Contains(t, repeated.Message, "which is above discard_threshold (2): 1 events dropped since the last report")
 	close(slow.gate)
 	assert.NoError(t, <-blocked)
 }

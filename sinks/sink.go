@@ -63,8 +63,12 @@ type Sink struct {
 	// its actor; the slowest one counts in the queue length.
 	handlerQueues atomic.Pointer[[]*handlers.Stats]
 
-	drops       Drops
-	discardBase atomic.Int64 // drops.Discarded when discard mode began
+	drops Drops
+	// reported is drops.Discarded as far as the warnings have reported it:
+	// each report says how many were dropped since the last one, so that
+	// every drop is reported once, even one counted just after discard
+	// mode ended.
+	reported    atomic.Int64
 	lastWarn    atomic.Int64 // unix ns of the last discard warning
 
 	kills       atomic.Int64
@@ -260,31 +264,44 @@ func (s *Sink) recompute() {
 func (s *Sink) transition(from, to Mode, q int, th *Thresholds) {
 	switch {
 	case to == Discard:
-		s.discardBase.Store(s.drops.Discarded.Load())
 		s.lastWarn.Store(time.Now().UnixNano())
 		s.warn(core.LevelWarning, fmt.Sprintf("sink %s: attempted to log %d messages, which is above discard_threshold (%d): new events are dropped",
 			s.name, q, th.DiscardThreshold), q, th)
 	case from == Discard:
 		msg := fmt.Sprintf("sink %s: attempted to log %d messages, which is below discard_threshold (%d) again", s.name, q, th.DiscardThreshold)
-		if n := s.drops.Discarded.Load() - s.discardBase.Load(); n > 0 {
+		if n := s.unreported(); n > 0 {
 			msg += fmt.Sprintf("; %d events were dropped", n)
 		}
 		s.warn(core.LevelWarning, msg, q, th)
 	}
 }
 
-// tick is the periodic check (every DiscardCheckInterval): recompute, and
-// repeat the discard warning while discard mode lasts.
+// unreported returns the drops not reported yet, and marks them reported.
+func (s *Sink) unreported() int64 {
+	now := s.drops.Discarded.Load()
+	return now - s.reported.Swap(now)
+}
+
+// tick is the periodic check (every DiscardCheckInterval): recompute,
+// repeat the discard warning while discard mode lasts, and report drops
+// counted after the last report (by callers that saw discard mode just as
+// it ended).
 func (s *Sink) tick(now time.Time) {
 	s.recompute()
 	th := s.th.Load()
-	if s.Mode() != Discard || now.UnixNano()-s.lastWarn.Load() < int64(th.DiscardCheckInterval) {
+	q := s.QueueLen()
+	if s.Mode() != Discard {
+		if n := s.unreported(); n > 0 {
+			s.warn(core.LevelWarning, fmt.Sprintf("sink %s: %d more events were dropped as discard mode ended", s.name, n), q, th)
+		}
+		return
+	}
+	if now.UnixNano()-s.lastWarn.Load() < int64(th.DiscardCheckInterval) {
 		return
 	}
 	s.lastWarn.Store(now.UnixNano())
-	q := s.QueueLen()
-	s.warn(core.LevelWarning, fmt.Sprintf("sink %s: attempted to log %d messages, which is above discard_threshold (%d): %d events dropped so far",
-		s.name, q, th.DiscardThreshold, s.drops.Discarded.Load()-s.discardBase.Load()), q, th)
+	s.warn(core.LevelWarning, fmt.Sprintf("sink %s: attempted to log %d messages, which is above discard_threshold (%d): %d events dropped since the last report",
+		s.name, q, th.DiscardThreshold, s.unreported()), q, th)
 }
 
 func (s *Sink) warn(level core.Level, msg string, q int, th *Thresholds) {
