@@ -68,8 +68,8 @@ type Sink struct {
 	// each report says how many were dropped since the last one, so that
 	// every drop is reported once, even one counted just after discard
 	// mode ended.
-	reported    atomic.Int64
-	lastWarn    atomic.Int64 // unix ns of the last discard warning
+	reported atomic.Int64
+	lastWarn atomic.Int64 // unix ns of the last discard warning
 
 	kills       atomic.Int64
 	killing     atomic.Bool
