@@ -17,6 +17,39 @@
 // unless the error was made with handlers.Fatal, installs it again after
 // the sink's actor restarted, and ends when the handler is removed.
 //
+// # Overload protection
+//
+// A sink's queue length ([Sink.QueueLen]) is what lager's gen_event
+// mailbox length was: the events accepted and not yet handled by its
+// slowest handler — the sink's mailbox plus the longest handler mailbox,
+// read in two atomic loads each. It sets the sink's [Mode], which callers
+// read with one atomic load:
+//
+//   - [Async] (the usual): the caller hands the event over and returns.
+//   - [Sync], above AsyncThreshold (20): the caller waits until every
+//     handler has handled its event (an ack, not a future), which slows
+//     producers to the speed of the slowest handler; back to async below
+//     AsyncThreshold − AsyncThresholdWindow (15). A caller never waits
+//     forever: it gets [ErrSinkStopped] if the sink stops or is killed
+//     meanwhile, and [ErrSyncTimeout] after SyncTimeout.
+//   - [Discard], at DiscardThreshold (500): the caller drops the event and
+//     counts it. A warning says so on entering, again every
+//     DiscardCheckInterval (30 s) while it lasts, and on leaving, with the
+//     exact number dropped; every drop is reported exactly once.
+//
+// The mode is recomputed after every event the sink passes on, after
+// every event a handler handles, and on a timer, so it never sticks
+// (elixir#9028). With KillerHWM set, a sink whose queue grows past it is
+// killed (lager's killer): its queued events and its handlers' are
+// discarded and counted, it restarts empty at once, and its handlers come
+// back after KillerReinstallAfter, each receiving an error event that says
+// what was discarded. All thresholds ([Thresholds]) can change at run
+// time ([Sink.SetThresholds]).
+//
+// Each handler may also have a high water mark (handlers.Config): at most
+// that many events a second, the rest counted and reported when the second
+// is over.
+//
 // # Never silent
 //
 // An event that a sink cannot take — its actor is restarting, or no handler
