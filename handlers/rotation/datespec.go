@@ -1,0 +1,240 @@
+package rotation
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// ErrBadDateSpec is wrapped by every error of ParseDateSpec.
+var ErrBadDateSpec = errors.New("rotation: bad date spec")
+
+// Period is how often a DateSpec comes round.
+type Period int
+
+// The periods.
+const (
+	Hourly Period = iota
+	Daily
+	Weekly
+	Monthly
+)
+
+// LastDay is DateSpec.Day for "the last day of the month" ($ML).
+const LastDay = -1
+
+// DateSpec is a parsed lager rotation date spec: when a file rotates by
+// the calendar.
+type DateSpec struct {
+	Period Period
+	// Minute (0–59) and Hour (0–23) of the rotation; Hour is 0 unless
+	// given, and unused for Hourly.
+	Minute, Hour int
+	// Weekday (Weekly) is 0–6, 0 meaning Sunday.
+	Weekday time.Weekday
+	// Day (Monthly) is 1–31, or LastDay.
+	Day int
+}
+
+// ParseDateSpec parses lager's date spec grammar (newsyslog's, plus $H):
+//
+//	$D hh[H mm]            daily at hh:mm            ($D0, $D23, $D5H30)
+//	$W w[D hh][H mm]       weekly on day w, 0=Sunday  ($W5, $W0D23, $W0D0H0)
+//	$M dd|L[D hh[H mm]]    monthly on day dd or the last day ($M1D0, $ML, $MLD5H30)
+//	$H mm                  hourly at minute mm        ($H00, $H5)
+//
+// Numbers have one or two digits. Unlike lager, single-digit hours before
+// H parse ($D5H30, $D0H05, $W0D0H0 crash lager), and a non-number is an
+// error ($MxD0, which lager takes as day 72). As in lager, a monthly spec
+// takes a minute only after an hour ($M5H30 is an error). The error names
+// the spec and what is wrong.
+func ParseDateSpec(spec string) (DateSpec, error) {
+	fail := func(why string) (DateSpec, error) {
+		return DateSpec{}, fmt.Errorf("%w %q: %s", ErrBadDateSpec, spec, why)
+	}
+	p := &specParser{s: spec}
+	if !p.eat('$') {
+		return fail("must start with $")
+	}
+	var d DateSpec
+	var ok bool
+	switch p.next() {
+	case 'H':
+		d.Period = Hourly
+		if d.Minute, ok = p.number(0, 59); !ok {
+			return fail("$H needs a minute, 0 to 59")
+		}
+	case 'D':
+		d.Period = Daily
+		if d.Hour, ok = p.number(0, 23); !ok {
+			return fail("$D needs an hour, 0 to 23")
+		}
+		if p.eat('H') {
+			if d.Minute, ok = p.number(0, 59); !ok {
+				return fail("H needs a minute, 0 to 59")
+			}
+		}
+	case 'W':
+		d.Period = Weekly
+		w, ok := p.number(0, 6)
+		if !ok {
+			return fail("$W needs a weekday, 0 (Sunday) to 6")
+		}
+		d.Weekday = time.Weekday(w)
+		if p.eat('D') {
+			if d.Hour, ok = p.number(0, 23); !ok {
+				return fail("D needs an hour, 0 to 23")
+			}
+		}
+		if p.eat('H') {
+			if d.Minute, ok = p.number(0, 59); !ok {
+				return fail("H needs a minute, 0 to 59")
+			}
+		}
+	case 'M':
+		d.Period = Monthly
+		if p.eat('L') || p.eat('l') {
+			d.Day = LastDay
+		} else if d.Day, ok = p.number(1, 31); !ok {
+			return fail("$M needs a day, 1 to 31, or L")
+		}
+		if p.eat('D') {
+			if d.Hour, ok = p.number(0, 23); !ok {
+				return fail("D needs an hour, 0 to 23")
+			}
+			if p.eat('H') {
+				if d.Minute, ok = p.number(0, 59); !ok {
+					return fail("H needs a minute, 0 to 59")
+				}
+			}
+		}
+	default:
+		return fail("expected D, W, M or H after $")
+	}
+	if !p.done() {
+		return fail(fmt.Sprintf("unexpected %q", p.s[p.i:]))
+	}
+	return d, nil
+}
+
+type specParser struct {
+	s string
+	i int
+}
+
+func (p *specParser) done() bool { return p.i >= len(p.s) }
+
+func (p *specParser) next() byte {
+	if p.done() {
+		return 0
+	}
+	c := p.s[p.i]
+	p.i++
+	return c
+}
+
+func (p *specParser) eat(c byte) bool {
+	if !p.done() && p.s[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// number reads one or two digits within [lo, hi].
+func (p *specParser) number(lo, hi int) (int, bool) {
+	start := p.i
+	for p.i < len(p.s) && p.i-start < 2 && '0' <= p.s[p.i] && p.s[p.i] <= '9' {
+		p.i++
+	}
+	if p.i == start || (p.i < len(p.s) && '0' <= p.s[p.i] && p.s[p.i] <= '9') {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(p.s[start:p.i])
+	return n, lo <= n && n <= hi
+}
+
+// String prints the spec in the canonical form ParseDateSpec reads back.
+func (d DateSpec) String() string {
+	switch d.Period {
+	case Hourly:
+		return fmt.Sprintf("$H%02d", d.Minute)
+	case Daily:
+		return fmt.Sprintf("$D%dH%02d", d.Hour, d.Minute)
+	case Weekly:
+		return fmt.Sprintf("$W%dD%dH%02d", int(d.Weekday), d.Hour, d.Minute)
+	}
+	day := strconv.Itoa(d.Day)
+	if d.Day == LastDay {
+		day = "L"
+	}
+	return fmt.Sprintf("$M%sD%dH%02d", day, d.Hour, d.Minute)
+}
+
+// Next returns the first instant strictly after now that matches the spec,
+// in now's location (so pass time.Now().UTC() for UTC rotation): there is
+// no matching instant between now and it.
+//
+// A monthly day past the end of a short month means that month's last day
+// ($M31 rotates on 30 April and on 28 or 29 February). A wall-clock time
+// that does not exist on its day (skipped by a daylight-saving change)
+// comes at the same distance past the gap, as time.Date normalises it; a
+// time that occurs twice (the clocks go back) rotates at the first.
+func (d DateSpec) Next(now time.Time) time.Time {
+	loc := now.Location()
+	y, mo, day := now.Date()
+	switch d.Period {
+	case Hourly:
+		t := time.Date(y, mo, day, now.Hour(), d.Minute, 0, 0, loc)
+		for !t.After(now) {
+			t = t.Add(time.Hour)
+		}
+		return t
+	case Daily:
+		for i := 0; ; i++ {
+			if t := time.Date(y, mo, day+i, d.Hour, d.Minute, 0, 0, loc); t.After(now) {
+				return t
+			}
+		}
+	case Weekly:
+		ahead := (int(d.Weekday) - int(now.Weekday()) + 7) % 7
+		for i := ahead; ; i += 7 {
+			if t := time.Date(y, mo, day+i, d.Hour, d.Minute, 0, 0, loc); t.After(now) {
+				return t
+			}
+		}
+	}
+	for i := 0; ; i++ {
+		first := time.Date(y, mo+time.Month(i), 1, 0, 0, 0, 0, loc)
+		if t := time.Date(first.Year(), first.Month(), d.dayIn(first.Year(), first.Month()), d.Hour, d.Minute, 0, 0, loc); t.After(now) {
+			return t
+		}
+	}
+}
+
+// dayIn returns the spec's day in a month: Day, or the month's last day
+// when Day is LastDay or past the month's end.
+func (d DateSpec) dayIn(y int, m time.Month) int {
+	last := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if d.Day == LastDay || d.Day > last {
+		return last
+	}
+	return d.Day
+}
+
+// Matches reports whether t is an instant the spec names (to the second).
+func (d DateSpec) Matches(t time.Time) bool {
+	if t.Second() != 0 || t.Nanosecond() != 0 || t.Minute() != d.Minute {
+		return false
+	}
+	switch d.Period {
+	case Hourly:
+		return true
+	case Daily:
+		return t.Hour() == d.Hour
+	case Weekly:
+		return t.Hour() == d.Hour && t.Weekday() == d.Weekday
+	}
+	return t.Hour() == d.Hour && t.Day() == d.dayIn(t.Year(), t.Month())
+}
