@@ -12,6 +12,9 @@
 // with a documented rule for days past a short month's end and for
 // daylight-saving changes.
 //
-// It is the groundwork of the file handler (rotation by size, by date spec
-// and on demand), which is not written yet.
+// [Numbered] is lager's default rotator: name.0 the newest archive …
+// name.(Count-1) the oldest, Count 0 to truncate only, and optional gzip.
+//
+// This package is the groundwork of the file handler (rotation by size, by
+// date spec and on demand), which is not written yet.
 package rotation
