@@ -8,6 +8,7 @@ import (
 
 	"github.com/actorlog/actorlog/actors"
 	"github.com/asynkron/protoactor-go/actor"
+	"go.uber.org/goleak"
 )
 
 // NewSystem returns a new actor system built with [actors.QuietConfig] and
@@ -48,4 +49,13 @@ func Context(tb testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), Deadline)
 	tb.Cleanup(cancel)
 	return ctx
+}
+
+// IgnoreDeadLetterThrottle is a goleak option for Proto.Actor's dead-letter
+// log throttle: a goroutine that outlives its actor system by up to the
+// throttle interval (1 s by default) after a dead letter — a Stop that a
+// stopping supervisor sends to children already gone, say. Tests whose
+// actor systems use QuietConfig do not need it.
+func IgnoreDeadLetterThrottle() goleak.Option {
+	return goleak.IgnoreTopFunction("github.com/asynkron/protoactor-go/actor.NewDeadLetter.NewThrottle.func4.1")
 }

@@ -70,10 +70,8 @@ func ParseDateSpec(spec string) (DateSpec, error) {
 		if d.Hour, ok = p.number(0, 23); !ok {
 			return fail("$D needs an hour, 0 to 23")
 		}
-		if p.eat('H') {
-			if d.Minute, ok = p.number(0, 59); !ok {
-				return fail("H needs a minute, 0 to 59")
-			}
+		if why := p.optional('H', 0, 59, &d.Minute, "a minute"); why != "" {
+			return fail(why)
 		}
 	case 'W':
 		d.Period = Weekly
@@ -82,15 +80,11 @@ func ParseDateSpec(spec string) (DateSpec, error) {
 			return fail("$W needs a weekday, 0 (Sunday) to 6")
 		}
 		d.Weekday = time.Weekday(w)
-		if p.eat('D') {
-			if d.Hour, ok = p.number(0, 23); !ok {
-				return fail("D needs an hour, 0 to 23")
-			}
+		if why := p.optional('D', 0, 23, &d.Hour, "an hour"); why != "" {
+			return fail(why)
 		}
-		if p.eat('H') {
-			if d.Minute, ok = p.number(0, 59); !ok {
-				return fail("H needs a minute, 0 to 59")
-			}
+		if why := p.optional('H', 0, 59, &d.Minute, "a minute"); why != "" {
+			return fail(why)
 		}
 	case 'M':
 		d.Period = Monthly
@@ -99,14 +93,13 @@ func ParseDateSpec(spec string) (DateSpec, error) {
 		} else if d.Day, ok = p.number(1, 31); !ok {
 			return fail("$M needs a day, 1 to 31, or L")
 		}
-		if p.eat('D') {
-			if d.Hour, ok = p.number(0, 23); !ok {
-				return fail("D needs an hour, 0 to 23")
+		if p.peek('D') {
+			if why := p.optional('D', 0, 23, &d.Hour, "an hour"); why != "" {
+				return fail(why)
 			}
-			if p.eat('H') {
-				if d.Minute, ok = p.number(0, 59); !ok {
-					return fail("H needs a minute, 0 to 59")
-				}
+			// A monthly spec takes a minute only after an hour, as lager.
+			if why := p.optional('H', 0, 59, &d.Minute, "a minute"); why != "" {
+				return fail(why)
 			}
 		}
 	default:
@@ -134,12 +127,28 @@ func (p *specParser) next() byte {
 	return c
 }
 
+func (p *specParser) peek(c byte) bool { return !p.done() && p.s[p.i] == c }
+
 func (p *specParser) eat(c byte) bool {
 	if !p.done() && p.s[p.i] == c {
 		p.i++
 		return true
 	}
 	return false
+}
+
+// optional reads an optional field: tag followed by a number within
+// [lo, hi] into dst. It returns why the field is bad, or "".
+func (p *specParser) optional(tag byte, lo, hi int, dst *int, what string) string {
+	if !p.eat(tag) {
+		return ""
+	}
+	n, ok := p.number(lo, hi)
+	if !ok {
+		return fmt.Sprintf("%c needs %s, %d to %d", tag, what, lo, hi)
+	}
+	*dst = n
+	return ""
 }
 
 // number reads one or two digits within [lo, hi].
