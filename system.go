@@ -287,6 +287,12 @@ func (s *System) UpdateHandlerConfig(ctx context.Context, id string, update func
 	return err
 }
 
+// Mode returns the default sink's overload mode with one atomic load, for
+// metrics and health checks; unlike Status it sends the sink nothing (a
+// request in its mailbox counts in its queue, as a call did in lager's
+// gen_event mailbox).
+func (s *System) Mode() sinks.Mode { return s.sink.Mode() }
+
 // SetOverload changes the default sink's overload thresholds at run time
 // (LoggerBackends.configure); the error names a bad field and changes
 // nothing.

@@ -180,6 +180,10 @@ func (s *Sink) Restarts() int64 { return max(s.starts.Load()-1, 0) }
 // its slowest handler's — the events accepted and not yet handled by every
 // handler (lager's gen_event mailbox).
 //
+// Like lager's message_queue_len, it counts every message waiting, so a
+// request (Status, Flush, a handler install) waiting in the sink's mailbox
+// counts too; poll System.Mode, not Status, to watch the mode.
+//
 // The handlers' mailboxes are read before the sink's: an event that the
 // sink moves to a handler between the two reads is then missed once, never
 // counted twice. A reading a little low is corrected by the next event; one
