@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -38,6 +39,18 @@ type (
 		Mask   core.Mask
 		Err    error
 	}
+	// Rotate asks a handler to rotate its output now (see Rotatable); it
+	// answers Rotated.
+	Rotate struct{}
+	// Rotated answers Rotate; Err is errors.ErrUnsupported for a handler
+	// that is not Rotatable.
+	Rotated struct{ Err error }
+	// Reopen asks a handler to reopen its output (see Reopener); it
+	// answers Reopened.
+	Reopen struct{}
+	// Reopened answers Reopen; Err is errors.ErrUnsupported for a handler
+	// that is not a Reopener.
+	Reopened struct{ Err error }
 	// Installed is what a handler actor tells its parent (the sink) after
 	// running Add at its start or restart: Err is nil, ErrIgnore, a Fatal
 	// error or another error. After an error the parent stops the actor.
@@ -71,9 +84,16 @@ func (s *Stats) fail(err error) {
 // its parent after Add, and calls handled (if not nil) after each event it
 // took from its mailbox, so that its sink can follow its queue.
 func Props(h Handler, cfg Config, stats *Stats, handled func()) *actor.Props {
-	state := &runner{h: h, cfg: cfg, stats: stats, handled: handled}
+	state := newRunner(h, cfg, stats, handled)
 	return actor.PropsFromProducer(func() actor.Actor { return state },
 		actor.WithMailbox(stats.Queue.Mailbox(nil)))
+}
+
+func newRunner(h Handler, cfg Config, stats *Stats, handled func()) *runner {
+	r := &runner{h: h, cfg: cfg, stats: stats, handled: handled}
+	r.waker, _ = h.(Waker)
+	r.notify = func(c actor.Context, m *Installed) { c.Send(c.Parent(), m) }
+	return r
 }
 
 // runner is the handler actor. The same value serves every incarnation, so
@@ -88,21 +108,36 @@ type runner struct {
 	added   bool
 	shaper  Shaper
 	timer   *time.Timer // reports the shaper's window when it ends
+	notify  func(actor.Context, *Installed)
+
+	waker   Waker
+	alarm   *time.Timer // fires at wakeAt
+	wakeAt  time.Time
+	wakeGen uint64 // tells a stale alarm from the current one
 }
 
 // shaperTick asks the runner to report a shaper window that ended.
 type shaperTick struct{}
+
+// wakeTick is the alarm of a Waker handler.
+type wakeTick struct{ gen uint64 }
 
 // Receive implements actor.Actor.
 func (r *runner) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *core.Event:
 		r.log(c, m)
-		r.afterEvent()
+		r.afterEvent(c)
 	case *Sync:
 		r.log(c, m.Event)
 		m.Ack.Done()
-		r.afterEvent()
+		r.afterEvent(c)
+	case wakeTick:
+		if m.gen == r.wakeGen && r.added {
+			r.wakeAt = time.Time{}
+			r.waker.Wake(time.Now(), &r.cfg)
+			r.schedule(c)
+		}
 	case shaperTick:
 		r.reportDrops(r.shaper.Close(time.Now()))
 	case *actor.Started:
@@ -112,12 +147,17 @@ func (r *runner) Receive(c actor.Context) {
 			r.stats.Restarts.Add(1)
 			r.remove()
 		}
+		system, parent := c.ActorSystem(), c.Parent()
+		r.cfg.report = func(e *core.Event) { system.Root.Send(parent, e) }
 		// The parent stops this actor if Add failed.
-		c.Send(c.Parent(), &Installed{ID: r.cfg.ID, Err: r.add(), Restart: restart})
+		err := r.add()
+		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart})
+		r.schedule(c)
 	case *actor.Stopping:
 		if r.timer != nil {
 			r.timer.Stop()
 		}
+		r.disarm()
 		r.reportDrops(r.shaper.Close(time.Now().Add(ShaperWindow)))
 		r.remove()
 	case Flush:
@@ -128,14 +168,63 @@ func (r *runner) Receive(c actor.Context) {
 			}
 		}
 		c.Respond(Flushed{Err: err})
+		r.schedule(c)
 	case Configure:
 		c.Respond(r.configure(m))
+		r.schedule(c)
+	case Rotate:
+		err := errors.ErrUnsupported
+		if h, ok := r.h.(Rotatable); ok && r.added {
+			err = h.Rotate(time.Now(), &r.cfg)
+		}
+		c.Respond(Rotated{Err: err})
+		r.schedule(c)
+	case Reopen:
+		err := errors.ErrUnsupported
+		if h, ok := r.h.(Reopener); ok && r.added {
+			err = h.Reopen(time.Now(), &r.cfg)
+		}
+		c.Respond(Reopened{Err: err})
+		r.schedule(c)
 	}
 }
 
-func (r *runner) afterEvent() {
+func (r *runner) afterEvent(c actor.Context) {
+	if r.waker != nil {
+		r.schedule(c)
+	}
 	if r.handled != nil {
 		r.handled()
+	}
+}
+
+// schedule sets the alarm to the Waker's NextWake, if that changed.
+func (r *runner) schedule(c actor.Context) {
+	if r.waker == nil {
+		return
+	}
+	next := time.Time{}
+	if r.added {
+		next = r.waker.NextWake()
+	}
+	if next.Equal(r.wakeAt) {
+		return
+	}
+	r.disarm()
+	if next.IsZero() {
+		return
+	}
+	r.wakeAt = next
+	gen, system, self := r.wakeGen, c.ActorSystem(), c.Self()
+	r.alarm = time.AfterFunc(time.Until(next), func() { system.Root.Send(self, wakeTick{gen: gen}) })
+}
+
+func (r *runner) disarm() {
+	r.wakeGen++
+	r.wakeAt = time.Time{}
+	if r.alarm != nil {
+		r.alarm.Stop()
+		r.alarm = nil
 	}
 }
 
@@ -223,7 +312,7 @@ func (r *runner) configure(m Configure) Configured {
 		m.Update(&next)
 	}
 	next.ID = r.cfg.ID
-	next.defaultFmt = r.cfg.defaultFmt
+	next.defaultFmt, next.report = r.cfg.defaultFmt, r.cfg.report
 	refuse := func(err error) Configured { return Configured{Config: r.filtered(), Mask: r.cfg.mask, Err: err} }
 	if err := next.Check(); err != nil {
 		return refuse(err)
@@ -233,7 +322,7 @@ func (r *runner) configure(m Configure) Configured {
 		if err != nil {
 			return refuse(err)
 		}
-		changed.ID, changed.defaultFmt = r.cfg.ID, r.cfg.defaultFmt
+		changed.ID, changed.defaultFmt, changed.report = r.cfg.ID, r.cfg.defaultFmt, r.cfg.report
 		if err := changed.Check(); err != nil {
 			return refuse(err)
 		}

@@ -3,6 +3,9 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
+	"time"
 
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers/formatter"
@@ -18,8 +21,8 @@ import (
 // from Log is counted and reported, and the event counts as handled; a
 // panic in Log restarts the handler (see the sinks package).
 //
-// A handler may also implement Adder, Changer, ConfigFilterer, Flusher and
-// Remover.
+// A handler may also implement Adder, Changer, ConfigFilterer, Flusher,
+// Remover and Waker.
 type Handler interface {
 	Log(e *core.Event, cfg *Config) error
 }
@@ -61,6 +64,32 @@ type Flusher interface {
 // stops, and before a restart.
 type Remover interface {
 	Remove() error
+}
+
+// Waker is implemented by handlers with work due at a time rather than on
+// an event: a buffer to write out within an interval, a file to rotate at
+// midnight. After every call into the handler (Add, Log, Flush, a config
+// change, Wake) its actor reads NextWake; when that time comes it calls
+// Wake with the current time, in the actor, like every other call. A zero
+// NextWake means nothing is due. NextWake is called once per event, so it
+// should only return a field.
+type Waker interface {
+	NextWake() time.Time
+	Wake(now time.Time, cfg *Config)
+}
+
+// Rotatable is implemented by handlers whose output can be rotated on
+// demand (lager's rotate_handler): a file handler archives its file and
+// starts a new one.
+type Rotatable interface {
+	Rotate(now time.Time, cfg *Config) error
+}
+
+// Reopener is implemented by handlers that can close and open their output
+// again, for an external rotation tool that moved the file away and sends
+// SIGHUP.
+type Reopener interface {
+	Reopen(now time.Time, cfg *Config) error
 }
 
 // ChangeMode says how a config change applies; see Changer.
@@ -151,6 +180,7 @@ type Config struct {
 
 	mask       core.Mask
 	defaultFmt formatter.Formatter
+	report     func(*core.Event)
 }
 
 // Mask returns the parsed Level (valid once the config was checked).
@@ -183,6 +213,26 @@ func (c *Config) Check() error {
 	}
 	return nil
 }
+
+// Report logs an event about the handler itself — a file that cannot be
+// opened, a disk that is full again — into the handler's sink, where every
+// handler, this one included, gets it like any other event (lager's
+// internal log). Outside a sink's handler actor it writes to standard
+// error. It never blocks.
+func (c *Config) Report(level core.Level, msg string, attrs ...slog.Attr) {
+	e := &core.Event{Time: time.Now(), Level: level, Message: msg,
+		Attrs: append([]slog.Attr{slog.String("handler", c.ID)}, attrs...)}
+	if c.report == nil {
+		fmt.Fprintf(os.Stderr, "%s [%s] %s\n", e.Time.Format("2006-01-02 15:04:05.000"), level, msg)
+		return
+	}
+	c.report(e)
+}
+
+// SetReport sets where Report sends events. A handler actor sets it to its
+// sink; tests, and programs that run a Handler outside a sink, set their
+// own.
+func (c *Config) SetReport(fn func(*core.Event)) { c.report = fn }
 
 // SetDefaultFormatter sets the formatter Format uses when Formatter is nil;
 // handlers call it from Add.

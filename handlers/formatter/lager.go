@@ -138,6 +138,22 @@ func DefaultTokens(eol string) []Token {
 		Text(" "), Message, Text(eol))
 }
 
+// FileTokens returns the file handler's default format: lager's default
+// format, without its doubled space when the event has neither pid nor
+// module, and followed by the event's attributes (Attrs), so that nothing
+// the call logged is missing from the file:
+//
+//	2026-11-22 01:36:15.647 [info] user 7 logged in request_id=7
+func FileTokens(eol string) []Token {
+	return Tokens(Date, Text(" "), Time, Text(" "), Color, Text("["), Severity, Text("] "),
+		KeyOr("pid", Text("")),
+		IfKey("module", Tokens(IfKey("pid", Tokens(Text("@")), nil), Key("module"),
+			IfKey("function", Tokens(Text(":"), Key("function")), nil),
+			IfKey("line", Tokens(Text(":"), Key("line")), nil)), nil),
+		IfKey("pid", Tokens(Text(" ")), Tokens(IfKey("module", Tokens(Text(" ")), nil))),
+		Message, Attrs, Text(eol))
+}
+
 // ConsoleTokens returns lager's default console format, "TIME [severity]
 // message", followed by the event's attributes (Attrs), ending with eol.
 func ConsoleTokens(eol string) []Token {

@@ -1,0 +1,587 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers/formatter"
+	"github.com/actorlog/actorlog/handlers/rotation"
+)
+
+// Off turns off an option of File whose zero value means its default:
+// Size: Off is no size rotation, Count: Off keeps no archive (a rotation
+// only truncates the file), SyncSize or SyncInterval: Off writes every event
+// at once, CheckInterval: Off checks the file before every write, and
+// MaxPending: Off keeps nothing while the file cannot be written.
+const Off = -1
+
+// DateNone is the Date of a File that never rotates at a time.
+const DateNone = "none"
+
+// The defaults of File's options, lager's.
+const (
+	DefaultFileSize          = 10 << 20
+	DefaultFileDate          = "$D0"
+	DefaultFileCount         = 5
+	DefaultFileSyncInterval  = time.Second
+	DefaultFileSyncSize      = 64 << 10
+	DefaultFileSyncOn        = "error"
+	DefaultFileCheckInterval = time.Second
+	DefaultFileMaxPending    = 4 << 20
+)
+
+// File is lager's file backend: it appends events to a file, buffered,
+// and rotates it by size, at dates and on demand.
+//
+// Events are formatted into a buffer that is written when it holds
+// SyncSize bytes, SyncInterval after its first event, at Flush, and after
+// every event whose level is in SyncOn, which is also fsynced. Nothing else
+// makes a system call per event.
+//
+// Every CheckInterval, on the next event, the file is looked at (one stat):
+// if it was moved or deleted (logrotate, rm), what is buffered goes to the
+// old file and a new one is opened at Path. Reopen does the same at once.
+//
+// The file is rotated before an event when it holds more than Size bytes,
+// at every time matching Date (see rotation.ParseDateSpec), and by Rotate;
+// a rotation moves the file aside with Rotator (lager's numbered archives
+// by default: Path.0 newest … Path.(Count-1)) and starts an empty one. A
+// manual rotation does not add a timer: the next time rotation is still
+// the next time matching Date.
+//
+// Failures never lose an event silently. A file that cannot be opened
+// (at the start or after a rotation) or written (a full disk) is reported
+// once, as an error event in the sink; events are kept, up to MaxPending
+// bytes, and written once the file can be written again, which is tried
+// every CheckInterval (every second when CheckInterval is Off); events
+// beyond MaxPending are dropped, counted in the handler's errors, and their
+// number is reported when the file works again.
+//
+// Zero values mean lager's defaults; Off turns an option off. The handler's
+// ID is usually Path made absolute (see Resolve); two File handlers may not
+// write one file.
+type File struct {
+	// Path is the file; required. A relative path is taken from the
+	// directory given to Resolve (actorlog's LogRoot), or from the working
+	// directory. Missing directories are created.
+	Path string
+	// Size is the size in bytes beyond which the file is rotated: 10 MiB
+	// if zero; Off for none.
+	Size int64
+	// Date is a date spec such as "$D0" (daily at midnight, the default)
+	// or "$W0D23" (see rotation.ParseDateSpec); DateNone for none.
+	Date string
+	// Location is the time zone Date is read in; nil means local time.
+	Location *time.Location
+	// Count is how many archives a rotation keeps: 5 if zero; Off keeps
+	// none. It and Compress configure the default Rotator.
+	Count int
+	// Compress gzips archives (Path.0.gz …).
+	Compress bool
+	// Rotator moves the file aside; nil means rotation.Numbered{Count,
+	// Compress}.
+	Rotator rotation.Rotator
+	// SyncInterval bounds how long an event stays in the buffer: 1 s if
+	// zero. SyncSize is how many bytes the buffer takes before it is
+	// written: 64 KiB if zero. Off for either writes every event at once.
+	SyncInterval time.Duration
+	SyncSize     int
+	// SyncOn is a level expression: after an event it accepts, the buffer
+	// is written and the file fsynced. "error" if empty; "none" for never.
+	SyncOn string
+	// CheckInterval is how often the file is checked for having been
+	// moved or deleted: 1 s if zero; Off checks before every write.
+	CheckInterval time.Duration
+	// MaxPending is how many bytes of events are kept while the file cannot
+	// be written: 4 MiB if zero; Off keeps none.
+	MaxPending int
+	// Clock tells the time; nil means time.Now. Tests inject one.
+	Clock func() time.Time
+
+	abs        string
+	opt        fileOptions
+	f          *os.File
+	info       fs.FileInfo
+	size       int64 // bytes in the file, and buffered for it
+	buf        []byte
+	since      time.Time // when the buffer got its first byte
+	nextCheck  time.Time
+	nextRotate time.Time
+	broken     *episode // open, write or fsync failure: events wait in buf
+	rotateErr  *episode // rotation failure: writing goes on
+	cfg        *Config  // the handler's config, for reports outside Log
+}
+
+// fileOptions are File's options with the defaults applied.
+type fileOptions struct {
+	size          int64
+	date          rotation.DateSpec
+	hasDate       bool
+	loc           *time.Location
+	rotator       rotation.Rotator
+	syncInterval  time.Duration // 0: write every event
+	syncSize      int
+	syncOn        core.Mask
+	checkInterval time.Duration // 0: check before every write
+	maxPending    int
+}
+
+// episode is one failure, reported when it starts and when it ends.
+type episode struct {
+	retryAt time.Time
+	dropped int
+}
+
+// ErrFileUnavailable is returned by Log for an event that was dropped
+// because the file could not be written and MaxPending bytes were already
+// waiting.
+var ErrFileUnavailable = errors.New("handlers: log file unavailable; event dropped")
+
+// Resolve fixes the file's absolute path, taking a relative Path from root
+// (from the working directory if root is empty), and returns it. It joins
+// root once: calling it again starts from Path again. Add calls it if
+// nothing did before.
+func (h *File) Resolve(root string) (string, error) {
+	if h.Path == "" {
+		return "", fmt.Errorf("%w: file: path is required", ErrBadConfig)
+	}
+	p := h.Path
+	if !filepath.IsAbs(p) && root != "" {
+		p = filepath.Join(root, p)
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", fmt.Errorf("%w: file %q: %w", ErrBadConfig, h.Path, err)
+	}
+	h.abs = abs
+	return abs, nil
+}
+
+// Options checks the options and applies their defaults; the error names
+// the bad option.
+func (h *File) options(id string) (fileOptions, error) {
+	bad := func(field string, why string, v any) error {
+		return Fatal(fmt.Errorf("%w: file handler %q: %s: %s, got %v", ErrBadConfig, id, field, why, v))
+	}
+	o := fileOptions{loc: h.Location, rotator: h.Rotator, maxPending: h.MaxPending}
+	switch {
+	case h.Size == 0:
+		o.size = DefaultFileSize
+	case h.Size == Off:
+	case h.Size < 0:
+		return o, bad("size", "must be >= 0 or Off", h.Size)
+	default:
+		o.size = h.Size
+	}
+	date := h.Date
+	if date == "" {
+		date = DefaultFileDate
+	}
+	if date != DateNone {
+		spec, err := rotation.ParseDateSpec(date)
+		if err != nil {
+			return o, Fatal(fmt.Errorf("%w: file handler %q: date: %w", ErrBadConfig, id, err))
+		}
+		o.date, o.hasDate = spec, true
+	}
+	if o.loc == nil {
+		o.loc = time.Local
+	}
+	count := h.Count
+	switch {
+	case count == 0:
+		count = DefaultFileCount
+	case count == Off:
+		count = 0
+	case count < 0:
+		return o, bad("count", "must be >= 0 or Off", h.Count)
+	}
+	if o.rotator == nil {
+		o.rotator = rotation.Numbered{Count: count, Compress: h.Compress}
+	}
+	switch {
+	case h.SyncInterval == 0:
+		o.syncInterval = DefaultFileSyncInterval
+	case h.SyncInterval == Off:
+	case h.SyncInterval < 0:
+		return o, bad("sync_interval", "must be >= 0 or Off", h.SyncInterval)
+	default:
+		o.syncInterval = h.SyncInterval
+	}
+	switch {
+	case h.SyncSize == 0:
+		o.syncSize = DefaultFileSyncSize
+	case h.SyncSize == Off:
+	case h.SyncSize < 0:
+		return o, bad("sync_size", "must be >= 0 or Off", h.SyncSize)
+	default:
+		o.syncSize = h.SyncSize
+	}
+	if o.syncInterval == 0 {
+		o.syncSize = 0
+	}
+	syncOn := h.SyncOn
+	if syncOn == "" {
+		syncOn = DefaultFileSyncOn
+	}
+	m, err := core.ParseMask(syncOn)
+	if err != nil {
+		return o, Fatal(fmt.Errorf("%w: file handler %q: sync_on: %w", ErrBadConfig, id, err))
+	}
+	o.syncOn = m
+	switch {
+	case h.CheckInterval == 0:
+		o.checkInterval = DefaultFileCheckInterval
+	case h.CheckInterval == Off:
+	case h.CheckInterval < 0:
+		return o, bad("check_interval", "must be >= 0 or Off", h.CheckInterval)
+	default:
+		o.checkInterval = h.CheckInterval
+	}
+	switch {
+	case h.MaxPending == 0:
+		o.maxPending = DefaultFileMaxPending
+	case h.MaxPending == Off:
+		o.maxPending = 0
+	case h.MaxPending < 0:
+		return o, bad("max_pending", "must be >= 0 or Off", h.MaxPending)
+	}
+	return o, nil
+}
+
+// Check validates the options without opening anything; the error names
+// the bad option.
+func (h *File) Check(id string) error {
+	if h.abs == "" {
+		if _, err := h.Resolve(""); err != nil {
+			return Fatal(err)
+		}
+	}
+	_, err := h.options(id)
+	return err
+}
+
+// Add implements Adder: it checks the options, claims the file and opens
+// it. A file that cannot be opened does not fail the install: it is
+// reported and tried again (see File).
+func (h *File) Add(cfg *Config) error {
+	if h.abs == "" {
+		if _, err := h.Resolve(""); err != nil {
+			return Fatal(err)
+		}
+	}
+	opt, err := h.options(cfg.ID)
+	if err != nil {
+		return err
+	}
+	if err := claim(h.abs, cfg.ID, h); err != nil {
+		return Fatal(err)
+	}
+	h.opt, h.cfg = opt, cfg
+	cfg.SetDefaultFormatter(defaultFileFormatter)
+	now := h.now()
+	h.buf, h.since, h.size, h.broken, h.rotateErr = h.buf[:0], time.Time{}, 0, nil, nil
+	if opt.hasDate {
+		h.nextRotate = opt.date.Next(now.In(opt.loc))
+	}
+	if err := h.open(now); err != nil {
+		h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to open log file %s with error %s", h.abs, osReason(err)), err)
+	}
+	return nil
+}
+
+var defaultFileFormatter = &formatter.Lager{Tokens: formatter.FileTokens("\n")}
+
+// Log implements Handler.
+func (h *File) Log(e *core.Event, cfg *Config) error {
+	now := h.now()
+	h.maintain(now, cfg)
+	mark := len(h.buf)
+	if h.broken != nil && mark >= h.opt.maxPending {
+		h.broken.dropped++
+		return ErrFileUnavailable
+	}
+	h.buf = cfg.Format(h.buf, e)
+	h.size += int64(len(h.buf) - mark)
+	if h.since.IsZero() {
+		h.since = now
+	}
+	if fsync := h.opt.syncOn.Enabled(e.Level); fsync || len(h.buf) >= h.opt.syncSize {
+		h.write(now, cfg, fsync, false)
+	}
+	return nil
+}
+
+// NextWake implements Waker: when the buffer is due to be written (or
+// tried again), or the next time rotation, whichever comes first.
+func (h *File) NextWake() time.Time {
+	next := h.nextRotate
+	if len(h.buf) > 0 {
+		due := h.since.Add(h.opt.syncInterval)
+		if h.broken != nil {
+			due = h.broken.retryAt
+		}
+		if next.IsZero() || due.Before(next) {
+			next = due
+		}
+	}
+	return next
+}
+
+// Wake implements Waker.
+func (h *File) Wake(now time.Time, cfg *Config) {
+	h.maintain(now, cfg)
+	if len(h.buf) > 0 && !now.Before(h.since.Add(h.opt.syncInterval)) {
+		h.write(now, cfg, false, false)
+	}
+}
+
+// Flush implements Flusher: it writes the buffer and fsyncs the file.
+func (h *File) Flush() error {
+	now := h.now()
+	if h.f == nil {
+		if err := h.open(now); err != nil {
+			h.fail(now, h.cfg, &h.broken, fmt.Sprintf("Failed to reopen log file %s with error %s", h.abs, osReason(err)), err)
+			return fmt.Errorf("file %s: %d bytes not written: %w", h.abs, len(h.buf), err)
+		}
+	}
+	if err := h.write(now, h.cfg, true, true); err != nil {
+		return fmt.Errorf("file %s: %d bytes not written: %w", h.abs, len(h.buf), err)
+	}
+	return nil
+}
+
+// Rotate implements Rotatable: the file is rotated now.
+func (h *File) Rotate(now time.Time, cfg *Config) error {
+	return h.rotate(now, cfg)
+}
+
+// Reopen implements Reopener: what is buffered is written to the file as
+// it is, and the file is opened again at Path.
+func (h *File) Reopen(now time.Time, cfg *Config) error {
+	_ = h.write(now, cfg, false, true)
+	h.close()
+	if err := h.open(now); err != nil {
+		h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to reopen log file %s with error %s", h.abs, osReason(err)), err)
+		return err
+	}
+	return nil
+}
+
+// Remove implements Remover: it writes what is buffered, fsyncs and
+// closes the file, and releases it.
+func (h *File) Remove() error {
+	err := h.Flush()
+	h.close()
+	release(h.abs, h)
+	if h.broken != nil && h.broken.dropped > 0 {
+		err = errors.Join(err, fmt.Errorf("file %s: %d events dropped while it could not be written", h.abs, h.broken.dropped))
+	}
+	return err
+}
+
+func (h *File) now() time.Time {
+	if h.Clock != nil {
+		return h.Clock()
+	}
+	return time.Now()
+}
+
+// maintain does what is due before an event: retry a broken file, check
+// the file, rotate at a date or past the size.
+func (h *File) maintain(now time.Time, cfg *Config) {
+	switch {
+	case h.f == nil:
+		if h.broken == nil || !now.Before(h.broken.retryAt) {
+			if err := h.open(now); err != nil {
+				h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to reopen log file %s with error %s", h.abs, osReason(err)), err)
+			} else {
+				_ = h.write(now, cfg, false, true) // what waited, first
+			}
+		}
+	case h.opt.checkInterval == 0 || !now.Before(h.nextCheck):
+		h.check(now, cfg)
+	}
+	if h.opt.hasDate && !now.Before(h.nextRotate) {
+		_ = h.rotate(now, cfg)
+	} else if h.f != nil && h.opt.size > 0 && h.size > h.opt.size && (h.rotateErr == nil || !now.Before(h.rotateErr.retryAt)) {
+		_ = h.rotate(now, cfg)
+	}
+}
+
+// check looks whether the file at the path is still the one open; if it
+// was moved or deleted, the buffer goes to the old file and a new one is
+// opened.
+func (h *File) check(now time.Time, cfg *Config) {
+	h.nextCheck = now.Add(h.opt.checkInterval)
+	st, err := os.Stat(h.abs)
+	if err == nil && os.SameFile(st, h.info) {
+		h.size = st.Size() + int64(len(h.buf))
+		return
+	}
+	_ = h.write(now, cfg, false, true)
+	h.close()
+	if err := h.open(now); err != nil {
+		h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to reopen log file %s with error %s", h.abs, osReason(err)), err)
+	}
+}
+
+// rotate writes the buffer, moves the file aside, opens a new one, and
+// sets the next time rotation.
+func (h *File) rotate(now time.Time, cfg *Config) error {
+	if h.opt.hasDate {
+		h.nextRotate = h.opt.date.Next(now.In(h.opt.loc))
+	}
+	_ = h.write(now, cfg, true, true)
+	h.close()
+	rotErr := h.opt.rotator.Rotate(h.abs)
+	if rotErr != nil {
+		h.fail(now, cfg, &h.rotateErr, fmt.Sprintf("Failed to rotate log file %s with error %s", h.abs, osReason(rotErr)), rotErr)
+	} else {
+		h.recover(cfg, &h.rotateErr, "Log file %s rotates again")
+	}
+	if err := h.open(now); err != nil {
+		h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to reopen log file %s with error %s", h.abs, osReason(err)), err)
+		return errors.Join(rotErr, err)
+	}
+	return rotErr
+}
+
+// open opens the file at the path for appending, creating it and its
+// directory if needed. What is buffered stays buffered.
+func (h *File) open(now time.Time) error {
+	if err := os.MkdirAll(filepath.Dir(h.abs), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(h.abs, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return err
+	}
+	h.f, h.info, h.size = f, st, st.Size()+int64(len(h.buf))
+	h.nextCheck = now.Add(h.opt.checkInterval)
+	return nil
+}
+
+func (h *File) close() {
+	if h.f != nil {
+		_ = h.f.Close()
+		h.f = nil
+	}
+}
+
+// write writes the buffer to the file, and fsyncs it if asked. While the
+// file is broken it only tries when the retry is due, or when forced.
+func (h *File) write(now time.Time, cfg *Config, fsync, force bool) error {
+	if h.f == nil {
+		return errNotOpen
+	}
+	if h.broken != nil && !force && now.Before(h.broken.retryAt) {
+		return nil
+	}
+	if len(h.buf) > 0 {
+		n, err := h.f.Write(h.buf)
+		h.buf = h.buf[:copy(h.buf, h.buf[n:])]
+		if err != nil {
+			h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to write log message to file %s: %s", h.abs, osReason(err)), err)
+			return err
+		}
+		h.since = time.Time{}
+		if cap(h.buf) > 4*h.opt.syncSize+1<<20 {
+			h.buf = nil // do not keep a buffer grown by huge events or an outage
+		}
+	}
+	if fsync {
+		if err := h.f.Sync(); err != nil {
+			h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to write log message to file %s: %s", h.abs, osReason(err)), err)
+			return err
+		}
+	}
+	h.recover(cfg, &h.broken, "Log file %s is written again")
+	return nil
+}
+
+var errNotOpen = errors.New("not open")
+
+// fail starts a failure episode (reported once) or goes on with one, and
+// sets when to try again.
+func (h *File) fail(now time.Time, cfg *Config, ep **episode, msg string, err error) {
+	retry := h.opt.checkInterval
+	if retry <= 0 {
+		retry = time.Second
+	}
+	if *ep == nil {
+		*ep = &episode{}
+		cfg.Report(core.LevelError, msg, slog.String("file", h.abs), slog.String("error", osReason(err)))
+	}
+	(*ep).retryAt = now.Add(retry)
+}
+
+// recover ends a failure episode, reporting it and what it dropped.
+func (h *File) recover(cfg *Config, ep **episode, format string) {
+	if *ep == nil {
+		return
+	}
+	dropped := (*ep).dropped
+	*ep = nil
+	msg := fmt.Sprintf(format, h.abs)
+	if dropped > 0 {
+		msg += fmt.Sprintf("; %d events were dropped while it could not be", dropped)
+	}
+	cfg.Report(core.LevelNotice, msg, slog.String("file", h.abs), slog.Int("dropped", dropped))
+}
+
+// osReason is the operating system's reason in err ("permission denied"),
+// without the operation and path that the message already names.
+func osReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err.Error()
+	}
+	return err.Error()
+}
+
+// The files written by File handlers in this process, so that two
+// handlers never write one file.
+var files = struct {
+	sync.Mutex
+	owner map[string]fileOwner
+}{owner: map[string]fileOwner{}}
+
+type fileOwner struct {
+	id string
+	h  *File
+}
+
+func claim(path, id string, h *File) error {
+	files.Lock()
+	defer files.Unlock()
+	if o, ok := files.owner[path]; ok && o.h != h {
+		return fmt.Errorf("%w: handlers %q and %q both write file %s", ErrBadConfig, o.id, id, path)
+	}
+	files.owner[path] = fileOwner{id: id, h: h}
+	return nil
+}
+
+func release(path string, h *File) {
+	files.Lock()
+	defer files.Unlock()
+	if o, ok := files.owner[path]; ok && o.h == h {
+		delete(files.owner, path)
+	}
+}
