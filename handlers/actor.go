@@ -109,6 +109,7 @@ type runner struct {
 	shaper  Shaper
 	timer   *time.Timer // reports the shaper's window when it ends
 	notify  func(actor.Context, *Installed)
+	report  func(*core.Event) // where Config.Report goes; nil: the parent
 
 	waker   Waker
 	alarm   *time.Timer // fires at wakeAt
@@ -147,8 +148,11 @@ func (r *runner) Receive(c actor.Context) {
 			r.stats.Restarts.Add(1)
 			r.remove()
 		}
-		system, parent := c.ActorSystem(), c.Parent()
-		r.cfg.report = func(e *core.Event) { system.Root.Send(parent, e) }
+		r.cfg.report = r.report
+		if r.report == nil {
+			system, parent := c.ActorSystem(), c.Parent()
+			r.cfg.report = func(e *core.Event) { system.Root.Send(parent, e) }
+		}
 		// The parent stops this actor if Add failed.
 		err := r.add()
 		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart})

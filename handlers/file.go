@@ -117,6 +117,7 @@ type File struct {
 	broken     *episode // open, write or fsync failure: events wait in buf
 	rotateErr  *episode // rotation failure: writing goes on
 	cfg        *Config  // the handler's config, for reports outside Log
+	crashLog   bool     // names the file "crash log file" in reports
 }
 
 // fileOptions are File's options with the defaults applied.
@@ -292,7 +293,7 @@ func (h *File) Add(cfg *Config) error {
 		h.nextRotate = opt.date.Next(now.In(opt.loc))
 	}
 	if err := h.open(now); err != nil {
-		h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to open log file %s with error %s", h.abs, osReason(err)), err)
+		h.fail(now, cfg, &h.broken, "open", err)
 	}
 	return nil
 }
@@ -348,7 +349,7 @@ func (h *File) Flush() error {
 	now := h.now()
 	if h.f == nil {
 		if err := h.open(now); err != nil {
-			h.fail(now, h.cfg, &h.broken, fmt.Sprintf("Failed to reopen log file %s with error %s", h.abs, osReason(err)), err)
+			h.fail(now, h.cfg, &h.broken, "reopen", err)
 			return fmt.Errorf("file %s: %d bytes not written: %w", h.abs, len(h.buf), err)
 		}
 	}
@@ -369,7 +370,7 @@ func (h *File) Reopen(now time.Time, cfg *Config) error {
 	_ = h.write(now, cfg, false, true)
 	h.close()
 	if err := h.open(now); err != nil {
-		h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to reopen log file %s with error %s", h.abs, osReason(err)), err)
+		h.fail(now, cfg, &h.broken, "reopen", err)
 		return err
 	}
 	return nil
@@ -387,6 +388,13 @@ func (h *File) Remove() error {
 	return err
 }
 
+func (h *File) noun() string {
+	if h.crashLog {
+		return "crash log file"
+	}
+	return "log file"
+}
+
 func (h *File) now() time.Time {
 	if h.Clock != nil {
 		return h.Clock()
@@ -401,7 +409,7 @@ func (h *File) maintain(now time.Time, cfg *Config) {
 	case h.f == nil:
 		if h.broken == nil || !now.Before(h.broken.retryAt) {
 			if err := h.open(now); err != nil {
-				h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to reopen log file %s with error %s", h.abs, osReason(err)), err)
+				h.fail(now, cfg, &h.broken, "reopen", err)
 			} else {
 				_ = h.write(now, cfg, false, true) // what waited, first
 			}
@@ -429,7 +437,7 @@ func (h *File) check(now time.Time, cfg *Config) {
 	_ = h.write(now, cfg, false, true)
 	h.close()
 	if err := h.open(now); err != nil {
-		h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to reopen log file %s with error %s", h.abs, osReason(err)), err)
+		h.fail(now, cfg, &h.broken, "reopen", err)
 	}
 }
 
@@ -443,12 +451,12 @@ func (h *File) rotate(now time.Time, cfg *Config) error {
 	h.close()
 	rotErr := h.opt.rotator.Rotate(h.abs)
 	if rotErr != nil {
-		h.fail(now, cfg, &h.rotateErr, fmt.Sprintf("Failed to rotate log file %s with error %s", h.abs, osReason(rotErr)), rotErr)
+		h.fail(now, cfg, &h.rotateErr, "rotate", rotErr)
 	} else {
-		h.recover(cfg, &h.rotateErr, "Log file %s rotates again")
+		h.recover(cfg, &h.rotateErr, "%s %s rotates again")
 	}
 	if err := h.open(now); err != nil {
-		h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to reopen log file %s with error %s", h.abs, osReason(err)), err)
+		h.fail(now, cfg, &h.broken, "reopen", err)
 		return errors.Join(rotErr, err)
 	}
 	return rotErr
@@ -494,7 +502,7 @@ func (h *File) write(now time.Time, cfg *Config, fsync, force bool) error {
 		n, err := h.f.Write(h.buf)
 		h.buf = h.buf[:copy(h.buf, h.buf[n:])]
 		if err != nil {
-			h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to write log message to file %s: %s", h.abs, osReason(err)), err)
+			h.fail(now, cfg, &h.broken, "write", err)
 			return err
 		}
 		h.since = time.Time{}
@@ -504,25 +512,29 @@ func (h *File) write(now time.Time, cfg *Config, fsync, force bool) error {
 	}
 	if fsync {
 		if err := h.f.Sync(); err != nil {
-			h.fail(now, cfg, &h.broken, fmt.Sprintf("Failed to write log message to file %s: %s", h.abs, osReason(err)), err)
+			h.fail(now, cfg, &h.broken, "write", err)
 			return err
 		}
 	}
-	h.recover(cfg, &h.broken, "Log file %s is written again")
+	h.recover(cfg, &h.broken, "%s %s is written again")
 	return nil
 }
 
 var errNotOpen = errors.New("not open")
 
-// fail starts a failure episode (reported once) or goes on with one, and
-// sets when to try again.
-func (h *File) fail(now time.Time, cfg *Config, ep **episode, msg string, err error) {
+// fail starts a failure episode of op (reported once, in lager's words) or
+// goes on with one, and sets when to try again.
+func (h *File) fail(now time.Time, cfg *Config, ep **episode, op string, err error) {
 	retry := h.opt.checkInterval
 	if retry <= 0 {
 		retry = time.Second
 	}
 	if *ep == nil {
 		*ep = &episode{}
+		msg := fmt.Sprintf("Failed to %s %s %s with error %s", op, h.noun(), h.abs, osReason(err))
+		if op == "write" {
+			msg = fmt.Sprintf("Failed to write log message to %s %s: %s", h.noun(), h.abs, osReason(err))
+		}
 		cfg.Report(core.LevelError, msg, slog.String("file", h.abs), slog.String("error", osReason(err)))
 	}
 	(*ep).retryAt = now.Add(retry)
@@ -535,7 +547,7 @@ func (h *File) recover(cfg *Config, ep **episode, format string) {
 	}
 	dropped := (*ep).dropped
 	*ep = nil
-	msg := fmt.Sprintf(format, h.abs)
+	msg := fmt.Sprintf(format, h.noun(), h.abs)
 	if dropped > 0 {
 		msg += fmt.Sprintf("; %d events were dropped while it could not be", dropped)
 	}

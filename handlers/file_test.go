@@ -276,7 +276,7 @@ func TestFileUnavailableAtStartIsRetriedAndKeepsEvents(t *testing.T) {
 	assert.Equal(t, "kept 1\nkept 2\nafter\n", readFile(t, path))
 	assert.Equal(t, []string{
 		"error: Failed to open log file " + path + " with error not a directory",
-		"notice: Log file " + path + " is written again",
+		"notice: log file " + path + " is written again",
 	}, r.reported())
 }
 
@@ -294,7 +294,7 @@ func TestFileBeyondMaxPendingDropsAreCountedAndReported(t *testing.T) {
 	r.advance(time.Second)
 	require.NoError(t, r.log(core.LevelInfo, "back"))
 	assert.Equal(t, "kept kept\nback\n", readFile(t, path))
-	assert.Contains(t, r.reported(), "notice: Log file "+path+" is written again; 3 events were dropped while it could not be")
+	assert.Contains(t, r.reported(), "notice: log file "+path+" is written again; 3 events were dropped while it could not be")
 }
 
 func TestFileWriteErrorsAreReportedOncePerEpisode(t *testing.T) {
@@ -307,7 +307,7 @@ func TestFileWriteErrorsAreReportedOncePerEpisode(t *testing.T) {
 		require.NoError(t, r.log(core.LevelInfo, "no space"))
 		r.advance(2 * time.Second)
 	}
-	assert.Equal(t, []string{"error: Failed to write log message to file /dev/full: no space left on device"}, r.reported())
+	assert.Equal(t, []string{"error: Failed to write log message to log file /dev/full: no space left on device"}, r.reported())
 	assert.Error(t, h.Flush(), "Flush says what was not written")
 }
 
@@ -338,7 +338,7 @@ func TestFileRotationFailureKeepsWriting(t *testing.T) {
 	require.NoError(t, r.log(core.LevelInfo, "rotated"))
 	assert.Equal(t, "rotated\n", readFile(t, path))
 	assert.Equal(t, "one two\nkept\nalso kept\n", readFile(t, path+".0"))
-	assert.Equal(t, "notice: Log file "+path+" rotates again", r.reported()[1])
+	assert.Equal(t, "notice: log file "+path+" rotates again", r.reported()[1])
 }
 
 // lager's "don't choke on unicode" and "don't choke on latin-1".
