@@ -116,6 +116,9 @@ func TestCrashLogActorWritesTheSystemsCrashes(t *testing.T) {
 	})
 	require.NoError(t, err)
 	pid := system.Root.Spawn(props)
+	// Once it answers, it has started and subscribed.
+	_, err = actors.Call(ctx, system, pid, handlers.Flush{})
+	require.NoError(t, err)
 	worker := system.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return crasher{} },
 		actor.WithReceiverMiddleware(actors.CrashReporter())))
 	system.Root.Send(worker, "crash")
