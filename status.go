@@ -15,6 +15,19 @@ type Status struct {
 	Sinks []sinks.SinkStatus
 	// Root is the supervision tree's root actor.
 	Root string
+	// CrashLog describes the crash log, if it runs.
+	CrashLog *CrashLogStatus
+}
+
+// CrashLogStatus describes the crash log.
+type CrashLogStatus struct {
+	// Path is the crash log's file.
+	Path string
+	// Written counts the reports written, Errors the failures to write
+	// one (see handlers.File for what happens then), and LastError is the
+	// last failure's text.
+	Written, Errors int64
+	LastError       string
 }
 
 // Status describes the System: its sinks with their level, queue, drops
@@ -28,7 +41,15 @@ func (s *System) Status(ctx context.Context) Status {
 			Kills: s.sink.Kills(), Restarts: s.sink.Restarts()}
 		st.Drops.Discarded = s.sink.Dropped() // all reasons, unsplit
 	}
-	return Status{Sinks: []sinks.SinkStatus{st}, Root: actors.PIDString(s.root.PID())}
+	out := Status{Sinks: []sinks.SinkStatus{st}, Root: actors.PIDString(s.root.PID())}
+	if s.crashLog != "" {
+		cl := &CrashLogStatus{Path: s.crashPath, Written: s.crashStats.Handled.Load(), Errors: s.crashStats.Errors.Load()}
+		if e := s.crashStats.LastError.Load(); e != nil {
+			cl.LastError = (*e).Error()
+		}
+		out.CrashLog = cl
+	}
+	return out
 }
 
 // String prints the status on several lines:
@@ -68,6 +89,13 @@ func (st Status) String() string {
 			}
 			b.WriteByte('\n')
 		}
+	}
+	if cl := st.CrashLog; cl != nil {
+		fmt.Fprintf(&b, "crash log %s: %d reports, errors %d", cl.Path, cl.Written, cl.Errors)
+		if cl.LastError != "" {
+			fmt.Fprintf(&b, ", last error: %s", cl.LastError)
+		}
+		b.WriteByte('\n')
 	}
 	return b.String()
 }

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/sinks"
@@ -28,10 +31,20 @@ type Config struct {
 	ActorSystem *actor.ActorSystem
 	// Handlers are installed into the default sink at Start, in order;
 	// each one's install is retried every 5 s if it fails (and reported),
-	// unless it fails with a handlers.Fatal error. Nil means one console
-	// handler, ID "console", at info. Use an empty, non-nil slice for
-	// none.
+	// unless it fails with a handlers.Fatal error. A file handler
+	// (*handlers.File) without an ID gets its absolute path. When neither
+	// Handlers nor CrashLog is set, lager's default set is started:
+	// DefaultHandlers and DefaultCrashLog. Use an empty, non-nil slice for
+	// no handler.
 	Handlers []Handler
+	// LogRoot is the directory that relative paths of file handlers and
+	// of the crash log are taken from (lager's log_root); empty means the
+	// working directory. It is joined once, at Start (or AddHandler).
+	LogRoot string
+	// CrashLog, when set, starts lager's crash log: an actor writing every
+	// crash and supervisor failure report of the actor system to its file
+	// (see handlers.CrashLog).
+	CrashLog *handlers.CrashLog
 	// Truncation is the most bytes a formatted message may have; longer
 	// ones are cut, with a marker. Zero means 4096 (lager's); negative
 	// means no limit.
@@ -48,17 +61,52 @@ type Config struct {
 	Overload sinks.Thresholds
 }
 
-// DefaultHandlers returns the handlers a Config without Handlers gets: a
-// console at info on standard output.
+// DefaultHandlers returns lager's default handlers, which a Config with
+// neither Handlers nor CrashLog gets: a console at info on standard output
+// (ID "console"), log/error.log at error and log/console.log at info
+// (their IDs are their absolute paths; see Config.LogRoot).
 func DefaultHandlers() []Handler {
-	return []Handler{{Config: handlers.Config{ID: "console", Level: "info"}, Handler: &handlers.Console{}}}
+	return []Handler{
+		{Config: handlers.Config{ID: "console", Level: "info"}, Handler: &handlers.Console{}},
+		{Config: handlers.Config{Level: "error"}, Handler: &handlers.File{Path: filepath.Join("log", "error.log")}},
+		{Config: handlers.Config{Level: "info"}, Handler: &handlers.File{Path: filepath.Join("log", "console.log")}},
+	}
+}
+
+// DefaultCrashLog returns lager's default crash log, log/crash.log, which
+// a Config with neither Handlers nor CrashLog gets.
+func DefaultCrashLog() *handlers.CrashLog {
+	return &handlers.CrashLog{File: handlers.File{Path: filepath.Join("log", "crash.log")}}
+}
+
+// fileHandler is what file handlers (handlers.File, handlers.CrashLog)
+// have: a path to resolve under the log root, and options to check.
+type fileHandler interface {
+	Resolve(root string) (string, error)
+	Check(id string) error
+}
+
+// prepare resolves a file handler's path under the log root, gives it its
+// path as ID if it has none, and checks its options.
+func prepare(h *Handler, root string) (path string, err error) {
+	f, ok := h.Handler.(fileHandler)
+	if !ok {
+		return "", nil
+	}
+	if path, err = f.Resolve(root); err != nil {
+		return "", err
+	}
+	if h.Config.ID == "" {
+		h.Config.ID = path
+	}
+	return path, f.Check(h.Config.ID)
 }
 
 // check validates the config and returns it with its defaults; the error
 // names the bad field.
 func (c Config) check() (Config, error) {
-	if c.Handlers == nil {
-		c.Handlers = DefaultHandlers()
+	if c.Handlers == nil && c.CrashLog == nil {
+		c.Handlers, c.CrashLog = DefaultHandlers(), DefaultCrashLog()
 	}
 	switch {
 	case c.Truncation == 0:
@@ -74,11 +122,35 @@ func (c Config) check() (Config, error) {
 		errs = append(errs, fmt.Errorf("%w: overload.%w", ErrBadConfig, err))
 	}
 	seen := map[string]int{}
+	files := map[string]string{} // path → who writes it
+	if c.CrashLog != nil {
+		path, err := c.CrashLog.Resolve(c.LogRoot)
+		if err == nil {
+			err = c.CrashLog.Check(path)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%w: crash_log: %w", ErrBadConfig, err))
+		}
+		files[path] = "crash_log"
+	}
+	c.Handlers = slices.Clone(c.Handlers)
 	for i := range c.Handlers {
 		h := &c.Handlers[i]
 		if (h.Handler == nil) == (h.Props == nil) {
 			errs = append(errs, fmt.Errorf("%w: handlers[%d] (%q): give exactly one of Handler and Props", ErrBadConfig, i, h.Config.ID))
 			continue
+		}
+		path, err := prepare(h, c.LogRoot)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%w: handlers[%d]: %w", ErrBadConfig, i, err))
+			continue
+		}
+		if path != "" {
+			who := fmt.Sprintf("handlers[%d] (%q)", i, h.Config.ID)
+			if other, dup := files[path]; dup {
+				errs = append(errs, fmt.Errorf("%w: %s and %s write the same file %s", ErrBadConfig, other, who, path))
+			}
+			files[path] = who
 		}
 		if err := h.Config.Check(); err != nil {
 			errs = append(errs, fmt.Errorf("%w: handlers[%d]: %w", ErrBadConfig, i, err))
@@ -117,6 +189,10 @@ type System struct {
 	sink     *sinks.Sink
 	logger   *Logger
 
+	crashLog   string // the crash log's child ID in root, if it runs
+	crashPath  string
+	crashStats handlers.Stats
+
 	stopOnce sync.Once
 	stopErr  error
 	stopping chan struct{}
@@ -153,6 +229,18 @@ func Start(cfg Config) (*System, error) {
 			watchers,
 		},
 	}
+	if cfg.CrashLog != nil {
+		path, _ := cfg.CrashLog.Resolve(cfg.LogRoot)
+		s.crashPath = path
+		props, err := handlers.CrashLogProps(cfg.CrashLog, handlers.Config{ID: path}, &s.crashStats,
+			func(e *core.Event) { s.report(e.Level, e.Message, e.Attrs...) })
+		if err != nil {
+			s.shutdownSystem()
+			return nil, fmt.Errorf("actorlog: start: crash_log: %w", err)
+		}
+		// Last, so that it stops first, flushing.
+		spec.Children = append(spec.Children, supervision.ChildSpec{ID: "crash_log", Props: props, Shutdown: 10 * time.Second})
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	s.root, err = supervision.Start(ctx, s.system, spec)
@@ -165,12 +253,15 @@ func Start(cfg Config) (*System, error) {
 		return nil, fmt.Errorf("actorlog: start: %w", err)
 	}
 	children, err := s.root.WhichChildren(ctx)
-	if err != nil || len(children) != 2 {
+	if err != nil || len(children) != len(spec.Children) {
 		_ = s.root.Stop(ctx)
 		s.shutdownSystem()
 		return nil, fmt.Errorf("actorlog: start: %w", err)
 	}
 	s.watchers = supervision.Of(s.system, children[1].PID)
+	if cfg.CrashLog != nil {
+		s.crashLog = children[2].ID
+	}
 	for _, h := range cfg.Handlers {
 		if _, err := s.watchers.StartChildArgs(ctx, s.watch(h, true)); err != nil && !errors.Is(err, supervision.ErrIgnore) {
 			_ = s.root.Stop(ctx)
@@ -226,6 +317,9 @@ func (s *System) Logger() *Logger { return s.logger }
 // is not an error. Once installed, the handler is watched like the
 // configured ones.
 func (s *System) AddHandler(ctx context.Context, h Handler) error {
+	if _, err := prepare(&h, s.cfg.LogRoot); err != nil {
+		return err
+	}
 	_, err := s.watchers.StartChildArgs(ctx, s.watch(h, false))
 	var se *supervision.StartError
 	if errors.As(err, &se) {
@@ -238,7 +332,31 @@ func (s *System) AddHandler(ctx context.Context, h Handler) error {
 // handled the events queued for it; it returns once the handler's Remove
 // has run. Error: sinks.ErrNotFound.
 func (s *System) RemoveHandler(ctx context.Context, id string) error {
-	return s.sink.Remove(ctx, id)
+	return s.withID(id, func(id string) error { return s.sink.Remove(ctx, id) })
+}
+
+// withID runs op with a handler ID, and, if no handler has that ID and it
+// reads as a relative file path, with that path made absolute (under
+// LogRoot, then under the working directory): a file handler answers to
+// the path it was configured with as well as to its ID (lager's
+// set_loglevel on a file, #65).
+func (s *System) withID(id string, op func(id string) error) error {
+	err := op(id)
+	if !errors.Is(err, sinks.ErrNotFound) || filepath.IsAbs(id) {
+		return err
+	}
+	var tried []string
+	for _, root := range []string{s.cfg.LogRoot, ""} {
+		abs, aerr := filepath.Abs(filepath.Join(root, id))
+		if aerr != nil || abs == id || slices.Contains(tried, abs) {
+			continue
+		}
+		tried = append(tried, abs)
+		if err2 := op(abs); !errors.Is(err2, sinks.ErrNotFound) {
+			return err2
+		}
+	}
+	return err
 }
 
 // SetHandlerLevel sets the level of handler id to a level expression
@@ -249,8 +367,19 @@ func (s *System) SetHandlerLevel(ctx context.Context, id, level string) error {
 	if _, err := ParseMask(level); err != nil {
 		return err
 	}
-	_, err := s.sink.Configure(ctx, id, handlers.Configure{Mode: handlers.Update, Update: func(c *handlers.Config) { c.Level = level }})
-	return err
+	return s.configure(ctx, id, handlers.Configure{Mode: handlers.Update, Update: func(c *handlers.Config) { c.Level = level }}, nil)
+}
+
+// configure sends a config change to handler id (see withID) and stores
+// the config in force into out, if not nil.
+func (s *System) configure(ctx context.Context, id string, change handlers.Configure, out *handlers.Config) error {
+	return s.withID(id, func(id string) error {
+		cfg, err := s.sink.Configure(ctx, id, change)
+		if out != nil {
+			*out = cfg
+		}
+		return err
+	})
 }
 
 // HandlerLevel returns the level of handler id as lager reads it back: the
@@ -270,21 +399,70 @@ func (s *System) HandlerLevel(ctx context.Context, id string) (Level, error) {
 // HandlerConfig returns handler id's config, as its ConfigFilterer shows
 // it.
 func (s *System) HandlerConfig(ctx context.Context, id string) (handlers.Config, error) {
-	return s.sink.Configure(ctx, id, handlers.Configure{Mode: handlers.Update})
+	var cfg handlers.Config
+	err := s.configure(ctx, id, handlers.Configure{Mode: handlers.Update}, &cfg)
+	return cfg, err
 }
 
 // SetHandlerConfig replaces handler id's config (its ID excepted), OTP's
 // set_handler_config: the handler's Changer sees the change as a Set.
 func (s *System) SetHandlerConfig(ctx context.Context, id string, cfg handlers.Config) error {
-	_, err := s.sink.Configure(ctx, id, handlers.Configure{Mode: handlers.Set, Config: cfg})
-	return err
+	return s.configure(ctx, id, handlers.Configure{Mode: handlers.Set, Config: cfg}, nil)
 }
 
 // UpdateHandlerConfig changes handler id's config with update, applied to
 // a copy of the config in force: OTP's update_handler_config.
 func (s *System) UpdateHandlerConfig(ctx context.Context, id string, update func(*handlers.Config)) error {
-	_, err := s.sink.Configure(ctx, id, handlers.Configure{Mode: handlers.Update, Update: update})
-	return err
+	return s.configure(ctx, id, handlers.Configure{Mode: handlers.Update, Update: update}, nil)
+}
+
+// RotateHandler rotates handler id's output now (lager's rotate_handler):
+// a file handler archives its file and starts a new one; its next time
+// rotation stays where it was. Errors: sinks.ErrNotFound, the rotation's
+// error, errors.ErrUnsupported for a handler that cannot rotate.
+func (s *System) RotateHandler(ctx context.Context, id string) error {
+	return s.withID(id, func(id string) error { return s.sink.Rotate(ctx, id) })
+}
+
+// Rotate rotates every handler that can (file handlers) and the crash log
+// (lager's rotate_all).
+func (s *System) Rotate(ctx context.Context) error {
+	return errors.Join(s.sink.Rotate(ctx, ""), s.crashLogDo(ctx, handlers.Rotate{}))
+}
+
+// Reopen makes every handler that writes a file close it and open it again
+// at its path, and the crash log too: for an external rotation tool that
+// moved the files away and sends SIGHUP. (Without it, a moved file is
+// noticed within its CheckInterval.)
+func (s *System) Reopen(ctx context.Context) error {
+	return errors.Join(s.sink.Reopen(ctx, ""), s.crashLogDo(ctx, handlers.Reopen{}))
+}
+
+// crashLogDo sends the crash log a Rotate or Reopen and returns its error.
+func (s *System) crashLogDo(ctx context.Context, req any) error {
+	if s.crashLog == "" {
+		return nil
+	}
+	children, err := s.root.WhichChildren(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range children {
+		if c.ID != s.crashLog || c.PID == nil {
+			continue
+		}
+		answer, err := actors.Call(ctx, s.system, c.PID, req)
+		if err != nil {
+			return fmt.Errorf("actorlog: crash log: %w", err)
+		}
+		switch a := answer.(type) {
+		case handlers.Rotated:
+			return a.Err
+		case handlers.Reopened:
+			return a.Err
+		}
+	}
+	return nil
 }
 
 // Mode returns the default sink's overload mode with one atomic load, for

@@ -167,3 +167,57 @@ func (s *Sink) Flush(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Rotate asks handler id to rotate its output (see handlers.Rotatable), or,
+// with id "", every handler that can; handlers that cannot are skipped.
+// Errors: ErrNotFound, errors.ErrUnsupported for a handler id that cannot
+// rotate, and the rotations' errors.
+func (s *Sink) Rotate(ctx context.Context, id string) error {
+	return s.each(ctx, id, "rotate", handlers.Rotate{}, func(a any) error { return a.(handlers.Rotated).Err })
+}
+
+// Reopen asks handler id to reopen its output (see handlers.Reopener), or,
+// with id "", every handler that can, like Rotate.
+func (s *Sink) Reopen(ctx context.Context, id string) error {
+	return s.each(ctx, id, "reopen", handlers.Reopen{}, func(a any) error { return a.(handlers.Reopened).Err })
+}
+
+// each sends req to handler id, or to every handler when id is "", and
+// gathers the errors that answer reads from the answers.
+func (s *Sink) each(ctx context.Context, id, what string, req any, answer func(any) error) error {
+	var refs []handlerRef
+	if id == "" {
+		reply, err := s.call(ctx, flushList{})
+		if err != nil {
+			return err
+		}
+		refs = reply.([]handlerRef)
+	} else {
+		reply, err := s.call(ctx, lookup{id: id})
+		if err != nil {
+			return err
+		}
+		ref := reply.(handlerRef)
+		if ref.err != nil {
+			return ref.err
+		}
+		refs = []handlerRef{ref}
+	}
+	var errs []error
+	for _, ref := range refs {
+		if ref.custom {
+			if id != "" {
+				errs = append(errs, fmt.Errorf("sinks: %s %q in sink %q: %w", what, ref.id, s.name, errors.ErrUnsupported))
+			}
+			continue
+		}
+		reply, err := actors.Call(ctx, s.system, ref.pid, req)
+		if err == nil {
+			err = answer(reply)
+		}
+		if err != nil && (id != "" || !errors.Is(err, errors.ErrUnsupported)) {
+			errs = append(errs, fmt.Errorf("sinks: %s %q in sink %q: %w", what, ref.id, s.name, err))
+		}
+	}
+	return errors.Join(errs...)
+}

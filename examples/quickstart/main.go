@@ -1,13 +1,21 @@
-// Command quickstart is actorlog's main job in a few lines: start the
-// default configuration, log at several levels from the main goroutine and
-// from an actor, make an actor panic and watch it restarted, print the
-// status, and stop cleanly (every queued event written first).
+// Command quickstart is actorlog's main job in a few lines: start lager's
+// default configuration (a console, log/error.log, log/console.log and
+// log/crash.log), log at several levels from the main goroutine and from
+// an actor, make an actor panic and watch it restarted, print the status,
+// stop cleanly (every queued event written first), and show what the files
+// hold.
+//
+//	go run ./examples/quickstart [-log-root DIR]
 package main
 
 import (
+	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/actorlog/actorlog"
@@ -40,18 +48,21 @@ func (w *worker) Receive(c actor.Context) {
 }
 
 func main() {
-	if err := run(); err != nil {
+	root := flag.String("log-root", "", "the directory for the log/ files (default: the working directory)")
+	flag.Parse()
+	if err := run(*root); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func run(root string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	// The default configuration: a console handler at info on stdout.
-	sys, err := actorlog.Start(actorlog.Config{})
+	// The default configuration, lager's: a console at info on stdout,
+	// log/error.log at error, log/console.log at info, log/crash.log.
+	sys, err := actorlog.Start(actorlog.Config{LogRoot: root})
 	if err != nil {
 		return err
 	}
@@ -59,7 +70,7 @@ func run() error {
 
 	log.Info("quickstart running", "pid", os.Getpid())
 	log.Debug("this debug line is below the console's level and costs one atomic load")
-	log.Noticef("lager-style formatting: %d handlers installed", 1)
+	log.Noticef("lager-style formatting: %d handlers and a crash log installed", len(actorlog.DefaultHandlers()))
 	log.With("request_id", "7f3a").Warning("slow request", "took", 1200*time.Millisecond)
 
 	// Until the translator lands, crash and supervisor reports are logged
@@ -110,7 +121,32 @@ func run() error {
 		return err
 	}
 	fmt.Print(sys.Status(ctx))
-	return sys.Stop(ctx)
+	if err := sys.Stop(ctx); err != nil {
+		return err
+	}
+	return show(root)
+}
+
+// show prints how many lines each log file has, and the crash log's
+// first report.
+func show(root string) error {
+	fmt.Println("\nfiles written:")
+	for _, name := range []string{"error.log", "console.log", "crash.log"} {
+		path := filepath.Join(root, "log", name)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %s: %d lines\n", path, strings.Count(string(b), "\n"))
+		if name != "crash.log" {
+			continue
+		}
+		sc := bufio.NewScanner(strings.NewReader(string(b)))
+		for i := 0; i < 8 && sc.Scan(); i++ {
+			fmt.Println("    | " + sc.Text())
+		}
+	}
+	return nil
 }
 
 func firstLine(s string) string {

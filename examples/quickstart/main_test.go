@@ -11,7 +11,7 @@ import (
 // actor system logs dead letters, so Proto.Actor's throttle may linger).
 func TestRuns(t *testing.T) {
 	defer goleak.VerifyNone(t, actortest.IgnoreDeadLetterThrottle())
-	if err := run(); err != nil {
+	if err := run(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 }
