@@ -335,8 +335,10 @@ func (s *supervisor) terminate(ch *child, crashed bool) {
 	} else {
 		s.ctx.Poison(pid)
 		if !await(l.stopped, shutdown) {
-			s.publish(&ShutdownError{ChildInfo: info, Reason: fmt.Errorf("%w: did not stop within %v", ErrKilled, shutdown)})
+			// Stop first: a subscriber that reacts to the report must find
+			// the kill already on its way.
 			s.ctx.Stop(pid)
+			s.publish(&ShutdownError{ChildInfo: info, Reason: fmt.Errorf("%w: did not stop within %v", ErrKilled, shutdown)})
 		}
 	}
 	if !await(l.stopped, killWait) {
