@@ -158,7 +158,7 @@ func (l *Logger) Log(_ context.Context, level Level, msg string, args ...any) {
 // LogAttrs logs msg at level with attributes; with attributes built by
 // slog.Int, slog.String and the like, it allocates no more than the event.
 func (l *Logger) LogAttrs(_ context.Context, level Level, msg string, attrs ...slog.Attr) {
-	if !l.sink.Enabled(level) {
+	if !l.sink.Enabled(level) || l.sink.Discarding() != nil {
 		return
 	}
 	e := l.event(3, level, core.Truncate(msg, l.trunc), len(attrs))
@@ -178,6 +178,9 @@ func (l *Logger) LogAttrs(_ context.Context, level Level, msg string, attrs ...s
 func (l *Logger) Emit(_ context.Context, level Level, msg string, attrs ...slog.Attr) error {
 	if !l.sink.Enabled(level) {
 		return nil
+	}
+	if err := l.sink.Discarding(); err != nil {
+		return err
 	}
 	e := l.event(3, level, core.Truncate(msg, l.trunc), len(attrs))
 	for _, a := range attrs {
@@ -211,12 +214,18 @@ func (l *Logger) ForActor(c interface {
 
 // log logs an enabled call; the level methods checked the level inline.
 func (l *Logger) log(level Level, msg string, args []any) {
+	if l.sink.Discarding() != nil {
+		return // counted
+	}
 	e := l.event(4, level, core.Truncate(msg, l.trunc), len(args))
 	e.Attrs = appendArgs(e.Attrs, args)
 	_ = l.sink.Log(e) // counted by the sink when not delivered
 }
 
 func (l *Logger) logf(level Level, format string, args []any) {
+	if l.sink.Discarding() != nil {
+		return // counted
+	}
 	_ = l.sink.Log(l.event(4, level, core.Truncate(core.Sprintf(format, args...), l.trunc), 0))
 }
 

@@ -223,6 +223,21 @@ func (s *Sink) Log(e *core.Event) error {
 		return s.logSync(e, life)
 	}
 	s.system.Root.Send(life.pid, e)
+	// Callers take part in the mode decision: on a busy machine the sink's
+	// and its handlers' goroutines may not run for a whole scheduler slice,
+	// while callers keep sending. A few atomic loads.
+	s.recompute()
+	return nil
+}
+
+// Discarding counts a drop and returns ErrDropped when the sink is in
+// discard mode, so that a caller can skip building an event that would be
+// dropped; it returns nil otherwise. Log checks the mode again.
+func (s *Sink) Discarding() error {
+	if Mode(s.mode.Load()) == Discard {
+		s.drops.Discarded.Add(1)
+		return ErrDropped
+	}
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"path"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -77,15 +76,47 @@ func appendDate(dst []byte, t time.Time, utc bool) []byte {
 	if utc {
 		t = t.UTC()
 	}
-	return t.AppendFormat(dst, "2006-01-02")
+	y, m, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(dst, "2006-01-02")
+	}
+	dst = appendDigits(dst, y, 4)
+	dst = append(dst, '-')
+	dst = appendDigits(dst, int(m), 2)
+	dst = append(dst, '-')
+	return appendDigits(dst, d, 2)
 }
 
-// appendTime appends "HH:MM:SS.mmm", with " UTC" in UTC mode.
+// appendTime appends "HH:MM:SS.mmm", with " UTC" in UTC mode. (By hand:
+// time.AppendFormat costs several times more, per event.)
 func appendTime(dst []byte, t time.Time, utc bool) []byte {
 	if utc {
-		return append(t.UTC().AppendFormat(dst, "15:04:05.000"), " UTC"...)
+		t = t.UTC()
 	}
-	return t.AppendFormat(dst, "15:04:05.000")
+	h, m, s := t.Clock()
+	dst = appendDigits(dst, h, 2)
+	dst = append(dst, ':')
+	dst = appendDigits(dst, m, 2)
+	dst = append(dst, ':')
+	dst = appendDigits(dst, s, 2)
+	dst = append(dst, '.')
+	dst = appendDigits(dst, t.Nanosecond()/1e6, 3)
+	if utc {
+		dst = append(dst, " UTC"...)
+	}
+	return dst
+}
+
+// appendDigits appends n (>= 0) in width digits, zero-padded.
+func appendDigits(dst []byte, n, width int) []byte {
+	var b [8]byte
+	i := len(b)
+	for ; width > 0 || n > 0; width-- {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(dst, b[i:]...)
 }
 
 // lookup returns the value of metadata key k: the event's first attribute
@@ -111,33 +142,21 @@ func lookup(e *core.Event, k string) (slog.Value, bool) {
 			return slog.StringValue(e.Sink), true
 		}
 	case "module", "function", "file", "line":
-		src := e.Source()
+		src := e.Caller()
 		if src == nil {
 			return slog.Value{}, false
 		}
-		pkg, fn := splitFunction(src.Function)
 		switch k {
 		case "module":
-			return slog.StringValue(path.Base(pkg)), true
+			return slog.StringValue(src.Module), true
 		case "function":
-			return slog.StringValue(fn), true
+			return slog.StringValue(src.Func), true
 		case "file":
 			return slog.StringValue(path.Base(src.File)), true
 		}
 		return slog.IntValue(src.Line), true
 	}
 	return slog.Value{}, false
-}
-
-// splitFunction splits "example.com/app/pkg.(*T).Method" into the package
-// path and "(*T).Method".
-func splitFunction(full string) (pkg, fn string) {
-	slash := strings.LastIndexByte(full, '/')
-	dot := strings.IndexByte(full[slash+1:], '.')
-	if dot < 0 {
-		return "", full
-	}
-	return full[:slash+1+dot], full[slash+1+dot+1:]
 }
 
 // appendValue appends a metadata value as plain text.

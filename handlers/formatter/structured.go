@@ -27,7 +27,7 @@ func (f *Logfmt) Format(dst []byte, e *core.Event) []byte {
 	dst = append(dst, e.Level.String()...)
 	dst = append(dst, " msg="...)
 	dst = appendLogfmtValue(dst, slog.StringValue(e.Message))
-	if src := e.Source(); src != nil {
+	if src := e.Caller(); src != nil {
 		dst = append(dst, " source="...)
 		dst = appendLogfmtValue(dst, slog.StringValue(shortFile(src.File)+":"+strconv.Itoa(src.Line)))
 	}
@@ -76,7 +76,7 @@ func (f *JSON) Format(dst []byte, e *core.Event) []byte {
 	dst = appendJSONString(dst, e.Level.String())
 	dst = append(dst, `,"msg":`...)
 	dst = appendJSONString(dst, e.Message)
-	if src := e.Source(); src != nil {
+	if src := e.Caller(); src != nil {
 		dst = append(dst, `,"source":{"function":`...)
 		dst = appendJSONString(dst, src.Function)
 		dst = append(dst, `,"file":`...)
