@@ -183,3 +183,20 @@ func TestDefaultHandlersAndCrashLog(t *testing.T) {
 	assert.Contains(t, read(t, consoleLog+".0"), "an info")
 	assert.Contains(t, read(t, errorLog), "after the rotation")
 }
+
+// lager's "no silent hwm drops": a file handler with high_water_mark 5
+// given 15 events in a second writes 5 and then says it dropped 10.
+func TestFileHandlerNoSilentHWMDrops(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hwm.log")
+	s := start(t, actorlog.Handler{Config: handlers.Config{Level: "info", HighWaterMark: 5},
+		Handler: &handlers.File{Path: path, SyncInterval: handlers.Off}})
+	for i := range 15 {
+		s.Logger().Infof("message %d", i)
+	}
+	want := "handler " + path + " dropped 10 messages in the last second that exceeded the limit of 5 messages/sec"
+	eventually(t, "the drop report at the end of the second", func() bool { return strings.Contains(read(t, path), want) })
+	lines := strings.Split(strings.TrimSpace(read(t, path)), "\n")
+	require.Len(t, lines, 6)
+	assert.Contains(t, lines[4], "message 4")
+	assert.Contains(t, lines[5], want)
+}

@@ -9,7 +9,11 @@
 // implement [Adder] (prepare; may answer [ErrIgnore], or a [Fatal] error
 // that is not retried), [Changer] (take a new config, Set or Update),
 // [ConfigFilterer] (hide internals when the config is read back),
-// [Flusher] (write out buffered output) and [Remover] (release resources).
+// [Flusher] (write out buffered output), [Remover] (release resources),
+// [Waker] (timed work: the handler's actor keeps one alarm for it),
+// [Rotatable] and [Reopener] (rotate or reopen output on demand). A
+// handler reports its own trouble — a file that cannot be opened — with
+// [Config.Report], into its sink.
 //
 // A handler's [Config] holds its ID, its level as a lager level expression
 // ("info", "!=notice", …; empty means all), its filters and filter
@@ -23,6 +27,11 @@
 // # Handlers
 //
 // [Console] writes to standard output, standard error or any writer, in
-// lager's console format with colors on a terminal; [Memory] keeps events
-// for tests, with waits for them.
+// lager's console format with colors on a terminal. [File] is lager's file
+// backend: buffered appends, fsync at chosen levels, rotation by size, at
+// date specs and on demand, external rotation noticed, and no event lost
+// silently when the file cannot be written. [CrashLog] is lager's crash
+// log: every crash and supervisor failure report of the actor system,
+// written in full ([CrashLogProps] runs it as its own actor). [Memory]
+// keeps events for tests, with waits for them.
 package handlers
