@@ -16,7 +16,9 @@ import (
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/sinks"
 	"github.com/actorlog/actorlog/supervision"
+	"github.com/actorlog/actorlog/translator"
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/eventstream"
 )
 
 // Handler describes a handler to install: a handlers.Handler with its
@@ -56,6 +58,11 @@ type Config struct {
 	// RetryEvery is how often a failed handler install is tried again.
 	// Zero means 5 s.
 	RetryEvery time.Duration
+	// Translator sets how the actor system's reports are translated, and
+	// which handlers get them: actor reports by default, supervisor reports
+	// not (Elixir's handle_otp_reports and handle_sasl_reports). A handler
+	// overrides the switches with its own translator.Filter.
+	Translator translator.Options
 	// Overload sets the default sink's overload protection: async, sync and
 	// discard modes, and the killer (see sinks.Thresholds for each default).
 	Overload sinks.Thresholds
@@ -86,9 +93,14 @@ type fileHandler interface {
 	Check(id string) error
 }
 
-// prepare resolves a file handler's path under the log root, gives it its
-// path as ID if it has none, and checks its options.
-func prepare(h *Handler, root string) (path string, err error) {
+// prepare gives a handler the translator's switches (unless it has its
+// own filter for them), resolves a file handler's path under the log root,
+// gives it its path as ID if it has none, and checks its options.
+func prepare(h *Handler, cfg *Config) (path string, err error) {
+	if !slices.ContainsFunc(h.Config.Filters, func(f handlers.Filter) bool { return f.ID == translator.FilterID }) {
+		h.Config.Filters = append(slices.Clip(h.Config.Filters), translator.Filter(cfg.Translator))
+	}
+	root := cfg.LogRoot
 	f, ok := h.Handler.(fileHandler)
 	if !ok {
 		return "", nil
@@ -140,7 +152,7 @@ func (c Config) check() (Config, error) {
 			errs = append(errs, fmt.Errorf("%w: handlers[%d] (%q): give exactly one of Handler and Props", ErrBadConfig, i, h.Config.ID))
 			continue
 		}
-		path, err := prepare(h, c.LogRoot)
+		path, err := prepare(h, &c)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%w: handlers[%d]: %w", ErrBadConfig, i, err))
 			continue
@@ -189,6 +201,10 @@ type System struct {
 	sink     *sinks.Sink
 	logger   *Logger
 
+	translator *translator.Translator
+	reports    *eventstream.Subscription
+	rootID     string // the root supervisor's actor ID: actorlog's own actors are under it
+
 	crashLog   string // the crash log's child ID in root, if it runs
 	crashPath  string
 	crashStats handlers.Stats
@@ -208,9 +224,9 @@ func Start(cfg Config) (*System, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &System{cfg: cfg, system: cfg.ActorSystem, stopping: make(chan struct{})}
+	s := &System{cfg: cfg, system: cfg.ActorSystem, stopping: make(chan struct{}), translator: translator.New(cfg.Translator)}
 	if s.system == nil {
-		s.system = actor.NewActorSystem(actor.WithLoggerFactory(protoActorLogger))
+		s.system = actor.NewActorSystem(actor.WithLoggerFactory(LoggerFactory))
 		s.ownsSys = true
 	}
 	if s.sink, err = sinks.New(s.system, DefaultSink, cfg.Overload); err != nil {
@@ -269,17 +285,12 @@ func Start(cfg Config) (*System, error) {
 			return nil, fmt.Errorf("actorlog: start: handler %q: %w", h.Config.ID, err)
 		}
 	}
+	s.rootID = s.root.PID().Id
+	s.reports = s.subscribeReports()
+	systems.Store(s.system, s)
 	s.monitor.Add(1)
 	go s.watchRoot()
 	return s, nil
-}
-
-// protoActorLogger routes the actor system's own log records, warnings and
-// above, to standard error. (The translator, which turns them into
-// actorlog events, is another layer.)
-func protoActorLogger(system *actor.ActorSystem) *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).
-		With("lib", "Proto.Actor", "system", system.ID)
 }
 
 func (s *System) watch(h Handler, retry bool) *sinks.Watch {
@@ -317,7 +328,7 @@ func (s *System) Logger() *Logger { return s.logger }
 // is not an error. Once installed, the handler is watched like the
 // configured ones.
 func (s *System) AddHandler(ctx context.Context, h Handler) error {
-	if _, err := prepare(&h, s.cfg.LogRoot); err != nil {
+	if _, err := prepare(&h, &s.cfg); err != nil {
 		return err
 	}
 	_, err := s.watchers.StartChildArgs(ctx, s.watch(h, false))
@@ -502,6 +513,8 @@ func (s *System) Stop(ctx context.Context) error {
 				errs = append(errs, fmt.Errorf("actorlog: stop: %s", undrained(st)))
 			}
 		}
+		s.system.EventStream.Unsubscribe(s.reports)
+		systems.CompareAndDelete(s.system, s)
 		s.sink.Close()
 		close(s.stopping)
 		s.monitor.Wait()

@@ -2,6 +2,7 @@ package actors
 
 import (
 	"fmt"
+	"github.com/actorlog/actorlog/core"
 	"reflect"
 	"runtime"
 	"strconv"
@@ -77,7 +78,27 @@ type CrashReport struct {
 	// Restarts is how many times this actor had been restarted in place
 	// before this panic (0 for the first incarnation).
 	Restarts int
+	// State is what the actor's CrashState method (see StateReporter)
+	// returned at the panic, rendered (core.Render) and cut to StateLimit
+	// bytes; empty for actors without one, and for goroutines.
+	State string
+	// SenderAlive says whether Sender was still running at the panic (a
+	// remote sender counts as running).
+	SenderAlive bool
 }
+
+// StateReporter is implemented by actors that show their state in crash
+// reports (Elixir shows a GenServer's state "on debug"). CrashState runs on
+// the actor's goroutine, right after the panic; it should return a copy of
+// what matters, not the actor itself. An actor value is not rendered
+// otherwise: walking it could race with goroutines it shares data with.
+type StateReporter interface {
+	CrashState() any
+}
+
+// StateLimit is the most bytes of an actor's rendered state a CrashReport
+// keeps.
+const StateLimit = 8 << 10
 
 // String renders the report on a few lines, in the spirit of a crash report:
 // who crashed, why, with which message, and where.
@@ -168,17 +189,27 @@ func Report(c actor.ReceiverContext, env *actor.MessageEnvelope, r any) *PanicEr
 		restarts = max(state.starts-1, 0)
 	}
 	stack := CleanStack(captureStack(2))
+	alive := false
+	if env.Sender != nil {
+		_, alive = c.ActorSystem().ProcessRegistry.Get(env.Sender)
+	}
+	state := ""
+	if sr, ok := c.Actor().(StateReporter); ok {
+		state = core.Truncate(renderState(sr), StateLimit)
+	}
 	c.ActorSystem().EventStream.Publish(&CrashReport{
-		Time:      time.Now(),
-		Phase:     phaseOf(env.Message),
-		Actor:     c.Self(),
-		Parent:    c.Parent(),
-		ActorType: TypeName(c.Actor()),
-		Message:   env.Message,
-		Sender:    env.Sender,
-		Reason:    r,
-		Stack:     stack,
-		Restarts:  restarts,
+		State:       state,
+		SenderAlive: alive,
+		Time:        time.Now(),
+		Phase:       phaseOf(env.Message),
+		Actor:       c.Self(),
+		Parent:      c.Parent(),
+		ActorType:   TypeName(c.Actor()),
+		Message:     env.Message,
+		Sender:      env.Sender,
+		Reason:      r,
+		Stack:       stack,
+		Restarts:    restarts,
 	})
 	return &PanicError{Value: r, Stack: stack}
 }
@@ -294,4 +325,15 @@ func SafeSprintf(format string, args ...any) (s string) {
 		}
 	}()
 	return fmt.Sprintf(format, args...)
+}
+
+// renderState renders an actor's CrashState; a panic there is shown, not
+// raised.
+func renderState(sr StateReporter) (s string) {
+	defer func() {
+		if r := recover(); r != nil {
+			s = "<CrashState panicked: " + SafeSprint(r) + ">"
+		}
+	}()
+	return core.Render(sr.CrashState())
 }

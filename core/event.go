@@ -33,6 +33,13 @@ type Event struct {
 	// address of the actor system it was logged in.
 	Actor *actor.PID
 	Node  string
+	// Meta is metadata the logging system added to the event, not the
+	// call: a translation's (crash_reason, actor, parent, …). Lookups find
+	// it before Attrs (it goes over them, as Elixir merges a translator's
+	// metadata); structured formats (JSON, logfmt) write it; the human
+	// formats (console, file) leave it out, since the message already
+	// says it.
+	Meta []slog.Attr
 	// Report is the original structured report behind a translated event
 	// (an *actors.CrashReport, a supervision.Report, …); nil otherwise.
 	Report any
@@ -97,6 +104,11 @@ func splitFunction(full string) (pkg, fn string) {
 // Lookup returns the value of the first top-level attribute named key: as
 // in lager, the first occurrence of a key wins.
 func (e *Event) Lookup(key string) (slog.Value, bool) {
+	for _, a := range e.Meta {
+		if a.Key == key {
+			return a.Value, true
+		}
+	}
 	for _, a := range e.Attrs {
 		if a.Key == key {
 			return a.Value, true

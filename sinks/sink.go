@@ -230,6 +230,35 @@ func (s *Sink) Log(e *core.Event) error {
 	return nil
 }
 
+// LogNoWait hands e to the sink without ever waiting: like Log, except that
+// in sync mode it sends and returns. It is for reports made on goroutines
+// that must not wait for handlers, such as a supervisor's or an actor's
+// own; discard mode still drops (counted), and a sink that is not running
+// writes e to standard error.
+func (s *Sink) LogNoWait(e *core.Event) error {
+	if s.closed.Load() {
+		s.drops.Closed.Add(1)
+		return ErrDropped
+	}
+	life := s.life.Load()
+	if life == nil || s.fallback.Load() {
+		s.drops.NotRunning.Add(1)
+		s.toStderr(e)
+		return ErrDropped
+	}
+	if err := s.Discarding(); err != nil {
+		return err
+	}
+	s.system.Root.Send(life.pid, e)
+	s.recompute()
+	return nil
+}
+
+// ToStderr writes e to standard error, in the sink's fallback format. It
+// is for events that must not enter the sink: reports about the logging
+// system's own actors, which could feed a failing sink.
+func (s *Sink) ToStderr(e *core.Event) { s.toStderr(e) }
+
 // Discarding counts a drop and returns ErrDropped when the sink is in
 // discard mode, so that a caller can skip building an event that would be
 // dropped; it returns nil otherwise. Log checks the mode again.

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/actorlog/actorlog"
-	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/supervision"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -73,16 +72,12 @@ func run(root string) error {
 	log.Noticef("lager-style formatting: %d handlers and a crash log installed", len(actorlog.DefaultHandlers()))
 	log.With("request_id", "7f3a").Warning("slow request", "took", 1200*time.Millisecond)
 
-	// Until the translator lands, crash and supervisor reports are logged
-	// by subscribing to the actor system's event stream.
+	// The actor system's crash reports are translated and logged by
+	// actorlog itself; the quickstart only waits for the restart.
 	system := sys.ActorSystem()
 	restarted := make(chan struct{}, 1)
 	sub := system.EventStream.Subscribe(func(e any) {
-		switch r := e.(type) {
-		case *actors.CrashReport:
-			log.Error(firstLine(r.String()), "actor", actors.PIDString(r.Actor))
-		case *supervision.ChildRestarted:
-			log.Notice(r.String())
+		if _, ok := e.(*supervision.ChildRestarted); ok {
 			restarted <- struct{}{}
 		}
 	})
@@ -147,13 +142,4 @@ func show(root string) error {
 		}
 	}
 	return nil
-}
-
-func firstLine(s string) string {
-	for i := range len(s) {
-		if s[i] == '\n' {
-			return s[:i]
-		}
-	}
-	return s
 }

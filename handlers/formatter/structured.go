@@ -35,6 +35,9 @@ func (f *Logfmt) Format(dst []byte, e *core.Event) []byte {
 		dst = append(dst, " pid="...)
 		dst = appendLogfmtValue(dst, slog.StringValue(e.Actor.Address+"/"+e.Actor.Id))
 	}
+	for _, a := range e.Meta {
+		dst = appendLogfmtAttr(dst, "", a)
+	}
 	for _, a := range e.Attrs {
 		dst = appendLogfmtAttr(dst, "", a)
 	}
@@ -92,6 +95,10 @@ func (f *JSON) Format(dst []byte, e *core.Event) []byte {
 	if e.Node != "" {
 		dst = append(dst, `,"node":`...)
 		dst = appendJSONString(dst, e.Node)
+	}
+	for _, a := range e.Meta {
+		dst = append(dst, ',')
+		dst = appendJSONAttr(dst, a)
 	}
 	for _, a := range e.Attrs {
 		dst = append(dst, ',')
