@@ -205,6 +205,9 @@ type System struct {
 	reports    *eventstream.Subscription
 	rootID     string // the root supervisor's actor ID: actorlog's own actors are under it
 
+	stdLogMu   sync.Mutex
+	stdLogUndo func() // undoes RedirectStdLog, while it is in force
+
 	crashLog   string // the crash log's child ID in root, if it runs
 	crashPath  string
 	crashStats handlers.Stats
@@ -512,6 +515,12 @@ func (s *System) Stop(ctx context.Context) error {
 			if st, serr := s.sink.Status(context.Background()); serr == nil {
 				errs = append(errs, fmt.Errorf("actorlog: stop: %s", undrained(st)))
 			}
+		}
+		s.stdLogMu.Lock()
+		undo := s.stdLogUndo
+		s.stdLogMu.Unlock()
+		if undo != nil {
+			undo()
 		}
 		s.system.EventStream.Unsubscribe(s.reports)
 		systems.CompareAndDelete(s.system, s)
