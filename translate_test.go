@@ -119,7 +119,9 @@ func TestReportsAreTranslatedIntoTheSink(t *testing.T) {
 
 	// A dead letter, from Proto.Actor's own logger.
 	system.Root.Send(children[0].PID, &crashJob{ID: 1})
-	e, err = mem.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "crashJob") && strings.HasPrefix(e.Message, "Dead letter") })
+	e, err = mem.WaitMatch(ctx, func(e *core.Event) bool {
+		return strings.Contains(e.Message, "crashJob") && strings.HasPrefix(e.Message, "Dead letter")
+	})
 	require.NoError(t, err)
 	assert.Equal(t, "Dead letter to nonhost/app/worker: *actorlog_test.crashJob{ID:1}", e.Message)
 	_, isRecord := e.Report.(*translator.Record)
