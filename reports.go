@@ -64,7 +64,9 @@ func (s *System) subscribeReports() *eventstream.Subscription {
 // reports are left out.
 func (s *System) logReport(e *core.Event, own, progress bool) {
 	e.Sink = s.sink.Name()
-	s.translator.Translate(e, s.sink.Enabled(LevelDebug))
+	if !s.translator.Translate(e, s.sink.Enabled(LevelDebug)) {
+		return // a translator said Skip
+	}
 	if own {
 		if !progress && e.Level >= LevelWarning {
 			s.sink.ToStderr(e)
@@ -166,10 +168,14 @@ func (h *slogHandler) WithGroup(name string) slog.Handler {
 // cannot be delivered is counted by the sink.
 func (h *slogHandler) Handle(_ context.Context, r slog.Record) error {
 	attrs := make([]slog.Attr, 0, r.NumAttrs())
+	reported := false
 	r.Attrs(func(a slog.Attr) bool {
 		if h.system != nil && a.Key == "message" && a.Value.Kind() == slog.KindAny {
 			// Proto.Actor's message values: type and fields, *main.Job{ID:7}.
 			a.Value = slog.StringValue(translator.Describe(a.Value.Any()))
+		}
+		if _, ok := a.Value.Any().(*actors.PanicError); ok && a.Key == "reason" {
+			reported = true // actors.CrashReporter published a full report
 		}
 		attrs = append(attrs, a)
 		return true
@@ -200,7 +206,11 @@ func (h *slogHandler) Handle(_ context.Context, r slog.Record) error {
 	// A record of Proto.Actor itself: its attributes are metadata of the
 	// translation, in Meta.
 	e.Meta = attrs
-	e.Report = &translator.Record{Message: r.Message, Level: e.Level, Attrs: attrs}
+	rec := &translator.Record{Message: r.Message, Level: e.Level, Attrs: attrs, Reported: reported}
+	if r.Message == translator.RecoveringMessage {
+		e.Level = LevelError // a panic: Proto.Actor logs it at info
+	}
+	e.Report = rec
 	s.logReport(e, s.mentionsOurs(attrs), false)
 	return nil
 }

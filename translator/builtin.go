@@ -22,7 +22,17 @@ type Record struct {
 	Level   core.Level
 	// Attrs are the record's attributes, frozen.
 	Attrs []slog.Attr
+	// Reported says that the panic a RecoveringMessage record is about
+	// was reported in full by actors.CrashReporter: the record is
+	// skipped, not logged twice.
+	Reported bool
 }
+
+// RecoveringMessage is the message of Proto.Actor's record about an actor
+// that panicked ("[ACTOR] Recovering"): for an actor without
+// actors.CrashReporter it is the only trace of the panic, translated as an
+// error without a stack.
+const RecoveringMessage = "[ACTOR] Recovering"
 
 // Lookup returns the value of the record's attribute key.
 func (r *Record) Lookup(key string) (slog.Value, bool) {
@@ -49,7 +59,7 @@ func CategoryOf(report any) Category {
 	case supervision.Report:
 		return SupervisorReport
 	case *Record:
-		if r.Message == "[SUPERVISION]" || r.Message == "[ACTOR] Recovering" {
+		if r.Message == "[SUPERVISION]" {
 			return SupervisorReport
 		}
 		return ActorReport
@@ -233,8 +243,14 @@ func exitBlock(err error) string {
 // record translates Proto.Actor's own records.
 func record(r *Record) (Translation, Result) {
 	switch r.Message {
-	case "[ACTOR] Recovering":
-		return Translation{Message: fmt.Sprintf("Actor %s recovering from a panic: %s", r.text("self"), r.text("reason"))}, Translated
+	case RecoveringMessage:
+		if r.Reported {
+			return Translation{}, Skip
+		}
+		return Translation{Message: "Actor " + r.text("self") + " terminating" + reasonBlock("panic", r.text("reason")) +
+				"\n(no stack: spawn the actor with actors.CrashReporter() for a full report)",
+				Attrs: []slog.Attr{slog.String("actor", r.text("self")), slog.Group("crash_reason", slog.String("reason", r.text("reason")))}},
+			Translated
 	case "[DeadLetter]":
 		if n := r.text("throttled"); n != "" {
 			return Translation{Message: "Dead letters: " + n + " more were not logged (throttled by Proto.Actor)"}, Translated

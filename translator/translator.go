@@ -79,7 +79,9 @@ func (t *Translator) Options() Options { return t.opts }
 
 // Translate sets e's message (and adds metadata) from its Report: the user
 // translators in order, then the built-in one. It returns false when a
-// translator answered Skip: the event is to be dropped. A report no
+// translator answered Skip: the event is to be dropped (the built-in one
+// skips only Proto.Actor's record of a panic that actors.CrashReporter
+// already reported in full). A report no
 // translator knows keeps its default message — it is never dropped. A
 // translator that panics yields a "Failure while translating" message that
 // names the panic, with the report still attached.
@@ -99,8 +101,11 @@ func (t *Translator) Translate(e *core.Event, verbose bool) (keep bool) {
 			return true
 		}
 	}
-	if tr, res := Builtin(e, verbose); res == Translated {
+	switch tr, res := Builtin(e, verbose); res {
+	case Translated:
 		apply(e, tr)
+	case Skip:
+		return false
 	}
 	return true
 }

@@ -70,8 +70,8 @@ func TestBuiltinTranslations(t *testing.T) {
 			"Child \"db\" of Supervisor \"root\" (nonhost/root) shut down abnormally\n** (exit) " + supervision.ErrKilled.Error() + "\nPid: nonhost/root/db"},
 		{"max intensity", &supervision.MaxIntensityReached{ChildInfo: info, Intensity: 1, Period: 5 * time.Second, Reason: errors.New("x")}, false,
 			"Child \"db\" of Supervisor \"root\" (nonhost/root) caused shutdown\n** (exit) reached_max_restart_intensity: more than 1 restarts in 5s\nLast reason: x"},
-		{"recovering", &translator.Record{Message: "[ACTOR] Recovering", Attrs: []slog.Attr{slog.String("self", "nonhost/$3"), slog.String("reason", "oops")}}, false,
-			"Actor nonhost/$3 recovering from a panic: oops"},
+		{"a panic only Proto.Actor saw", &translator.Record{Message: translator.RecoveringMessage, Attrs: []slog.Attr{slog.String("self", "nonhost/$3"), slog.String("reason", "oops")}}, false,
+			"Actor nonhost/$3 terminating\n** (panic) oops\n(no stack: spawn the actor with actors.CrashReporter() for a full report)"},
 		{"dead letter", &translator.Record{Message: "[DeadLetter]", Attrs: []slog.Attr{slog.String("pid", "nonhost/$9"), slog.String("message", "*main.Job{ID:7}"), slog.String("sender", "nonhost/$1")}}, false,
 			"Dead letter to nonhost/$9: *main.Job{ID:7} (from nonhost/$1)"},
 		{"dead letters throttled", &translator.Record{Message: "[DeadLetter]", Attrs: []slog.Attr{slog.Int64("throttled", 12)}}, false,
@@ -88,6 +88,11 @@ func TestBuiltinTranslations(t *testing.T) {
 			assert.Equal(t, tc.report, e.Report, "the report stays beside the translation")
 		})
 	}
+}
+
+func TestRecoveringRecordOfAReportedPanicIsSkipped(t *testing.T) {
+	_, keep := translate(&translator.Record{Message: translator.RecoveringMessage, Reported: true}, false, translator.Options{})
+	assert.False(t, keep, "actors.CrashReporter reported it in full: not twice")
 }
 
 func TestCrashMetadata(t *testing.T) {
@@ -151,7 +156,7 @@ func TestFilterSwitches(t *testing.T) {
 	plain := &core.Event{}
 	actorEv := &core.Event{Report: crash}
 	supEv := &core.Event{Report: &supervision.ChildStarted{}}
-	recovering := &core.Event{Report: &translator.Record{Message: "[ACTOR] Recovering"}}
+	recovering := &core.Event{Report: &translator.Record{Message: "[SUPERVISION]"}}
 	deadLetter := &core.Event{Report: &translator.Record{Message: "[DeadLetter]"}}
 	for _, tc := range []struct {
 		name string
