@@ -104,7 +104,7 @@ func crash(r *actors.CrashReport, verbose bool) Translation {
 		fmt.Fprintf(&b, "Goroutine %q terminating", r.Goroutine)
 		attrs = append(attrs, slog.String("goroutine", r.Goroutine))
 	}
-	b.WriteString(reasonBlock("panic", actors.SafeSprint(r.Reason)))
+	b.WriteString(reasonBlock("panic", reasonText(r.Reason)))
 	writeStack(&b, r.Stack)
 	if r.Message != nil {
 		b.WriteString("\nLast message")
@@ -130,6 +130,16 @@ func crash(r *actors.CrashReport, verbose bool) Translation {
 		}
 	}
 	return Translation{Message: b.String(), Attrs: attrs}
+}
+
+// reasonText renders a panic value: a string or an error as its text,
+// anything else with its type, handlertest.fakeStruct{Hello:world}.
+func reasonText(v any) string {
+	switch v.(type) {
+	case string, error:
+		return actors.SafeSprint(v)
+	}
+	return Describe(v)
 }
 
 // reasonBlock is Elixir's "\n** (kind) reason", continuation lines
@@ -235,7 +245,7 @@ func supervisor(r supervision.Report, verbose bool) Translation {
 func exitBlock(err error) string {
 	var pe *actors.PanicError
 	if errors.As(err, &pe) {
-		return reasonBlock("panic", actors.SafeSprint(pe.Value))
+		return reasonBlock("panic", reasonText(pe.Value))
 	}
 	return reasonBlock("exit", actors.SafeSprint(err))
 }
