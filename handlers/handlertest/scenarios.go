@@ -152,6 +152,7 @@ type crasher struct {
 	behavior actor.Behavior
 }
 
+// Receive implements actor.Actor.
 func (a *crasher) Receive(c actor.Context) { a.behavior.Receive(c) }
 
 func (a *crasher) first(c actor.Context) {
@@ -239,7 +240,7 @@ func goroutinePanic(k *Kit) *core.Event {
 
 func callbackPanic(k *Kit) *core.Event {
 	done := make(chan struct{})
-	callback := actors.Safe(k.System, "kit-callback", func() { var m map[string]int; m["x"] = 1 })
+	callback := actors.Safe(k.System, "kit-callback", func() { nilMap["x"] = 1 }) // a runtime error
 	go func() { defer close(done); _ = callback() }()
 	<-done
 	e, _ := k.WaitLogged(isCrash)
@@ -288,6 +289,9 @@ func supervisorReports(k *Kit) *core.Event {
 	<-sup.Done()
 	return e
 }
+
+// nilMap is never made: writing to it is the runtime error of a callback.
+var nilMap map[string]int
 
 // awkwardMetadata logs metadata of every awkward type.
 func awkwardMetadata(l *actorlog.Logger) {
