@@ -143,3 +143,44 @@ func freezeValue(v slog.Value) slog.Value {
 	}
 	return v
 }
+
+// Value returns the value of metadata key k: the event's Meta or first
+// attribute named k (see Lookup), else one of the virtual keys every event
+// has — "pid" (the actor the event was logged from), "node", "sink",
+// "module" (the last element of the calling Go package's path),
+// "function", "file" (base name) and "line". Formatters and trace queries
+// read metadata through it.
+func (e *Event) Value(k string) (slog.Value, bool) {
+	if v, ok := e.Lookup(k); ok {
+		return v, true
+	}
+	switch k {
+	case "pid":
+		if e.Actor != nil {
+			return slog.StringValue(e.Actor.Address + "/" + e.Actor.Id), true
+		}
+	case "node":
+		if e.Node != "" {
+			return slog.StringValue(e.Node), true
+		}
+	case "sink":
+		if e.Sink != "" {
+			return slog.StringValue(e.Sink), true
+		}
+	case "module", "function", "file", "line":
+		src := e.Caller()
+		if src == nil {
+			return slog.Value{}, false
+		}
+		switch k {
+		case "module":
+			return slog.StringValue(src.Module), true
+		case "function":
+			return slog.StringValue(src.Func), true
+		case "file":
+			return slog.StringValue(path.Base(src.File)), true
+		}
+		return slog.IntValue(src.Line), true
+	}
+	return slog.Value{}, false
+}

@@ -2,7 +2,6 @@ package formatter
 
 import (
 	"log/slog"
-	"path"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -124,40 +123,7 @@ func appendDigits(dst []byte, n, width int) []byte {
 // the event was logged from), "node", "sink", "module" (the last element of
 // the calling Go package's path), "function", "file" (base name) and
 // "line".
-func lookup(e *core.Event, k string) (slog.Value, bool) {
-	if v, ok := e.Lookup(k); ok {
-		return v, true
-	}
-	switch k {
-	case "pid":
-		if e.Actor != nil {
-			return slog.StringValue(e.Actor.Address + "/" + e.Actor.Id), true
-		}
-	case "node":
-		if e.Node != "" {
-			return slog.StringValue(e.Node), true
-		}
-	case "sink":
-		if e.Sink != "" {
-			return slog.StringValue(e.Sink), true
-		}
-	case "module", "function", "file", "line":
-		src := e.Caller()
-		if src == nil {
-			return slog.Value{}, false
-		}
-		switch k {
-		case "module":
-			return slog.StringValue(src.Module), true
-		case "function":
-			return slog.StringValue(src.Func), true
-		case "file":
-			return slog.StringValue(path.Base(src.File)), true
-		}
-		return slog.IntValue(src.Line), true
-	}
-	return slog.Value{}, false
-}
+func lookup(e *core.Event, k string) (slog.Value, bool) { return e.Value(k) }
 
 // appendValue appends a metadata value as plain text.
 func appendValue(dst []byte, v slog.Value) []byte {
