@@ -89,6 +89,9 @@ func (st Status) String() string {
 			}
 			b.WriteByte('\n')
 		}
+		for _, tr := range sk.Traces {
+			fmt.Fprintf(&b, "  %s\n", tr)
+		}
 	}
 	if cl := st.CrashLog; cl != nil {
 		fmt.Fprintf(&b, "crash log %s: %d reports, errors %d", cl.Path, cl.Written, cl.Errors)

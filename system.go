@@ -208,6 +208,8 @@ type System struct {
 	stdLogMu   sync.Mutex
 	stdLogUndo func() // undoes RedirectStdLog, while it is in force
 
+	traceOnly traceOnly
+
 	crashLog   string // the crash log's child ID in root, if it runs
 	crashPath  string
 	crashStats handlers.Stats

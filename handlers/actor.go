@@ -127,11 +127,13 @@ type wakeTick struct{ gen uint64 }
 func (r *runner) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *core.Event:
-		r.log(c, m)
+		r.log(c, m, false)
 		r.afterEvent(c)
 	case *Sync:
-		r.log(c, m.Event)
-		m.Ack.Done()
+		r.log(c, m.Event, m.Traced)
+		if m.Ack != nil {
+			m.Ack.Done()
+		}
 		r.afterEvent(c)
 	case wakeTick:
 		if m.gen == r.wakeGen && r.added {
@@ -232,16 +234,18 @@ func (r *runner) disarm() {
 	}
 }
 
-func (r *runner) log(c actor.Context, e *core.Event) {
+func (r *runner) log(c actor.Context, e *core.Event, traced bool) {
 	if !r.added {
 		return
 	}
-	ok, panics := r.cfg.Accepts(e)
-	if panics > 0 {
-		r.stats.FilterPanics.Add(int64(panics))
-	}
-	if !ok {
-		return
+	if !traced {
+		ok, panics := r.cfg.Accepts(e)
+		if panics > 0 {
+			r.stats.FilterPanics.Add(int64(panics))
+		}
+		if !ok {
+			return
+		}
 	}
 	r.shaper.HWM = r.cfg.HighWaterMark
 	pass, closed := r.shaper.Allow(time.Now())

@@ -6,11 +6,14 @@ import (
 	"github.com/actorlog/actorlog/core"
 )
 
-// Sync is an event a caller waits for (sync mode, gen_event's
-// sync_notify): a handler actor handles Event, then calls Ack.Done.
+// Sync is an event with instructions: a caller waits for it (sync mode,
+// gen_event's sync_notify) when Ack is set, and the handler actor calls
+// Ack.Done once it handled it; a trace sent it when Traced is set, and the
+// handler takes it whatever its level and filters say.
 type Sync struct {
-	Event *core.Event
-	Ack   *Ack
+	Event  *core.Event
+	Ack    *Ack
+	Traced bool
 }
 
 // Ack tells a waiting caller that every handler has handled its event.

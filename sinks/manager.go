@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/actorlog/actorlog/actors"
@@ -142,6 +143,9 @@ func (m *manager) Receive(c actor.Context) {
 		c.Respond(refs)
 	case statusReq:
 		c.Respond(m.status())
+	case tracesChanged:
+		m.recomputeMask()
+		c.Respond(tracesChanged{})
 	case *actor.Terminated:
 		m.handlerStopped(msg.Who)
 	}
@@ -151,13 +155,17 @@ func (m *manager) Receive(c actor.Context) {
 // sync event's Ack expects one answer from each handler actor that runs a
 // Handler; a custom actor gets the plain event and is not waited for.
 func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
+	var fed, silenced []string
+	if traces := m.sink.loadTraces(); len(traces) > 0 {
+		fed, silenced = traced(traces, e)
+	}
 	ready, waiting := false, 0
 	for _, h := range m.handlers {
 		if !h.ready {
 			continue
 		}
 		ready = true
-		if h.mask.Enabled(e.Level) && !h.custom && ack != nil {
+		if _, ok := m.route(h, e, fed, silenced); ok && !h.custom && ack != nil {
 			waiting++
 		}
 	}
@@ -172,15 +180,36 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 		return
 	}
 	for _, h := range m.handlers {
-		if !h.ready || !h.mask.Enabled(e.Level) {
+		if !h.ready {
 			continue
 		}
-		if ack != nil && !h.custom {
-			c.Send(h.pid, &handlers.Sync{Event: e, Ack: ack})
-		} else {
+		byTrace, ok := m.route(h, e, fed, silenced)
+		switch {
+		case !ok:
+		case h.custom:
+			c.Send(h.pid, e)
+		case ack != nil || byTrace:
+			c.Send(h.pid, &handlers.Sync{Event: e, Ack: ack, Traced: byTrace})
+		default:
 			c.Send(h.pid, e)
 		}
 	}
+}
+
+// route says whether handler h gets event e — by its level, or because a
+// trace feeds it (byTrace: it then skips its level and filters) — given
+// the handlers traces feed and silence for e (lager's is_loggable).
+func (m *manager) route(h *installed, e *core.Event, fed, silenced []string) (byTrace, ok bool) {
+	if len(silenced) > 0 && slices.Contains(silenced, h.id) {
+		return false, false
+	}
+	if h.mask.Enabled(e.Level) {
+		return false, true
+	}
+	if len(fed) > 0 && slices.Contains(fed, h.id) {
+		return true, true
+	}
+	return false, false
 }
 
 // started begins an incarnation: it publishes the sink's new lifetime,
@@ -438,6 +467,11 @@ func (m *manager) recomputeMask() {
 		if h.ready {
 			mask |= h.mask
 		}
+	}
+	// A trace widens the mask by the levels it feeds (a silence trace
+	// never does), so that callers build only the events someone takes.
+	for _, te := range m.sink.loadTraces() {
+		mask |= te.mask
 	}
 	m.sink.mask.Store(uint32(mask))
 }

@@ -63,6 +63,12 @@ type Sink struct {
 	// its actor; the slowest one counts in the queue length.
 	handlerQueues atomic.Pointer[[]*handlers.Stats]
 
+	// traces are the sink's traces, kept outside its actor so that they
+	// survive its restarts; traceMu orders their changes.
+	traces   atomic.Pointer[[]*traceEntry]
+	traceMu  sync.Mutex
+	traceSeq uint64
+
 	drops Drops
 	// reported is drops.Discarded as far as the warnings have reported it:
 	// each report says how many were dropped since the last one, so that

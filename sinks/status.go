@@ -54,11 +54,14 @@ type SinkStatus struct {
 	// Running is false while the sink's actor is not running.
 	Running  bool
 	Handlers []HandlerStatus
+	// Traces are the sink's traces, silence traces included.
+	Traces []TraceStatus
 }
 
 func (m *manager) status() SinkStatus {
 	st := m.sink.baseStatus()
 	st.Running = true
+	st.Traces = m.sink.Traces()
 	for _, h := range m.handlers {
 		if !h.ready {
 			continue
