@@ -63,17 +63,18 @@ func (s *System) subscribeReports() *eventstream.Subscription {
 // failing: it goes to standard error, warnings and above; its progress
 // reports are left out.
 func (s *System) logReport(e *core.Event, own, progress bool) {
-	e.Sink = s.sink.Name()
-	if !s.translator.Translate(e, s.sink.Enabled(LevelDebug)) {
+	sink := s.reportTo.sink
+	e.Sink = sink.Name()
+	if !s.translator.Translate(e, sink.Enabled(LevelDebug)) {
 		return // a translator said Skip
 	}
 	if own {
 		if !progress && e.Level >= LevelWarning {
-			s.sink.ToStderr(e)
+			sink.ToStderr(e)
 		}
 		return
 	}
-	_ = s.sink.LogNoWait(e) // counted if dropped
+	_ = sink.LogNoWait(e) // counted if dropped
 }
 
 // ours reports whether pid is one of the System's own actors.
@@ -131,7 +132,7 @@ func (h *slogHandler) target() (*Logger, *System) {
 	}
 	if v, ok := systems.Load(h.system); ok {
 		s := v.(*System)
-		return s.logger, s
+		return s.reportTo.logger, s
 	}
 	return nil, nil
 }

@@ -35,13 +35,17 @@ type CrashLogStatus struct {
 // restarts. It never fails: a sink that does not answer within ctx is
 // described from what it keeps outside its actor.
 func (s *System) Status(ctx context.Context) Status {
-	st, err := s.sink.Status(ctx)
-	if err != nil { // the sink did not answer in time: what it keeps outside its actor
-		st = sinks.SinkStatus{Name: s.sink.Name(), Level: s.sink.Mask(), Mode: s.sink.Mode(), Queue: s.sink.QueueLen(),
-			Kills: s.sink.Kills(), Restarts: s.sink.Restarts()}
-		st.Drops.Discarded = s.sink.Dropped() // all reasons, unsplit
+	var all []sinks.SinkStatus
+	for _, k := range s.order {
+		st, err := k.sink.Status(ctx)
+		if err != nil { // the sink did not answer in time: what it keeps outside its actor
+			st = sinks.SinkStatus{Name: k.sink.Name(), Level: k.sink.Mask(), Mode: k.sink.Mode(), Queue: k.sink.QueueLen(),
+				Kills: k.sink.Kills(), Restarts: k.sink.Restarts(), Traces: k.sink.Traces()}
+			st.Drops.Discarded = k.sink.Dropped() // all reasons, unsplit
+		}
+		all = append(all, st)
 	}
-	out := Status{Sinks: []sinks.SinkStatus{st}, Root: actors.PIDString(s.root.PID())}
+	out := Status{Sinks: all, Root: actors.PIDString(s.root.PID())}
 	if s.crashLog != "" {
 		cl := &CrashLogStatus{Path: s.crashPath, Written: s.crashStats.Handled.Load(), Errors: s.crashStats.Errors.Load()}
 		if e := s.crashStats.LastError.Load(); e != nil {

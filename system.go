@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,6 +65,13 @@ type Config struct {
 	// not (Elixir's handle_otp_reports and handle_sasl_reports). A handler
 	// overrides the switches with its own translator.Filter.
 	Translator translator.Options
+	// ExtraSinks are named sinks beside the default one, each with its own
+	// handlers, overload protection and killer (lager's extra_sinks, such
+	// as "audit"); System.Sink returns one.
+	ExtraSinks map[string]SinkConfig
+	// ReportSink is the sink the actor system's reports are logged to
+	// (lager's error_logger_lager_event); empty means the default sink.
+	ReportSink string
 	// Overload sets the default sink's overload protection: async, sync and
 	// discard modes, and the killer (see sinks.Thresholds for each default).
 	Overload sinks.Thresholds
@@ -133,7 +142,6 @@ func (c Config) check() (Config, error) {
 	if _, err := c.Overload.WithDefaults(); err != nil {
 		errs = append(errs, fmt.Errorf("%w: overload.%w", ErrBadConfig, err))
 	}
-	seen := map[string]int{}
 	files := map[string]string{} // path → who writes it
 	if c.CrashLog != nil {
 		path, err := c.CrashLog.Resolve(c.LogRoot)
@@ -146,34 +154,70 @@ func (c Config) check() (Config, error) {
 		files[path] = "crash_log"
 	}
 	c.Handlers = slices.Clone(c.Handlers)
-	for i := range c.Handlers {
-		h := &c.Handlers[i]
+	errs = append(errs, c.checkHandlers("handlers", c.Handlers, files)...)
+	extra := make(map[string]SinkConfig, len(c.ExtraSinks))
+	for _, name := range slices.Sorted(maps.Keys(c.ExtraSinks)) {
+		sc := c.ExtraSinks[name]
+		path := "extra_sinks." + name
+		if name == "" || name == DefaultSink || strings.ContainsAny(name, "/ ") {
+			errs = append(errs, fmt.Errorf("%w: %s: a sink name must not be empty, %q, or hold '/' or spaces", ErrBadConfig, path, DefaultSink))
+			continue
+		}
+		if _, err := sc.Overload.WithDefaults(); err != nil {
+			errs = append(errs, fmt.Errorf("%w: %s.overload.%w", ErrBadConfig, path, err))
+		}
+		sc.Handlers = slices.Clone(sc.Handlers)
+		errs = append(errs, c.checkHandlers(path+".handlers", sc.Handlers, files)...)
+		extra[name] = sc
+	}
+	c.ExtraSinks = extra
+	if _, ok := extra[c.ReportSink]; c.ReportSink != "" && c.ReportSink != DefaultSink && !ok {
+		errs = append(errs, fmt.Errorf("%w: report_sink: no sink %q", ErrBadConfig, c.ReportSink))
+	}
+	return c, errors.Join(errs...)
+}
+
+// checkHandlers prepares and checks the handlers of one sink; path names
+// them in errors ("handlers", "extra_sinks.audit.handlers"), and files
+// collects the files written, across sinks.
+func (c *Config) checkHandlers(path string, hs []Handler, files map[string]string) []error {
+	var errs []error
+	seen := map[string]int{}
+	for i := range hs {
+		h := &hs[i]
 		if (h.Handler == nil) == (h.Props == nil) {
-			errs = append(errs, fmt.Errorf("%w: handlers[%d] (%q): give exactly one of Handler and Props", ErrBadConfig, i, h.Config.ID))
+			errs = append(errs, fmt.Errorf("%w: %s[%d] (%q): give exactly one of Handler and Props", ErrBadConfig, path, i, h.Config.ID))
 			continue
 		}
-		path, err := prepare(h, &c)
+		file, err := prepare(h, c)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%w: handlers[%d]: %w", ErrBadConfig, i, err))
+			errs = append(errs, fmt.Errorf("%w: %s[%d]: %w", ErrBadConfig, path, i, err))
 			continue
 		}
-		if path != "" {
-			who := fmt.Sprintf("handlers[%d] (%q)", i, h.Config.ID)
-			if other, dup := files[path]; dup {
-				errs = append(errs, fmt.Errorf("%w: %s and %s write the same file %s", ErrBadConfig, other, who, path))
+		if file != "" {
+			who := fmt.Sprintf("%s[%d] (%q)", path, i, h.Config.ID)
+			if other, dup := files[file]; dup {
+				errs = append(errs, fmt.Errorf("%w: %s and %s write the same file %s", ErrBadConfig, other, who, file))
 			}
-			files[path] = who
+			files[file] = who
 		}
 		if err := h.Config.Check(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: handlers[%d]: %w", ErrBadConfig, i, err))
+			errs = append(errs, fmt.Errorf("%w: %s[%d]: %w", ErrBadConfig, path, i, err))
 			continue
 		}
 		if j, dup := seen[h.Config.ID]; dup {
-			errs = append(errs, fmt.Errorf("%w: handlers[%d] and handlers[%d] have the same id %q", ErrBadConfig, j, i, h.Config.ID))
+			errs = append(errs, fmt.Errorf("%w: %s[%d] and %s[%d] have the same id %q", ErrBadConfig, path, j, path, i, h.Config.ID))
 		}
 		seen[h.Config.ID] = i
 	}
-	return c, errors.Join(errs...)
+	return errs
+}
+
+// SinkConfig configures an extra sink (lager's extra_sinks): its handlers
+// and its overload protection, as Config does for the default sink.
+type SinkConfig struct {
+	Handlers []Handler
+	Overload sinks.Thresholds
 }
 
 // ErrBadConfig is wrapped by every error about a Config.
@@ -198,8 +242,12 @@ type System struct {
 	ownsSys  bool
 	root     *supervision.Supervisor
 	watchers *supervision.Supervisor
-	sink     *sinks.Sink
+	sink     *sinks.Sink // the default sink's
 	logger   *Logger
+	def      *Sink
+	extra    map[string]*Sink
+	order    []*Sink    // every sink, the default first
+	reportTo *Sink      // where the actor system's reports go
 
 	translator *translator.Translator
 	reports    *eventstream.Subscription
@@ -207,8 +255,6 @@ type System struct {
 
 	stdLogMu   sync.Mutex
 	stdLogUndo func() // undoes RedirectStdLog, while it is in force
-
-	traceOnly traceOnly
 
 	crashLog   string // the crash log's child ID in root, if it runs
 	crashPath  string
@@ -234,21 +280,42 @@ func Start(cfg Config) (*System, error) {
 		s.system = actor.NewActorSystem(actor.WithLoggerFactory(LoggerFactory))
 		s.ownsSys = true
 	}
-	if s.sink, err = sinks.New(s.system, DefaultSink, cfg.Overload); err != nil {
+	sinkOpts := sinks.Options{HandlerIntensity: cfg.HandlerIntensity, HandlerPeriod: cfg.HandlerPeriod}
+	var children []supervision.ChildSpec
+	addSink := func(name string, th sinks.Thresholds) (*Sink, error) {
+		sk, err := sinks.New(s.system, name, th)
+		if err != nil {
+			return nil, err
+		}
+		k := &Sink{sys: s, sink: sk, logger: &Logger{sink: sk, trunc: cfg.Truncation}}
+		s.order = append(s.order, k)
+		children = append(children, supervision.ChildSpec{ID: "sink-" + name, Props: sk.Props(sinkOpts), Shutdown: 10 * time.Second})
+		return k, nil
+	}
+	if s.def, err = addSink(DefaultSink, cfg.Overload); err != nil {
 		s.shutdownSystem()
 		return nil, fmt.Errorf("actorlog: start: %w", err)
 	}
-	s.logger = &Logger{sink: s.sink, trunc: cfg.Truncation}
+	s.sink, s.logger, s.reportTo = s.def.sink, s.def.logger, s.def
+	s.extra = map[string]*Sink{}
+	for _, name := range slices.Sorted(maps.Keys(cfg.ExtraSinks)) {
+		k, err := addSink(name, cfg.ExtraSinks[name].Overload)
+		if err != nil {
+			s.shutdownSystem()
+			return nil, fmt.Errorf("actorlog: start: sink %q: %w", name, err)
+		}
+		s.extra[name] = k
+	}
+	if r, ok := s.extra[cfg.ReportSink]; ok {
+		s.reportTo = r
+	}
 	watchers := supervision.ChildSupervisor("watchers", supervision.Spec{
 		Strategy: supervision.SimpleOneForOne, Intensity: 10, Period: 60 * time.Second,
 		Children: []supervision.ChildSpec{sinks.WatcherTemplate()},
 	})
 	spec := supervision.Spec{
 		Name: "actorlog", Strategy: supervision.OneForOne, Intensity: 10, Period: 60 * time.Second,
-		Children: []supervision.ChildSpec{
-			{ID: "sink-" + DefaultSink, Props: s.sink.Props(sinks.Options{HandlerIntensity: cfg.HandlerIntensity, HandlerPeriod: cfg.HandlerPeriod}), Shutdown: 10 * time.Second},
-			watchers,
-		},
+		Children: append(children, watchers),
 	}
 	if cfg.CrashLog != nil {
 		path, _ := cfg.CrashLog.Resolve(cfg.LogRoot)
@@ -273,22 +340,38 @@ func Start(cfg Config) (*System, error) {
 		s.shutdownSystem()
 		return nil, fmt.Errorf("actorlog: start: %w", err)
 	}
-	children, err := s.root.WhichChildren(ctx)
-	if err != nil || len(children) != len(spec.Children) {
+	started, err := s.root.WhichChildren(ctx)
+	if err != nil || len(started) != len(spec.Children) {
 		_ = s.root.Stop(ctx)
 		s.shutdownSystem()
 		return nil, fmt.Errorf("actorlog: start: %w", err)
 	}
-	s.watchers = supervision.Of(s.system, children[1].PID)
-	if cfg.CrashLog != nil {
-		s.crashLog = children[2].ID
-	}
-	for _, h := range cfg.Handlers {
-		if _, err := s.watchers.StartChildArgs(ctx, s.watch(h, true)); err != nil && !errors.Is(err, supervision.ErrIgnore) {
-			_ = s.root.Stop(ctx)
-			s.shutdownSystem()
-			return nil, fmt.Errorf("actorlog: start: handler %q: %w", h.Config.ID, err)
+	for _, c := range started {
+		switch c.ID {
+		case "watchers":
+			s.watchers = supervision.Of(s.system, c.PID)
+		case "crash_log":
+			s.crashLog = c.ID
 		}
+	}
+	install := func(k *Sink, hs []Handler) error {
+		for _, h := range hs {
+			if _, err := s.watchers.StartChildArgs(ctx, k.watch(h, true)); err != nil && !errors.Is(err, supervision.ErrIgnore) {
+				return fmt.Errorf("actorlog: start: sink %s: handler %q: %w", k.Name(), h.Config.ID, err)
+			}
+		}
+		return nil
+	}
+	err = install(s.def, cfg.Handlers)
+	for name, k := range s.extra {
+		if err == nil {
+			err = install(k, cfg.ExtraSinks[name].Handlers)
+		}
+	}
+	if err != nil {
+		_ = s.root.Stop(ctx)
+		s.shutdownSystem()
+		return nil, err
 	}
 	s.rootID = s.root.PID().Id
 	s.reports = s.subscribeReports()
@@ -298,9 +381,6 @@ func Start(cfg Config) (*System, error) {
 	return s, nil
 }
 
-func (s *System) watch(h Handler, retry bool) *sinks.Watch {
-	return &sinks.Watch{Sink: s.sink, Spec: h, Retry: retry, RetryEvery: s.cfg.RetryEvery, Report: s.report}
-}
 
 // report logs a message of actorlog itself into the default sink.
 func (s *System) report(level core.Level, msg string, attrs ...slog.Attr) {
@@ -315,7 +395,9 @@ func (s *System) watchRoot() {
 	select {
 	case <-s.stopping:
 	case <-s.root.Done():
-		s.sink.Fallback()
+		for _, k := range s.order {
+			k.sink.Fallback()
+		}
 		fmt.Fprintf(os.Stderr, "actorlog: the supervision tree gave up (%v); logging to standard error from now on\n", s.root.Err())
 	}
 }
@@ -323,127 +405,25 @@ func (s *System) watchRoot() {
 // ActorSystem returns the actor system the System runs on.
 func (s *System) ActorSystem() *actor.ActorSystem { return s.system }
 
-// Logger returns the Logger of the default sink.
-func (s *System) Logger() *Logger { return s.logger }
 
-// AddHandler installs a handler into the default sink at run time and
-// returns once its Add has run. Errors: sinks.ErrAlreadyPresent for an ID
-// in use, a bad config (handlers.ErrBadConfig), or the error of the
-// handler's Add; an Add answering handlers.ErrIgnore installs nothing and
-// is not an error. Once installed, the handler is watched like the
-// configured ones.
-func (s *System) AddHandler(ctx context.Context, h Handler) error {
-	if _, err := prepare(&h, &s.cfg); err != nil {
-		return err
-	}
-	_, err := s.watchers.StartChildArgs(ctx, s.watch(h, false))
-	var se *supervision.StartError
-	if errors.As(err, &se) {
-		return se.Err
-	}
-	return err
-}
 
-// RemoveHandler removes the handler id from the default sink after it has
-// handled the events queued for it; it returns once the handler's Remove
-// has run. Error: sinks.ErrNotFound.
-func (s *System) RemoveHandler(ctx context.Context, id string) error {
-	return s.withID(id, func(id string) error { return s.sink.Remove(ctx, id) })
-}
 
-// withID runs op with a handler ID, and, if no handler has that ID and it
-// reads as a relative file path, with that path made absolute (under
-// LogRoot, then under the working directory): a file handler answers to
-// the path it was configured with as well as to its ID (lager's
-// set_loglevel on a file, #65).
-func (s *System) withID(id string, op func(id string) error) error {
-	err := op(id)
-	if !errors.Is(err, sinks.ErrNotFound) || filepath.IsAbs(id) {
-		return err
-	}
-	var tried []string
-	for _, root := range []string{s.cfg.LogRoot, ""} {
-		abs, aerr := filepath.Abs(filepath.Join(root, id))
-		if aerr != nil || abs == id || slices.Contains(tried, abs) {
-			continue
-		}
-		tried = append(tried, abs)
-		if err2 := op(abs); !errors.Is(err2, sinks.ErrNotFound) {
-			return err2
-		}
-	}
-	return err
-}
 
-// SetHandlerLevel sets the level of handler id to a level expression
-// (core.ParseMask: "debug", "=info", "!=notice", "<warning", …); the
-// sink's mask follows at once. Errors: sinks.ErrNotFound, a bad
-// expression (core.ErrBadLevel).
-func (s *System) SetHandlerLevel(ctx context.Context, id, level string) error {
-	if _, err := ParseMask(level); err != nil {
-		return err
-	}
-	return s.configure(ctx, id, handlers.Configure{Mode: handlers.Update, Update: func(c *handlers.Config) { c.Level = level }}, nil)
-}
 
-// configure sends a config change to handler id (see withID) and stores
-// the config in force into out, if not nil.
-func (s *System) configure(ctx context.Context, id string, change handlers.Configure, out *handlers.Config) error {
-	return s.withID(id, func(id string) error {
-		cfg, err := s.sink.Configure(ctx, id, change)
-		if out != nil {
-			*out = cfg
-		}
-		return err
-	})
-}
 
-// HandlerLevel returns the level of handler id as lager reads it back: the
-// first (most verbose) level of its mask, LevelNone for none.
-func (s *System) HandlerLevel(ctx context.Context, id string) (Level, error) {
-	cfg, err := s.HandlerConfig(ctx, id)
-	if err != nil {
-		return LevelNone, err
-	}
-	m, err := ParseMask(cfg.Level)
-	if cfg.Level == "" {
-		m, err = MaskAll, nil
-	}
-	return m.First(), err
-}
 
-// HandlerConfig returns handler id's config, as its ConfigFilterer shows
-// it.
-func (s *System) HandlerConfig(ctx context.Context, id string) (handlers.Config, error) {
-	var cfg handlers.Config
-	err := s.configure(ctx, id, handlers.Configure{Mode: handlers.Update}, &cfg)
-	return cfg, err
-}
 
-// SetHandlerConfig replaces handler id's config (its ID excepted), OTP's
-// set_handler_config: the handler's Changer sees the change as a Set.
-func (s *System) SetHandlerConfig(ctx context.Context, id string, cfg handlers.Config) error {
-	return s.configure(ctx, id, handlers.Configure{Mode: handlers.Set, Config: cfg}, nil)
-}
 
-// UpdateHandlerConfig changes handler id's config with update, applied to
-// a copy of the config in force: OTP's update_handler_config.
-func (s *System) UpdateHandlerConfig(ctx context.Context, id string, update func(*handlers.Config)) error {
-	return s.configure(ctx, id, handlers.Configure{Mode: handlers.Update, Update: update}, nil)
-}
 
-// RotateHandler rotates handler id's output now (lager's rotate_handler):
-// a file handler archives its file and starts a new one; its next time
-// rotation stays where it was. Errors: sinks.ErrNotFound, the rotation's
-// error, errors.ErrUnsupported for a handler that cannot rotate.
-func (s *System) RotateHandler(ctx context.Context, id string) error {
-	return s.withID(id, func(id string) error { return s.sink.Rotate(ctx, id) })
-}
 
 // Rotate rotates every handler that can (file handlers) and the crash log
 // (lager's rotate_all).
 func (s *System) Rotate(ctx context.Context) error {
-	return errors.Join(s.sink.Rotate(ctx, ""), s.crashLogDo(ctx, handlers.Rotate{}))
+	errs := []error{s.crashLogDo(ctx, handlers.Rotate{})}
+	for _, k := range s.order {
+		errs = append(errs, k.sink.Rotate(ctx, ""))
+	}
+	return errors.Join(errs...)
 }
 
 // Reopen makes every handler that writes a file close it and open it again
@@ -451,7 +431,11 @@ func (s *System) Rotate(ctx context.Context) error {
 // moved the files away and sends SIGHUP. (Without it, a moved file is
 // noticed within its CheckInterval.)
 func (s *System) Reopen(ctx context.Context) error {
-	return errors.Join(s.sink.Reopen(ctx, ""), s.crashLogDo(ctx, handlers.Reopen{}))
+	errs := []error{s.crashLogDo(ctx, handlers.Reopen{})}
+	for _, k := range s.order {
+		errs = append(errs, k.sink.Reopen(ctx, ""))
+	}
+	return errors.Join(errs...)
 }
 
 // crashLogDo sends the crash log a Rotate or Reopen and returns its error.
@@ -481,26 +465,16 @@ func (s *System) crashLogDo(ctx context.Context, req any) error {
 	return nil
 }
 
-// Mode returns the default sink's overload mode with one atomic load, for
-// metrics and health checks; unlike Status it sends the sink nothing (a
-// request in its mailbox counts in its queue, as a call did in lager's
-// gen_event mailbox).
-func (s *System) Mode() sinks.Mode { return s.sink.Mode() }
 
-// SetOverload changes the default sink's overload thresholds at run time
-// (LoggerBackends.configure); the error names a bad field and changes
-// nothing.
-func (s *System) SetOverload(th sinks.Thresholds) error {
-	if err := s.sink.SetThresholds(th); err != nil {
-		return fmt.Errorf("%w: overload.%w", ErrBadConfig, errors.Unwrap(err))
-	}
-	return nil
-}
 
 // Flush returns once every event logged before it has been handled by
 // every handler and every handler has flushed its output.
 func (s *System) Flush(ctx context.Context) error {
-	return s.sink.Flush(ctx)
+	var errs []error
+	for _, k := range s.order {
+		errs = append(errs, k.sink.Flush(ctx))
+	}
+	return errors.Join(errs...)
 }
 
 // Stop drains every queued event into every handler, flushes, removes the
@@ -512,10 +486,12 @@ func (s *System) Flush(ctx context.Context) error {
 func (s *System) Stop(ctx context.Context) error {
 	s.stopOnce.Do(func() {
 		var errs []error
-		if err := s.sink.Flush(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("actorlog: stop: not drained: %w", err))
-			if st, serr := s.sink.Status(context.Background()); serr == nil {
-				errs = append(errs, fmt.Errorf("actorlog: stop: %s", undrained(st)))
+		for _, k := range s.order {
+			if err := k.sink.Flush(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("actorlog: stop: not drained: %w", err))
+				if st, serr := k.sink.Status(context.Background()); serr == nil {
+					errs = append(errs, fmt.Errorf("actorlog: stop: %s", undrained(st)))
+				}
 			}
 		}
 		s.stdLogMu.Lock()
@@ -526,7 +502,9 @@ func (s *System) Stop(ctx context.Context) error {
 		}
 		s.system.EventStream.Unsubscribe(s.reports)
 		systems.CompareAndDelete(s.system, s)
-		s.sink.Close()
+		for _, k := range s.order {
+			k.sink.Close()
+		}
 		close(s.stopping)
 		s.monitor.Wait()
 		if err := s.root.Stop(ctx); err != nil {
@@ -551,3 +529,76 @@ func (s *System) shutdownSystem() {
 		s.system.Shutdown()
 	}
 }
+
+// ErrNoSink is returned by System.Sink for a name no sink has.
+var ErrNoSink = errors.New("actorlog: no such sink")
+
+// Sink returns sink name: DefaultSink or one of Config.ExtraSinks. An
+// unknown name is ErrNoSink, never a panic.
+func (s *System) Sink(name string) (*Sink, error) {
+	if name == DefaultSink || name == "" {
+		return s.def, nil
+	}
+	if k, ok := s.extra[name]; ok {
+		return k, nil
+	}
+	return nil, fmt.Errorf("%w: %q", ErrNoSink, name)
+}
+
+// The default sink's Logger and handlers; see Sink for each.
+
+// Logger returns the default sink's Logger.
+func (s *System) Logger() *Logger { return s.logger }
+
+// AddHandler installs a handler into the default sink (see
+// Sink.AddHandler).
+func (s *System) AddHandler(ctx context.Context, h Handler) error { return s.def.AddHandler(ctx, h) }
+
+// RemoveHandler removes a handler of the default sink (see
+// Sink.RemoveHandler).
+func (s *System) RemoveHandler(ctx context.Context, id string) error {
+	return s.def.RemoveHandler(ctx, id)
+}
+
+// SetHandlerLevel sets the level of a handler of the default sink (see
+// Sink.SetHandlerLevel).
+func (s *System) SetHandlerLevel(ctx context.Context, id, level string) error {
+	return s.def.SetHandlerLevel(ctx, id, level)
+}
+
+// HandlerLevel returns the level of a handler of the default sink (see
+// Sink.HandlerLevel).
+func (s *System) HandlerLevel(ctx context.Context, id string) (Level, error) {
+	return s.def.HandlerLevel(ctx, id)
+}
+
+// HandlerConfig returns the config of a handler of the default sink (see
+// Sink.HandlerConfig).
+func (s *System) HandlerConfig(ctx context.Context, id string) (handlers.Config, error) {
+	return s.def.HandlerConfig(ctx, id)
+}
+
+// SetHandlerConfig replaces the config of a handler of the default sink
+// (see Sink.SetHandlerConfig).
+func (s *System) SetHandlerConfig(ctx context.Context, id string, cfg handlers.Config) error {
+	return s.def.SetHandlerConfig(ctx, id, cfg)
+}
+
+// UpdateHandlerConfig changes the config of a handler of the default sink
+// (see Sink.UpdateHandlerConfig).
+func (s *System) UpdateHandlerConfig(ctx context.Context, id string, update func(*handlers.Config)) error {
+	return s.def.UpdateHandlerConfig(ctx, id, update)
+}
+
+// RotateHandler rotates a handler of the default sink (see
+// Sink.RotateHandler).
+func (s *System) RotateHandler(ctx context.Context, id string) error {
+	return s.def.RotateHandler(ctx, id)
+}
+
+// Mode returns the default sink's overload mode (see Sink.Mode).
+func (s *System) Mode() sinks.Mode { return s.def.Mode() }
+
+// SetOverload changes the default sink's overload thresholds (see
+// Sink.SetOverload).
+func (s *System) SetOverload(th sinks.Thresholds) error { return s.def.SetOverload(th) }
