@@ -79,7 +79,6 @@ func TestExtraSinkConfigErrors(t *testing.T) {
 	assert.Contains(t, msg, `report_sink: no sink "missing"`)
 }
 
-
 // lager's error_logger_lager_event: the actor system's reports go to a
 // sink of their own.
 func TestReportSink(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -246,8 +246,8 @@ type System struct {
 	logger   *Logger
 	def      *Sink
 	extra    map[string]*Sink
-	order    []*Sink    // every sink, the default first
-	reportTo *Sink      // where the actor system's reports go
+	order    []*Sink // every sink, the default first
+	reportTo *Sink   // where the actor system's reports go
 
 	translator *translator.Translator
 	reports    *eventstream.Subscription
@@ -381,7 +381,6 @@ func Start(cfg Config) (*System, error) {
 	return s, nil
 }
 
-
 // report logs a message of actorlog itself into the default sink.
 func (s *System) report(level core.Level, msg string, attrs ...slog.Attr) {
 	s.logger.LogAttrs(context.Background(), level, msg, attrs...)
@@ -404,17 +403,6 @@ func (s *System) watchRoot() {
 
 // ActorSystem returns the actor system the System runs on.
 func (s *System) ActorSystem() *actor.ActorSystem { return s.system }
-
-
-
-
-
-
-
-
-
-
-
 
 // Rotate rotates every handler that can (file handlers) and the crash log
 // (lager's rotate_all).
@@ -464,8 +452,6 @@ func (s *System) crashLogDo(ctx context.Context, req any) error {
 	}
 	return nil
 }
-
-
 
 // Flush returns once every event logged before it has been handled by
 // every handler and every handler has flushed its output.

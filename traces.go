@@ -32,10 +32,6 @@ type traceOnly struct {
 	ids map[string]bool
 }
 
-
-
-
-
 // ClearAllTraces removes every trace of every sink, and the handlers
 // TraceFile started (never a configured one, even at level none: lager
 // deletes those too).
@@ -47,9 +43,6 @@ func (s *System) ClearAllTraces(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
-
-
-
 
 // The default sink's traces; see Sink for each.
 
