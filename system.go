@@ -69,6 +69,12 @@ type Config struct {
 	// handlers, overload protection and killer (lager's extra_sinks, such
 	// as "audit"); System.Sink returns one.
 	ExtraSinks map[string]SinkConfig
+	// Traces are installed at Start, after the handlers (lager's traces):
+	// a Start whose trace fails fails and stops what it started.
+	Traces []TraceConfig
+	// StdLog, when set, redirects the standard log at Start (see
+	// System.RedirectStdLog); Stop undoes it.
+	StdLog *StdLogOptions
 	// ReportSink is the sink the actor system's reports are logged to
 	// (lager's error_logger_lager_event); empty means the default sink.
 	ReportSink string
@@ -171,6 +177,23 @@ func (c Config) check() (Config, error) {
 		extra[name] = sc
 	}
 	c.ExtraSinks = extra
+	for i, tc := range c.Traces {
+		path := fmt.Sprintf("traces[%d]", i)
+		if _, ok := extra[tc.Sink]; tc.Sink != "" && tc.Sink != DefaultSink && !ok {
+			errs = append(errs, fmt.Errorf("%w: %s.sink: no sink %q", ErrBadConfig, path, tc.Sink))
+		}
+		if (tc.Handler == "") == (tc.File == "") {
+			errs = append(errs, fmt.Errorf("%w: %s: give exactly one of handler and file", ErrBadConfig, path))
+		}
+		if err := tc.Query.Check(); err != nil {
+			errs = append(errs, fmt.Errorf("%w: %s.query: %w", ErrBadConfig, path, err))
+		}
+		if tc.Level != "" && tc.Level != Silence {
+			if _, err := core.ParseMask(tc.Level); err != nil {
+				errs = append(errs, fmt.Errorf("%w: %s.level: %w", ErrBadConfig, path, err))
+			}
+		}
+	}
 	if _, ok := extra[c.ReportSink]; c.ReportSink != "" && c.ReportSink != DefaultSink && !ok {
 		errs = append(errs, fmt.Errorf("%w: report_sink: no sink %q", ErrBadConfig, c.ReportSink))
 	}
@@ -211,6 +234,22 @@ func (c *Config) checkHandlers(path string, hs []Handler, files map[string]strin
 		seen[h.Config.ID] = i
 	}
 	return errs
+}
+
+// TraceConfig is a trace to install at Start (see Sink.Trace and
+// Sink.TraceFile).
+type TraceConfig struct {
+	// Sink is the sink's name; empty means the default sink.
+	Sink string
+	// Handler is the ID of the handler to trace to; or File, a path to
+	// trace to (taken from LogRoot), with FileOptions for a new file
+	// handler (nil: the defaults).
+	Handler     string
+	File        string
+	FileOptions *handlers.File
+	// Query selects the events; Level is a level expression, or Silence.
+	Query Query
+	Level string
 }
 
 // SinkConfig configures an extra sink (lager's extra_sinks): its handlers
@@ -378,6 +417,22 @@ func Start(cfg Config) (*System, error) {
 	systems.Store(s.system, s)
 	s.monitor.Add(1)
 	go s.watchRoot()
+	for i, tc := range cfg.Traces {
+		k, _ := s.Sink(tc.Sink)
+		var err error
+		if tc.File != "" {
+			_, err = k.TraceFile(ctx, tc.File, tc.Query, tc.Level, tc.FileOptions)
+		} else {
+			_, err = k.Trace(ctx, tc.Handler, tc.Query, tc.Level)
+		}
+		if err != nil {
+			_ = s.Stop(ctx)
+			return nil, fmt.Errorf("actorlog: start: traces[%d]: %w", i, err)
+		}
+	}
+	if cfg.StdLog != nil {
+		s.RedirectStdLog(*cfg.StdLog)
+	}
 	return s, nil
 }
 

@@ -189,7 +189,7 @@ func (p *queryParser) primary() (Query, error) {
 		return Query{op: op, key: key}, nil
 	}
 	if p.done() {
-		return Query{}, p.fail("expected a value after " + strconv.Quote(p.text[opPos:p.pos]))
+		return Query{}, p.fail("expected a value after " + strconv.Quote(strings.TrimSpace(p.text[opPos:p.pos])))
 	}
 	v, err := p.value()
 	if err != nil {

@@ -5,7 +5,10 @@
 // stop cleanly (every queued event written first), and show what the files
 // hold.
 //
-//	go run ./examples/quickstart [-log-root DIR]
+//	go run ./examples/quickstart [-log-root DIR] [-config FILE]
+//
+// With -config, the System is configured from a config file instead
+// (actorlog.jsonc beside this file shows every key).
 package main
 
 import (
@@ -48,7 +51,15 @@ func (w *worker) Receive(c actor.Context) {
 
 func main() {
 	root := flag.String("log-root", "", "the directory for the log/ files (default: the working directory)")
+	config := flag.String("config", "", "a config file (JSON with comments; see examples/quickstart/actorlog.jsonc)")
 	flag.Parse()
+	if *config != "" {
+		if err := runConfig(*config, *root); err != nil {
+			fmt.Fprintln(os.Stderr, "quickstart:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*root); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
@@ -142,4 +153,31 @@ func show(root string) error {
 		}
 	}
 	return nil
+}
+
+// runConfig starts a System from a config file (its log_root under root,
+// if root is set), logs a few events and stops.
+func runConfig(path, root string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cfg, err := actorlog.LoadConfig(path)
+	if err != nil {
+		return err
+	}
+	if root != "" {
+		cfg.LogRoot = filepath.Join(root, cfg.LogRoot)
+	}
+	sys, err := actorlog.Start(cfg)
+	if err != nil {
+		return err
+	}
+	log := sys.Logger()
+	log.Info("configured from "+path, "request_id", "r-1", "path", "/api/v1/items")
+	log.Debug("traced to requests.log", "request_id", "r-1", "path", "/api/v1/items")
+	log.Error("an error for error.log")
+	if audit, err := sys.Sink("audit"); err == nil {
+		audit.Logger().Notice("user 7 deleted order 12")
+	}
+	fmt.Print(sys.Status(ctx))
+	return sys.Stop(ctx)
 }

@@ -1,0 +1,694 @@
+package actorlog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/handlers/formatter"
+	"github.com/actorlog/actorlog/sinks"
+	"github.com/actorlog/actorlog/translator"
+)
+
+// HandlerFactory makes a handler of a registered type from the "options"
+// object of its entry in a config file (nil when absent). Its error is
+// reported with the entry's path.
+type HandlerFactory func(options json.RawMessage) (handlers.Handler, error)
+
+var registry = struct {
+	sync.Mutex
+	m map[string]HandlerFactory
+}{m: map[string]HandlerFactory{}}
+
+// RegisterHandler makes handler type name usable in config files:
+// {"type": name, "id": …, "level": …, "options": {…}}. The types console,
+// file and crash_log are built in and cannot be registered.
+func RegisterHandler(name string, f HandlerFactory) error {
+	if name == "" || name == "console" || name == "file" || name == "crash_log" || f == nil {
+		return fmt.Errorf("%w: cannot register handler type %q", ErrBadConfig, name)
+	}
+	registry.Lock()
+	defer registry.Unlock()
+	registry.m[name] = f
+	return nil
+}
+
+// LoadConfig reads a config file (see ParseConfig).
+func LoadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("%w: %w", ErrBadConfig, err)
+	}
+	cfg, err := ParseConfig(data)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// ParseConfig reads a config file: JSON, with // and /* */ comments
+// allowed, whose keys are lager's application environment and
+// LoggerBackends' options (see examples/quickstart/actorlog.jsonc for
+// every key, commented). Numbers keep lager's meanings: a size, count,
+// sync_size or sync_interval of 0 turns the option off, and a date of ""
+// means no time rotation. Durations are milliseconds (lager's) or Go
+// duration strings ("1.5s").
+//
+// Validation is strict: unknown keys, wrong types, bad level expressions,
+// bad date specs and queries, duplicate files, negative sizes — every
+// problem is listed in one error, each with its path:
+//
+//	actorlog: bad config: 2 problems:
+//	  handlers[2].size: must be >= 0, got -1
+//	  extra_sinks.audit.handlers[0].level: …
+//
+// The result has been checked as Start checks it: a config that does not
+// validate starts nothing.
+func ParseConfig(data []byte) (Config, error) {
+	var raw json.RawMessage
+	clean := stripComments(data)
+	dec := json.NewDecoder(bytes.NewReader(clean))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return Config{}, fmt.Errorf("%w: not JSON: %w", ErrBadConfig, err)
+	}
+	p := &configParser{}
+	root := p.object("", raw)
+	if root == nil {
+		return Config{}, p.err()
+	}
+	cfg := Config{}
+	root.str("log_root", &cfg.LogRoot)
+	root.int("truncation", &cfg.Truncation, math.MinInt)
+	utc, colored, colors := false, "", (*formatter.Colors)(nil)
+	root.bool("utc", &utc)
+	root.str("colored", &colored)
+	if c := root.object("colors"); c != nil {
+		colors = p.colors(c)
+	}
+	style := consoleStyle{utc: utc, colored: colored, colors: colors}
+	cfg.Overload = p.overload(root)
+	if _, ok := root.m["handlers"]; ok {
+		cfg.Handlers = p.handlers(root, "handlers", style)
+	}
+	if cl, ok := root.take("crash_log"); ok {
+		cfg.CrashLog = p.crashLog(cl)
+	}
+	if es := root.object("extra_sinks"); es != nil {
+		cfg.ExtraSinks = map[string]SinkConfig{}
+		for _, name := range es.keys() {
+			sk := es.object(name)
+			if sk == nil {
+				continue
+			}
+			cfg.ExtraSinks[name] = SinkConfig{Handlers: p.handlers(sk, "handlers", style), Overload: p.overload(sk)}
+			sk.done()
+		}
+		es.done()
+	}
+	root.str("report_sink", &cfg.ReportSink)
+	cfg.Traces = p.traces(root)
+	if sl := root.object("std_log"); sl != nil {
+		redirect := true
+		opts := StdLogOptions{}
+		sl.bool("redirect", &redirect)
+		sl.int("hwm", &opts.HWM, -1)
+		p.level(sl, "level", &opts.Level)
+		if redirect {
+			cfg.StdLog = &opts
+		}
+		sl.done()
+	}
+	if tr := root.object("translator"); tr != nil {
+		actor, sup := true, false
+		tr.bool("handle_actor_reports", &actor)
+		tr.bool("handle_supervisor_reports", &sup)
+		cfg.Translator = translator.Options{NoActorReports: !actor, SupervisorReports: sup}
+		tr.done()
+	}
+	root.dur("retry_every", &cfg.RetryEvery)
+	root.int("handler_intensity", &cfg.HandlerIntensity, 0)
+	root.dur("handler_period", &cfg.HandlerPeriod)
+	root.done()
+	if err := p.err(); err != nil {
+		return Config{}, err
+	}
+	if _, err := cfg.check(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// configParser collects every problem of a config file.
+type configParser struct {
+	problems []string
+}
+
+func (p *configParser) problem(path, format string, args ...any) {
+	if path == "" {
+		path = "(top)"
+	}
+	p.problems = append(p.problems, path+": "+fmt.Sprintf(format, args...))
+}
+
+func (p *configParser) err() error {
+	if len(p.problems) == 0 {
+		return nil
+	}
+	n := "1 problem"
+	if len(p.problems) > 1 {
+		n = fmt.Sprintf("%d problems", len(p.problems))
+	}
+	return fmt.Errorf("%w: %s:\n  %s", ErrBadConfig, n, strings.Join(p.problems, "\n  "))
+}
+
+// cobj is one JSON object of the file, with its path; the keys read are
+// marked, so that done can report the others.
+type cobj struct {
+	p    *configParser
+	path string
+	m    map[string]json.RawMessage
+	used map[string]bool
+}
+
+func (p *configParser) object(path string, raw json.RawMessage) *cobj {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		p.problem(path, "must be an object, got %s", kind(raw))
+		return nil
+	}
+	return &cobj{p: p, path: path, m: m, used: map[string]bool{}}
+}
+
+func (o *cobj) at(key string) string {
+	if o.path == "" {
+		return key
+	}
+	return o.path + "." + key
+}
+
+func (o *cobj) keys() []string {
+	keys := make([]string, 0, len(o.m))
+	for k := range o.m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func (o *cobj) take(key string) (json.RawMessage, bool) {
+	raw, ok := o.m[key]
+	if ok {
+		o.used[key] = true
+	}
+	return raw, ok
+}
+
+// done reports the keys nobody read.
+func (o *cobj) done() {
+	for _, k := range o.keys() {
+		if !o.used[k] {
+			o.p.problem(o.at(k), "unknown key")
+		}
+	}
+}
+
+func kind(raw json.RawMessage) string {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 {
+		return "nothing"
+	}
+	switch t[0] {
+	case '"':
+		return "a string"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+func (o *cobj) str(key string, dst *string) bool {
+	raw, ok := o.take(key)
+	if !ok {
+		return false
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		o.p.problem(o.at(key), "must be a string, got %s", kind(raw))
+		return false
+	}
+	return true
+}
+
+func (o *cobj) bool(key string, dst *bool) bool {
+	raw, ok := o.take(key)
+	if !ok {
+		return false
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		o.p.problem(o.at(key), "must be true or false, got %s", kind(raw))
+		return false
+	}
+	return true
+}
+
+// int reads an integer no less than min.
+func (o *cobj) int(key string, dst *int, min int) bool {
+	raw, ok := o.take(key)
+	if !ok {
+		return false
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		o.p.problem(o.at(key), "must be an integer, got %s", kind(raw))
+		return false
+	}
+	v, err := n.Int64()
+	if err != nil {
+		o.p.problem(o.at(key), "must be an integer, got %s", n)
+		return false
+	}
+	if int(v) < min {
+		o.p.problem(o.at(key), "must be >= %d, got %d", min, v)
+		return false
+	}
+	*dst = int(v)
+	return true
+}
+
+// dur reads a duration: milliseconds (lager's) or a Go duration string.
+func (o *cobj) dur(key string, dst *time.Duration) bool {
+	raw, ok := o.take(key)
+	if !ok {
+		return false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			o.p.problem(o.at(key), "must be a duration >= 0 (\"1.5s\") or milliseconds, got %q", s)
+			return false
+		}
+		*dst = d
+		return true
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		o.p.problem(o.at(key), "must be milliseconds or a duration string, got %s", kind(raw))
+		return false
+	}
+	ms, err := n.Int64()
+	if err != nil || ms < 0 {
+		o.p.problem(o.at(key), "must be milliseconds >= 0, got %s", n)
+		return false
+	}
+	*dst = time.Duration(ms) * time.Millisecond
+	return true
+}
+
+func (o *cobj) object(key string) *cobj {
+	raw, ok := o.take(key)
+	if !ok {
+		return nil
+	}
+	return o.p.object(o.at(key), raw)
+}
+
+func (o *cobj) array(key string) []json.RawMessage {
+	raw, ok := o.take(key)
+	if !ok {
+		return nil
+	}
+	var a []json.RawMessage
+	if err := json.Unmarshal(raw, &a); err != nil {
+		o.p.problem(o.at(key), "must be an array, got %s", kind(raw))
+		return nil
+	}
+	return a
+}
+
+// level reads a level name into dst.
+func (p *configParser) level(o *cobj, key string, dst *Level) {
+	var s string
+	if !o.str(key, &s) {
+		return
+	}
+	l, err := core.ParseLevel(s)
+	if err != nil {
+		p.problem(o.at(key), "%v", err)
+		return
+	}
+	*dst = l
+}
+
+// levelExpr reads a level expression into dst.
+func (p *configParser) levelExpr(o *cobj, key string, dst *string) {
+	if !o.str(key, dst) {
+		return
+	}
+	if _, err := core.ParseMask(*dst); err != nil {
+		p.problem(o.at(key), "%v", err)
+	}
+}
+
+func (p *configParser) overload(o *cobj) sinks.Thresholds {
+	var th sinks.Thresholds
+	o.int("async_threshold", &th.AsyncThreshold, 0)
+	o.int("async_threshold_window", &th.AsyncThresholdWindow, 0)
+	o.int("discard_threshold", &th.DiscardThreshold, 0)
+	o.int("killer_hwm", &th.KillerHWM, 0)
+	o.dur("killer_reinstall_after", &th.KillerReinstallAfter)
+	o.dur("sync_timeout", &th.SyncTimeout)
+	return th
+}
+
+// consoleStyle is the file's top-level utc, colored and colors.
+type consoleStyle struct {
+	utc     bool
+	colored string
+	colors  *formatter.Colors
+}
+
+func (p *configParser) colors(o *cobj) *formatter.Colors {
+	c := &formatter.Colors{Levels: map[core.Level]string{}, Reset: formatter.DefaultColors.Reset}
+	for l, esc := range formatter.DefaultColors.Levels {
+		c.Levels[l] = esc
+	}
+	for _, name := range o.keys() {
+		var esc string
+		if !o.str(name, &esc) {
+			continue
+		}
+		l, err := core.ParseLevel(name)
+		if err != nil {
+			p.problem(o.at(name), "%v", err)
+			continue
+		}
+		c.Levels[l] = esc
+	}
+	return c
+}
+
+func (p *configParser) handlers(o *cobj, key string, style consoleStyle) []Handler {
+	list := o.array(key)
+	out := []Handler{}
+	for i, raw := range list {
+		path := fmt.Sprintf("%s[%d]", o.at(key), i)
+		h := p.object(path, raw)
+		if h == nil {
+			continue
+		}
+		var typ string
+		if !h.str("type", &typ) {
+			p.problem(path+".type", "required: console, file, crash_log or a registered type")
+			continue
+		}
+		spec := Handler{}
+		h.str("id", &spec.Config.ID)
+		p.levelExpr(h, "level", &spec.Config.Level)
+		h.int("high_water_mark", &spec.Config.HighWaterMark, 0)
+		if f, ok := h.take("formatter"); ok {
+			spec.Config.Formatter = p.formatter(path+".formatter", f, style.utc)
+		}
+		switch typ {
+		case "console":
+			spec.Handler = p.console(h, style, &spec.Config)
+		case "file":
+			spec.Handler = p.file(h, style.utc, &spec.Config)
+		case "crash_log":
+			spec.Handler = &handlers.CrashLog{File: *p.file(h, style.utc, &spec.Config)}
+		default:
+			registry.Lock()
+			f := registry.m[typ]
+			registry.Unlock()
+			opts, _ := h.take("options")
+			if f == nil {
+				p.problem(path+".type", "unknown handler type %q", typ)
+				h.done()
+				continue
+			}
+			hd, err := f(opts)
+			if err != nil {
+				p.problem(path+".options", "%v", err)
+			}
+			spec.Handler = hd
+		}
+		h.done()
+		if spec.Handler != nil {
+			out = append(out, spec)
+		}
+	}
+	return out
+}
+
+func (p *configParser) formatter(path string, raw json.RawMessage, utc bool) formatter.Formatter {
+	var name string
+	if json.Unmarshal(raw, &name) == nil {
+		switch name {
+		case "lager":
+			return &formatter.Lager{Tokens: formatter.FileTokens("\n"), UTC: utc}
+		case "json":
+			return &formatter.JSON{UTC: utc}
+		case "logfmt":
+			return &formatter.Logfmt{UTC: utc}
+		}
+		p.problem(path, "unknown formatter %q (lager, json, logfmt, or {\"template\": …})", name)
+		return nil
+	}
+	o := p.object(path, raw)
+	if o == nil {
+		return nil
+	}
+	defer o.done()
+	var tmpl string
+	if !o.str("template", &tmpl) {
+		p.problem(path+".template", "required")
+		return nil
+	}
+	t, err := formatter.ParseTemplate(tmpl)
+	if err != nil {
+		p.problem(path+".template", "%v", err)
+		return nil
+	}
+	var meta []string
+	for _, m := range o.array("metadata") {
+		var k string
+		if json.Unmarshal(m, &k) == nil {
+			meta = append(meta, k)
+		}
+	}
+	t.Metadata = meta
+	return t
+}
+
+func (p *configParser) console(h *cobj, style consoleStyle, cfg *handlers.Config) *handlers.Console {
+	c := &handlers.Console{Colors: style.colors}
+	if cfg.ID == "" {
+		cfg.ID = "console"
+	}
+	h.bool("use_stderr", &c.UseStderr)
+	colored := style.colored
+	h.str("colored", &colored)
+	switch colored {
+	case "", "auto":
+	case "always", "true":
+		c.Color = handlers.ColorAlways
+	case "never", "false":
+		c.Color = handlers.ColorNever
+	default:
+		p.problem(h.at("colored"), "must be auto, always or never, got %q", colored)
+	}
+	if style.utc && cfg.Formatter == nil {
+		cfg.Formatter = &formatter.Lager{Tokens: formatter.ConsoleTokens("\n"), UTC: true}
+	}
+	return c
+}
+
+// file reads lager's file backend options.
+func (p *configParser) file(h *cobj, utc bool, cfg *handlers.Config) *handlers.File {
+	f := p.fileOptions(h, utc, cfg)
+	if !h.str("file", &f.Path) || f.Path == "" {
+		p.problem(h.at("file"), "required")
+	}
+	return f
+}
+
+// fileOptions reads lager's file backend options but the file.
+func (p *configParser) fileOptions(h *cobj, utc bool, cfg *handlers.Config) *handlers.File {
+	f := &handlers.File{}
+	if cfg.Level == "" {
+		cfg.Level = "info"
+	}
+	off := func(n int) int {
+		if n == 0 {
+			return handlers.Off
+		}
+		return n
+	}
+	size := -1
+	if h.int("size", &size, 0) {
+		f.Size = int64(off(size))
+	}
+	var date string
+	if h.str("date", &date) {
+		f.Date = date
+		if date == "" {
+			f.Date = handlers.DateNone
+		}
+	}
+	count := -1
+	if h.int("count", &count, 0) {
+		f.Count = off(count)
+	}
+	h.bool("compress", &f.Compress)
+	var d time.Duration
+	if h.dur("sync_interval", &d) {
+		f.SyncInterval = time.Duration(off(int(d)))
+	}
+	syncSize := -1
+	if h.int("sync_size", &syncSize, 0) {
+		f.SyncSize = off(syncSize)
+	}
+	if h.str("sync_on", &f.SyncOn) {
+		if _, err := core.ParseMask(f.SyncOn); err != nil {
+			p.problem(h.at("sync_on"), "%v", err)
+		}
+	}
+	if raw, ok := h.m["check_interval"]; ok && string(bytes.TrimSpace(raw)) == `"always"` {
+		h.used["check_interval"] = true
+		f.CheckInterval = handlers.Off
+	} else if h.dur("check_interval", &d) {
+		f.CheckInterval = time.Duration(off(int(d)))
+	}
+	pending := -1
+	if h.int("max_pending", &pending, 0) {
+		f.MaxPending = off(pending)
+	}
+	var zoneUTC bool
+	if h.bool("utc", &zoneUTC) && zoneUTC || utc {
+		f.Location = time.UTC
+	}
+	if utc && cfg.Formatter == nil {
+		cfg.Formatter = &formatter.Lager{Tokens: formatter.FileTokens("\n"), UTC: true}
+	}
+	return f
+}
+
+func (p *configParser) crashLog(raw json.RawMessage) *handlers.CrashLog {
+	var enabled bool
+	if json.Unmarshal(raw, &enabled) == nil {
+		if enabled {
+			return DefaultCrashLog()
+		}
+		return nil
+	}
+	var path string
+	if json.Unmarshal(raw, &path) == nil {
+		return &handlers.CrashLog{File: handlers.File{Path: path}}
+	}
+	o := p.object("crash_log", raw)
+	if o == nil {
+		return nil
+	}
+	cfg := handlers.Config{}
+	cl := &handlers.CrashLog{File: *p.file(o, false, &cfg)}
+	size := -1
+	if o.int("msg_size", &size, 0) {
+		cl.MsgSize = size
+	}
+	o.done()
+	return cl
+}
+
+func (p *configParser) traces(root *cobj) []TraceConfig {
+	var out []TraceConfig
+	for i, raw := range root.array("traces") {
+		path := fmt.Sprintf("traces[%d]", i)
+		o := p.object(path, raw)
+		if o == nil {
+			continue
+		}
+		tc := TraceConfig{}
+		o.str("sink", &tc.Sink)
+		o.str("handler", &tc.Handler)
+		o.str("file", &tc.File)
+		o.str("level", &tc.Level)
+		var q string
+		if !o.str("query", &q) {
+			p.problem(path+".query", "required")
+		} else if query, err := core.ParseQuery(q); err != nil {
+			var qe *core.QueryError
+			if errors.As(err, &qe) {
+				p.problem(path+".query", "at %d: %s", qe.Pos, qe.Msg)
+			} else {
+				p.problem(path+".query", "%v", err)
+			}
+		} else {
+			tc.Query = query
+		}
+		if fo := o.object("file_options"); fo != nil {
+			cfg := handlers.Config{}
+			tc.FileOptions = p.fileOptions(fo, false, &cfg)
+			fo.done()
+		}
+		o.done()
+		out = append(out, tc)
+	}
+	return out
+}
+
+// stripComments removes // and /* */ comments outside strings, keeping
+// line breaks, so that JSON errors point at the right line.
+func stripComments(data []byte) []byte {
+	out := make([]byte, 0, len(data))
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inString:
+			out = append(out, c)
+			if c == '\\' && i+1 < len(data) {
+				i++
+				out = append(out, data[i])
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+			out = append(out, c)
+		case c == '/' && i+1 < len(data) && data[i+1] == '/':
+			for i < len(data) && data[i] != '\n' {
+				i++
+			}
+			if i < len(data) {
+				out = append(out, '\n')
+			}
+		case c == '/' && i+1 < len(data) && data[i+1] == '*':
+			i += 2
+			for i+1 < len(data) && (data[i] != '*' || data[i+1] != '/') {
+				if data[i] == '\n' {
+					out = append(out, '\n')
+				}
+				i++
+			}
+			i++
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}

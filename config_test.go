@@ -1,0 +1,169 @@
+package actorlog_test
+
+import (
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTheShippedExampleConfigIsValid(t *testing.T) {
+	cfg, err := actorlog.LoadConfig(filepath.Join("examples", "quickstart", "actorlog.jsonc"))
+	require.NoError(t, err)
+	assert.Len(t, cfg.Handlers, 3)
+	assert.Contains(t, cfg.ExtraSinks, "audit")
+	require.Len(t, cfg.Traces, 1)
+	assert.Equal(t, `request_id * and path = "/api/v1/items"`, cfg.Traces[0].Query.String())
+	require.NotNil(t, cfg.StdLog)
+	assert.Equal(t, 50, cfg.StdLog.HWM)
+	assert.Equal(t, 5*time.Second, cfg.Overload.KillerReinstallAfter)
+}
+
+func TestConfigKeepsLagersMeanings(t *testing.T) {
+	cfg, err := actorlog.ParseConfig([]byte(`{
+		"handlers": [{"type": "file", "file": "/tmp/x.log", "size": 0, "count": 0, "date": "",
+		              "sync_interval": 0, "sync_size": 0, "check_interval": "always"},
+		             {"type": "file", "file": "/tmp/y.log", "size": 100, "sync_interval": "250ms", "check_interval": 3000}],
+		"crash_log": false
+	}`))
+	require.NoError(t, err)
+	x := cfg.Handlers[0].Handler.(*handlers.File)
+	assert.Equal(t, handlers.File{Path: "/tmp/x.log", Size: handlers.Off, Count: handlers.Off, Date: handlers.DateNone,
+		SyncInterval: handlers.Off, SyncSize: handlers.Off, CheckInterval: handlers.Off}, clearResolved(*x))
+	assert.Equal(t, "info", cfg.Handlers[0].Config.Level, "a file handler's level defaults to info")
+	y := cfg.Handlers[1].Handler.(*handlers.File)
+	assert.Equal(t, int64(100), y.Size)
+	assert.Equal(t, 250*time.Millisecond, y.SyncInterval)
+	assert.Equal(t, 3*time.Second, y.CheckInterval)
+	assert.Nil(t, cfg.CrashLog)
+}
+
+// clearResolved returns f without what Resolve set.
+func clearResolved(f handlers.File) handlers.File {
+	return handlers.File{Path: f.Path, Size: f.Size, Date: f.Date, Count: f.Count, SyncInterval: f.SyncInterval,
+		SyncSize: f.SyncSize, CheckInterval: f.CheckInterval, MaxPending: f.MaxPending, SyncOn: f.SyncOn}
+}
+
+// Strict validation: every problem, with its path, in one error.
+func TestConfigListsEveryProblem(t *testing.T) {
+	_, err := actorlog.ParseConfig([]byte(`{
+		// a comment
+		"log_root": 7,
+		"loglevel": "info",
+		"async_threshold": -1,
+		"handlers": [
+			{"type": "console", "level": "loud", "colored": "sometimes"},
+			{"type": "file", "size": -1, "date": "$M5H30", "sync_on": "often"},
+			{"type": "file", "file": "dup.log", "count": "five"},
+			{"type": "nosuch"},
+			"not an object",
+			{"type": "file", "file": "dup.log", "frobnicate": true}
+		],
+		"extra_sinks": {"audit": {"handlers": [{"type": "console", "level": ">=bogus"}], "killer_hwm": "x"}},
+		"traces": [{"handler": "console", "query": "module = "}],
+		"std_log": {"hwm": "many"},
+		"translator": {"handle_otp_reports": true}
+	}`))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, actorlog.ErrBadConfig)
+	msg := err.Error()
+	for _, want := range []string{
+		"log_root: must be a string, got a number",
+		"loglevel: unknown key",
+		"async_threshold: must be >= 0, got -1",
+		"handlers[0].level: ",
+		`handlers[0].colored: must be auto, always or never, got "sometimes"`,
+		"handlers[1].file: required",
+		"handlers[1].size: must be >= 0, got -1",
+		"handlers[1].sync_on: ",
+		"handlers[2].count: must be an integer, got a string",
+		`handlers[3].type: unknown handler type "nosuch"`,
+		"handlers[4]: must be an object, got a string",
+		"handlers[5].frobnicate: unknown key",
+		"extra_sinks.audit.handlers[0].level: ",
+		"extra_sinks.audit.killer_hwm: must be an integer, got a string",
+		"traces[0].query: at 9: expected a value",
+		"std_log.hwm: must be an integer, got a string",
+		"translator.handle_otp_reports: unknown key",
+	} {
+		assert.Contains(t, msg, want)
+	}
+	assert.True(t, strings.HasPrefix(msg, "actorlog: bad config: 17 problems:\n  "), msg)
+}
+
+func TestConfigSemanticErrorsToo(t *testing.T) {
+	_, err := actorlog.ParseConfig([]byte(`{"handlers": [
+		{"type": "file", "file": "/tmp/same.log"}, {"type": "file", "file": "/tmp/same.log", "id": "other"},
+		{"type": "file", "file": "/tmp/d.log", "date": "$MxD0"}]}`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "write the same file /tmp/same.log")
+	assert.Contains(t, err.Error(), "handlers[2]: ")
+	assert.Contains(t, err.Error(), "date:")
+}
+
+type countingHandler struct{ prefix string }
+
+func (countingHandler) Log(*core.Event, *handlers.Config) error { return nil }
+
+func TestConfigRegisteredHandlerType(t *testing.T) {
+	require.NoError(t, actorlog.RegisterHandler("counting", func(opts json.RawMessage) (handlers.Handler, error) {
+		var o struct{ Prefix string }
+		if err := json.Unmarshal(opts, &o); err != nil {
+			return nil, err
+		}
+		if o.Prefix == "" {
+			return nil, errors.New("prefix is required")
+		}
+		return countingHandler{prefix: o.Prefix}, nil
+	}))
+	assert.Error(t, actorlog.RegisterHandler("file", nil), "built-in names are taken")
+	cfg, err := actorlog.ParseConfig([]byte(`{"handlers": [{"type": "counting", "id": "c", "level": "warning", "options": {"Prefix": "p"}}]}`))
+	require.NoError(t, err)
+	assert.Equal(t, countingHandler{prefix: "p"}, cfg.Handlers[0].Handler)
+	assert.Equal(t, "warning", cfg.Handlers[0].Config.Level)
+	_, err = actorlog.ParseConfig([]byte(`{"handlers": [{"type": "counting", "id": "c", "options": {}}]}`))
+	assert.ErrorContains(t, err, "handlers[0].options: prefix is required")
+}
+
+func TestConfigStartsWhatItSays(t *testing.T) {
+	root := t.TempDir()
+	cfg, err := actorlog.ParseConfig([]byte(`{
+		"handlers": [{"type": "file", "file": "app.log", "level": "warning", "sync_interval": 0}],
+		"traces": [{"handler": "` + filepath.Join(root, "app.log") + `", "query": "user = alice", "level": "debug"}],
+		"crash_log": false, "std_log": {"redirect": false}
+	}`))
+	require.NoError(t, err)
+	cfg.LogRoot = root
+	s := startCfg(t, cfg)
+	s.Logger().Debug("traced", "user", "alice")
+	s.Logger().Info("not traced", "user", "bob")
+	s.Logger().Warning("by level")
+	require.NoError(t, s.Flush(bg(t)))
+	got := read(t, filepath.Join(root, "app.log"))
+	assert.Contains(t, got, "traced")
+	assert.Contains(t, got, "by level")
+	assert.NotContains(t, got, "not traced")
+}
+
+func FuzzParseConfig(f *testing.F) {
+	for _, s := range []string{`{}`, `{"handlers": [{"type": "console"}]}`, `{"traces": [{"handler": "x", "query": "a = 1"}]}`,
+		`// c
+{"crash_log": "c.log", "extra_sinks": {"a": {}}}`, `{"handlers": [{"type": "file", "file": "x", "size": 1e99}]}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		cfg, err := actorlog.ParseConfig([]byte(in))
+		if err != nil && !errors.Is(err, actorlog.ErrBadConfig) {
+			t.Fatalf("an error not wrapping ErrBadConfig: %v", err)
+		}
+		_ = cfg
+	})
+}
