@@ -83,6 +83,10 @@ type manager struct {
 	stop     chan struct{} // closed to stop this incarnation's checker
 	checker  chan struct{} // closed when the checker has returned
 
+	// traces are the sink's traces as of the last change this actor
+	// handled, so that a change applies to the events queued after it.
+	traces []*traceEntry
+
 	// After a kill, the report and how many watchers have yet to install
 	// their handler again: each of those handlers gets the report.
 	killReport *core.Event
@@ -144,6 +148,8 @@ func (m *manager) Receive(c actor.Context) {
 	case statusReq:
 		c.Respond(m.status())
 	case tracesChanged:
+		// Events queued before the change were traced by the old traces.
+		m.traces = m.sink.loadTraces()
 		m.recomputeMask()
 		c.Respond(tracesChanged{})
 	case *actor.Terminated:
@@ -156,8 +162,8 @@ func (m *manager) Receive(c actor.Context) {
 // Handler; a custom actor gets the plain event and is not waited for.
 func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 	var fed, silenced []string
-	if traces := m.sink.loadTraces(); len(traces) > 0 {
-		fed, silenced = traced(traces, e)
+	if len(m.traces) > 0 {
+		fed, silenced = traced(m.traces, e)
 	}
 	ready, waiting := false, 0
 	for _, h := range m.handlers {
@@ -217,6 +223,7 @@ func (m *manager) route(h *installed, e *core.Event, fed, silenced []string) (by
 // with the last incarnation, to install them again.
 func (m *manager) started(c actor.Context) {
 	m.ctx = c
+	m.traces = m.sink.loadTraces()
 	m.life = &lifetime{pid: c.Self(), died: make(chan struct{})}
 	m.sink.life.Store(m.life)
 	m.sink.killing.Store(false)
@@ -470,7 +477,7 @@ func (m *manager) recomputeMask() {
 	}
 	// A trace widens the mask by the levels it feeds (a silence trace
 	// never does), so that callers build only the events someone takes.
-	for _, te := range m.sink.loadTraces() {
+	for _, te := range m.traces {
 		mask |= te.mask
 	}
 	m.sink.mask.Store(uint32(mask))
