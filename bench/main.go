@@ -1,0 +1,221 @@
+// Command bench measures actorlog against the Go loggers users know, and
+// against the physical limit, on the same work, in one run:
+//
+//	cd bench && go run . -workload all
+//
+// Workloads (-workload w1|w2|w3|w4|all):
+//
+//	w1  file throughput: 4 producers × 250,000 events, message
+//	    "user %d logged in from %s" with (i, "10.0.0.1"), fields
+//	    request_id=i and path="/api/v1/items", into one file, until every
+//	    line is in the file and flushed; the lines are counted.
+//	w2  disabled level: a debug call while the level is info (ns/op,
+//	    allocs/op).
+//	w3  caller latency: w1 with every 100th call timed (p50, p99, max).
+//	w4  flood: 4 producers for -flood (5 s) into a handler that takes 10 µs
+//	    per event: peak RSS, handled, dropped (counted vs reported),
+//	    caller p99.
+//
+// Each system runs in a child process of its own (this program run with
+// -one), so that its peak RSS is its own. The table gives each system's
+// ratio to the raw baseline and to zap. -events sets the events per
+// producer (250,000) and -flood the flood's length.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// result is what one system did on one workload.
+type result struct {
+	Workload, System string
+	Events           int
+	Seconds          float64
+	Lines            int
+	Bytes            int64
+	PeakRSSMiB       float64
+	NsPerOp          float64
+	AllocsPerOp      int64
+	P50, P99, Max    time.Duration
+	Handled          int64
+	DropCounted      int64
+	DropReported     int64
+	Note             string
+}
+
+func (r result) eventsPerSec() float64 {
+	if r.Seconds == 0 {
+		return 0
+	}
+	return float64(r.Events) / r.Seconds
+}
+
+var (
+	workload  = flag.String("workload", "all", "w1, w2, w3, w4 or all")
+	one       = flag.String("one", "", "internal: run one workload:system and print its result as JSON")
+	producers = flag.Int("producers", 4, "producer goroutines")
+	perProd   = flag.Int("events", 250_000, "events per producer (w1, w3)")
+	flood     = flag.Duration("flood", 5*time.Second, "how long w4 floods")
+	only      = flag.String("systems", "", "comma-separated systems to run (default: all)")
+)
+
+func main() {
+	flag.Parse()
+	if *one != "" {
+		w, sys, _ := strings.Cut(*one, ":")
+		r, err := runOne(w, sys)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		_ = json.NewEncoder(os.Stdout).Encode(r)
+		return
+	}
+	workloads := []string{"w1", "w2", "w3", "w4"}
+	if *workload != "all" {
+		workloads = []string{*workload}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	failed := false
+	for _, w := range workloads {
+		var results []result
+		for _, sys := range systemsFor(w) {
+			if *only != "" && !strings.Contains(","+*only+",", ","+sys+",") {
+				continue
+			}
+			r, err := child(self, w, sys)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "bench: %s %s: %v\n", w, sys, err)
+				failed = true
+				continue
+			}
+			results = append(results, r)
+		}
+		printTable(w, results)
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+// child runs one system on one workload in a process of its own.
+func child(self, w, sys string) (result, error) {
+	args := []string{"-one", w + ":" + sys, "-producers", fmt.Sprint(*producers), "-events", fmt.Sprint(*perProd), "-flood", flood.String()}
+	cmd := exec.Command(self, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		return result{}, fmt.Errorf("%w: %s", err, strings.TrimSpace(errOut.String()))
+	}
+	var r result
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		return result{}, fmt.Errorf("bad result %q: %w", out.String(), err)
+	}
+	return r, nil
+}
+
+func runOne(w, sys string) (result, error) {
+	dir, err := os.MkdirTemp("", "actorlog-bench")
+	if err != nil {
+		return result{}, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "out.log")
+	var r result
+	switch w {
+	case "w1":
+		r, err = runW1(sys, path, false)
+	case "w2":
+		r, err = runW2(sys, path)
+	case "w3":
+		r, err = runW1(sys, path, true)
+	case "w4":
+		r, err = runW4(sys, path)
+	default:
+		return result{}, fmt.Errorf("unknown workload %q", w)
+	}
+	r.Workload, r.System = w, sys
+	r.PeakRSSMiB = peakRSS()
+	return r, err
+}
+
+// peakRSS reads the process's peak resident set (VmHWM), in MiB.
+func peakRSS() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func printTable(w string, rs []result) {
+	find := func(name string) *result {
+		for i := range rs {
+			if rs[i].System == name {
+				return &rs[i]
+			}
+		}
+		return nil
+	}
+	raw, zap := find("raw"), find("zap")
+	ratio := func(v float64, base *result, get func(result) float64) string {
+		if base == nil || get(*base) == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f×", v/get(*base))
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Printf("\n== %s\n", map[string]string{
+		"w1": "file throughput (events/s; higher is better)",
+		"w2": "disabled debug call (ns/op; lower is better)",
+		"w3": "caller latency, every 100th call (lower is better)",
+		"w4": "flood into a 10 µs/event handler",
+	}[w])
+	switch w {
+	case "w1":
+		fmt.Fprintln(tw, "system\tevents/s\tvs raw\tvs zap\tMB/s\tbytes/line\tlines\tpeak RSS MiB\tnote\t")
+		get := func(r result) float64 { return r.eventsPerSec() }
+		for _, r := range rs {
+			fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.1f\t%.1f\t%d\t%.0f\t%s\t\n", r.System, r.eventsPerSec(), ratio(get(r), raw, get), ratio(get(r), zap, get),
+				float64(r.Bytes)/r.Seconds/1e6, float64(r.Bytes)/float64(max(r.Lines, 1)), r.Lines, r.PeakRSSMiB, r.Note)
+		}
+	case "w2":
+		fmt.Fprintln(tw, "system\tns/op\tallocs/op\tvs zap\t")
+		get := func(r result) float64 { return r.NsPerOp }
+		for _, r := range rs {
+			fmt.Fprintf(tw, "%s\t%.2f\t%d\t%s\t\n", r.System, r.NsPerOp, r.AllocsPerOp, ratio(get(r), zap, get))
+		}
+	case "w3":
+		fmt.Fprintln(tw, "system\tp50\tp99\tmax\tp50 vs zap\t")
+		get := func(r result) float64 { return float64(r.P50) }
+		for _, r := range rs {
+			fmt.Fprintf(tw, "%s\t%v\t%v\t%v\t%s\t\n", r.System, r.P50, r.P99, r.Max, ratio(get(r), zap, get))
+		}
+	case "w4":
+		fmt.Fprintln(tw, "system\tcalls/s\thandled\tdropped (counted)\tdropped (reported)\tcaller p99\tpeak RSS MiB\tnote\t")
+		for _, r := range rs {
+			fmt.Fprintf(tw, "%s\t%.0f\t%d\t%d\t%d\t%v\t%.0f\t%s\t\n", r.System, r.eventsPerSec(), r.Handled, r.DropCounted, r.DropReported, r.P99, r.PeakRSSMiB, r.Note)
+		}
+	}
+	_ = tw.Flush()
+}
