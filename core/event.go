@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -71,12 +72,27 @@ type Caller struct {
 
 var callers sync.Map // uintptr → *Caller
 
+// callerSlots is a direct-mapped cache in front of callers: a formatter
+// asks for the caller of one event several times (module, function,
+// line), and one atomic load is cheaper than a map lookup.
+var callerSlots [1024]atomic.Pointer[callerSlot]
+
+type callerSlot struct {
+	pc uintptr
+	c  *Caller
+}
+
 // Caller returns where the logging call was made, or nil when PC is 0.
 func (e *Event) Caller() *Caller {
 	if e.PC == 0 {
 		return nil
 	}
+	slot := &callerSlots[(e.PC>>2)%uintptr(len(callerSlots))]
+	if cs := slot.Load(); cs != nil && cs.pc == e.PC {
+		return cs.c
+	}
 	if c, ok := callers.Load(e.PC); ok {
+		slot.Store(&callerSlot{pc: e.PC, c: c.(*Caller)})
 		return c.(*Caller)
 	}
 	f, _ := runtime.CallersFrames([]uintptr{e.PC}).Next()

@@ -246,6 +246,9 @@ func AppendFloat(dst []byte, f float64, bits int) []byte {
 // AppendText appends s, replacing each byte of invalid UTF-8 with \xNN so
 // that the result is valid UTF-8 and shows what was there.
 func AppendText(dst []byte, s string) []byte {
+	if utf8.ValidString(s) { // the common case, checked fast
+		return append(dst, s...)
+	}
 	for i := 0; i < len(s); {
 		c, size := utf8.DecodeRuneInString(s[i:])
 		if c == utf8.RuneError && size == 1 {

@@ -247,17 +247,19 @@ func (r *runner) log(c actor.Context, e *core.Event, traced bool) {
 			return
 		}
 	}
-	r.shaper.HWM = r.cfg.HighWaterMark
-	pass, closed := r.shaper.Allow(time.Now())
-	r.reportDrops(closed)
-	if !pass {
-		r.stats.Dropped.Add(1)
-		if r.timer == nil {
-			// Report when the window ends, even if no event comes then.
-			system, self := c.ActorSystem(), c.Self()
-			r.timer = time.AfterFunc(time.Until(r.shaper.WindowEnd()), func() { system.Root.Send(self, shaperTick{}) })
+	if r.cfg.HighWaterMark > 0 || r.shaper.HWM > 0 { // no clock read per event without a limit
+		r.shaper.HWM = r.cfg.HighWaterMark
+		pass, closed := r.shaper.Allow(time.Now())
+		r.reportDrops(closed)
+		if !pass {
+			r.stats.Dropped.Add(1)
+			if r.timer == nil {
+				// Report when the window ends, even if no event comes then.
+				system, self := c.ActorSystem(), c.Self()
+				r.timer = time.AfterFunc(time.Until(r.shaper.WindowEnd()), func() { system.Root.Send(self, shaperTick{}) })
+			}
+			return
 		}
-		return
 	}
 	r.stats.Handled.Add(1)
 	if err := r.h.Log(e, &r.cfg); err != nil {

@@ -114,10 +114,11 @@ type File struct {
 	since      time.Time // when the buffer got its first byte
 	nextCheck  time.Time
 	nextRotate time.Time
-	broken     *episode // open, write or fsync failure: events wait in buf
-	rotateErr  *episode // rotation failure: writing goes on
-	cfg        *Config  // the handler's config, for reports outside Log
-	crashLog   bool     // names the file "crash log file" in reports
+	broken     *episode  // open, write or fsync failure: events wait in buf
+	rotateErr  *episode  // rotation failure: writing goes on
+	cfg        *Config   // the handler's config, for reports outside Log
+	latest     time.Time // the latest event time seen
+	crashLog   bool      // names the file "crash log file" in reports
 }
 
 // fileOptions are File's options with the defaults applied.
@@ -302,7 +303,7 @@ var defaultFileFormatter = &formatter.Lager{Tokens: formatter.FileTokens("\n")}
 
 // Log implements Handler.
 func (h *File) Log(e *core.Event, cfg *Config) error {
-	now := h.now()
+	now := h.eventNow(e)
 	h.maintain(now, cfg)
 	mark := len(h.buf)
 	if h.broken != nil && mark >= h.opt.maxPending {
@@ -393,6 +394,21 @@ func (h *File) noun() string {
 		return "crash log file"
 	}
 	return "log file"
+}
+
+// eventNow is the time for an event's checks: the event's own time (the
+// latest seen, so it never goes back), which spares a clock read per event
+// and keeps an event logged before a date boundary in the file it belongs
+// to; the clock when the event has no time. The alarm (Wake) uses the
+// clock.
+func (h *File) eventNow(e *core.Event) time.Time {
+	if h.Clock != nil || e.Time.IsZero() {
+		return h.now()
+	}
+	if e.Time.After(h.latest) {
+		h.latest = e.Time
+	}
+	return h.latest
 }
 
 func (h *File) now() time.Time {

@@ -175,6 +175,13 @@ func needsQuote(b []byte) bool {
 		return true
 	}
 	for i := 0; i < len(b); {
+		if c := b[i]; c < utf8.RuneSelf { // ASCII, without decoding
+			if c <= ' ' || c == '=' || c == '"' || c == 0x7f || c == '\\' {
+				return true
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && size == 1 || r <= ' ' || r == '=' || r == '"' || r == 0x7f || r == '\\' {
 			return true
