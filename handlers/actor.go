@@ -39,6 +39,10 @@ type (
 		Mask   core.Mask
 		Err    error
 	}
+	// Batch is events for a handler in one message, in order: what a sink
+	// sends while events arrive faster than one at a time. Each is
+	// handled as if it came alone.
+	Batch struct{ Events []*core.Event }
 	// Rotate asks a handler to rotate its output now (see Rotatable); it
 	// answers Rotated.
 	Rotate struct{}
@@ -72,6 +76,15 @@ type Stats struct {
 	LastError atomic.Pointer[error]
 	// Queue reads the handler's mailbox length.
 	Queue actors.Gauge
+	// Pending counts events the sink batched for the handler that it has
+	// not handled yet, and Batches the Batch messages in its mailbox.
+	Pending, Batches atomic.Int64
+}
+
+// Queued returns the events waiting for the handler: its mailbox, with
+// each Batch counted by its events.
+func (s *Stats) Queued() int {
+	return max(s.Queue.Len()-int(s.Batches.Load())+int(s.Pending.Load()), 0)
 }
 
 func (s *Stats) fail(err error) {
@@ -85,8 +98,9 @@ func (s *Stats) fail(err error) {
 // took from its mailbox, so that its sink can follow its queue.
 func Props(h Handler, cfg Config, stats *Stats, handled func()) *actor.Props {
 	state := newRunner(h, cfg, stats, handled)
+	state.worker = actors.NewWorker(300)
 	return actor.PropsFromProducer(func() actor.Actor { return state },
-		actor.WithMailbox(stats.Queue.Mailbox(nil)))
+		actor.WithMailbox(stats.Queue.Mailbox(nil)), actor.WithDispatcher(state.worker))
 }
 
 func newRunner(h Handler, cfg Config, stats *Stats, handled func()) *runner {
@@ -109,6 +123,8 @@ type runner struct {
 	shaper  Shaper
 	timer   *time.Timer // reports the shaper's window when it ends
 	notify  func(actor.Context, *Installed)
+	carry   []*core.Event     // a batch's events after one that panicked
+	worker  *actors.Worker    // its mailbox's goroutine, closed when it stops
 	report  func(*core.Event) // where Config.Report goes; nil: the parent
 
 	waker   Waker
@@ -129,6 +145,9 @@ func (r *runner) Receive(c actor.Context) {
 	case *core.Event:
 		r.log(c, m, false)
 		r.afterEvent(c)
+	case *Batch:
+		r.stats.Batches.Add(-1)
+		r.logBatch(c, m.Events)
 	case *Sync:
 		r.log(c, m.Event, m.Traced)
 		if m.Ack != nil {
@@ -159,6 +178,14 @@ func (r *runner) Receive(c actor.Context) {
 		err := r.add()
 		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart})
 		r.schedule(c)
+		if rest := r.carry; len(rest) > 0 && err == nil {
+			// What followed the event that panicked in a batch: first.
+			r.logBatch(c, rest)
+		}
+	case *actor.Stopped:
+		if r.worker != nil {
+			r.worker.Close()
+		}
 	case *actor.Stopping:
 		if r.timer != nil {
 			r.timer.Stop()
@@ -193,6 +220,30 @@ func (r *runner) Receive(c actor.Context) {
 		c.Respond(Reopened{Err: err})
 		r.schedule(c)
 	}
+}
+
+// logBatch handles a batch's events in order. If one panics, the panic is
+// reported as that event's (its crash report names the event, not the
+// batch), and the events after it are kept in carry, handled first when
+// the handler is restarted: only the poisoning event is lost, as when
+// events come one by one.
+func (r *runner) logBatch(c actor.Context, events []*core.Event) {
+	for i, e := range events {
+		r.carry = events[i+1:]
+		r.stats.Pending.Add(-1)
+		r.logReporting(c, e)
+		r.afterEvent(c)
+	}
+	r.carry = nil
+}
+
+func (r *runner) logReporting(c actor.Context, e *core.Event) {
+	defer func() {
+		if p := recover(); p != nil {
+			panic(actors.Report(c, &actor.MessageEnvelope{Message: e}, p))
+		}
+	}()
+	r.log(c, e, false)
 }
 
 func (r *runner) afterEvent(c actor.Context) {

@@ -65,11 +65,12 @@ type installed struct {
 	stats    *handlers.Stats
 	window   supervision.Window
 	custom   bool
-	ready    bool       // Add succeeded
-	waiting  *actor.PID // who asked for the install, until it is answered
-	removing *actor.PID // who asked for the removal, until it is answered
-	reason   error      // why it is being taken out after a failure
-	failed   bool       // its Add failed; the installer was answered
+	ready    bool          // Add succeeded
+	waiting  *actor.PID    // who asked for the install, until it is answered
+	removing *actor.PID    // who asked for the removal, until it is answered
+	reason   error         // why it is being taken out after a failure
+	failed   bool          // its Add failed; the installer was answered
+	batch    []*core.Event // events for it, not sent yet
 }
 
 // manager is the sink's actor, gen_event's manager process.
@@ -82,6 +83,9 @@ type manager struct {
 	life     *lifetime
 	stop     chan struct{} // closed to stop this incarnation's checker
 	checker  chan struct{} // closed when the checker has returned
+
+	// batched counts the events in the handlers' batches.
+	batched int
 
 	// traces are the sink's traces as of the last change this actor
 	// handled, so that a change applies to the events queued after it.
@@ -99,9 +103,18 @@ func newManager(s *Sink, opts Options) *manager {
 
 // Receive implements actor.Actor.
 func (m *manager) Receive(c actor.Context) {
+	if _, ok := c.Message().(*core.Event); !ok {
+		// Whatever else comes — a sync event, a flush, a removal, a stop —
+		// comes after the events batched so far.
+		m.sendBatches(c)
+	}
 	switch msg := c.Message().(type) {
 	case *core.Event:
 		m.fanOut(c, msg, nil)
+		// Batches go when the mailbox is empty, or are full.
+		if m.batched >= maxBatch || m.sink.Queue.Len() == 0 {
+			m.sendBatches(c)
+		}
 		m.sink.recompute()
 	case *handlers.Sync:
 		m.fanOut(c, msg.Event, msg.Ack)
@@ -195,11 +208,45 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 		case h.custom:
 			c.Send(h.pid, e)
 		case ack != nil || byTrace:
+			m.sendBatch(c, h)
 			c.Send(h.pid, &handlers.Sync{Event: e, Ack: ack, Traced: byTrace})
 		default:
-			c.Send(h.pid, e)
+			h.batch = append(h.batch, e)
+			h.stats.Pending.Add(1)
+			m.batched++
 		}
 	}
+}
+
+// maxBatch is the most events a Batch holds.
+const maxBatch = 256
+
+// sendBatches sends every handler its batch.
+func (m *manager) sendBatches(c actor.Context) {
+	if m.batched == 0 {
+		return
+	}
+	for _, h := range m.handlers {
+		m.sendBatch(c, h)
+	}
+	m.batched = 0
+}
+
+// sendBatch sends handler h its batch, if it has one: before anything
+// else is sent to it, so that it sees events in order.
+func (m *manager) sendBatch(c actor.Context, h *installed) {
+	if len(h.batch) == 0 {
+		return
+	}
+	m.batched -= len(h.batch)
+	if len(h.batch) == 1 {
+		h.stats.Pending.Add(-1)
+		c.Send(h.pid, h.batch[0])
+	} else {
+		h.stats.Batches.Add(1)
+		c.Send(h.pid, &handlers.Batch{Events: h.batch})
+	}
+	h.batch = nil
 }
 
 // route says whether handler h gets event e — by its level, or because a
@@ -270,8 +317,15 @@ func (m *manager) stopping() {
 	close(m.stop)
 	<-m.checker
 	if !m.sink.killing.Load() {
+		m.sendBatches(m.ctx)
 		m.drainHandlers()
+		return
 	}
+	for _, h := range m.handlers { // killed with the sink (the killer counted them)
+		h.stats.Pending.Add(-int64(len(h.batch)))
+		h.batch = nil
+	}
+	m.batched = 0
 }
 
 // publishQueues lets the sink read its handlers' queues.
@@ -491,7 +545,7 @@ func (m *manager) drainHandlers() {
 		h := m.handlers[i]
 		ctx, cancel := context.WithTimeout(context.Background(), m.opts.DrainTimeout)
 		if err := actors.StopGracefully(ctx, m.ctx.ActorSystem(), h.pid); err != nil {
-			left := h.stats.Queue.Len()
+			left := h.stats.Queued()
 			stop, cancelStop := context.WithTimeout(context.Background(), time.Second)
 			_ = actors.StopNow(stop, m.ctx.ActorSystem(), h.pid)
 			cancelStop()

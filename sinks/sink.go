@@ -63,6 +63,10 @@ type Sink struct {
 	// its actor; the slowest one counts in the queue length.
 	handlerQueues atomic.Pointer[[]*handlers.Stats]
 
+	// worker runs the sink's actor, every incarnation (see actors.Worker);
+	// Close ends it.
+	worker *actors.Worker
+
 	// traces are the sink's traces, kept outside its actor so that they
 	// survive its restarts; traceMu orders their changes.
 	traces   atomic.Pointer[[]*traceEntry]
@@ -198,7 +202,7 @@ func (s *Sink) QueueLen() int {
 	slowest := 0
 	if hs := s.handlerQueues.Load(); hs != nil {
 		for _, h := range *hs {
-			slowest = max(slowest, h.Queue.Len())
+			slowest = max(slowest, h.Queued())
 		}
 	}
 	return slowest + s.Queue.Len()
@@ -381,7 +385,7 @@ func (s *Sink) kill(q int, th *Thresholds) {
 	discarded := s.Queue.Len()
 	if hs := s.handlerQueues.Load(); hs != nil {
 		for _, h := range *hs {
-			discarded += h.Queue.Len()
+			discarded += h.Queued()
 		}
 	}
 	back := now.Add(th.KillerReinstallAfter)
@@ -411,8 +415,17 @@ func (s *Sink) toStderr(e *core.Event) {
 func (s *Sink) Fallback() { s.fallback.Store(true) }
 
 // Close makes the sink refuse new events (counted as Closed), before a
-// shutdown drains it.
-func (s *Sink) Close() { s.closed.Store(true) }
+// shutdown drains it, and lets its actor's worker goroutine end.
+func (s *Sink) Close() {
+	s.closed.Store(true)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.worker != nil {
+		// The actor's goroutine ends once its queue is empty; the actor
+		// runs on goroutines of its own from then on, until it stops.
+		s.worker.Close()
+	}
+}
 
 func (s *Sink) addWatcher(pid *actor.PID) {
 	s.mu.Lock()
@@ -467,6 +480,12 @@ func (o Options) withDefaults() Options {
 // spec.
 func (s *Sink) Props(opts Options) *actor.Props {
 	opts = opts.withDefaults()
+	s.mu.Lock()
+	if s.worker == nil {
+		s.worker = actors.NewWorker(300)
+	}
+	w := s.worker
+	s.mu.Unlock()
 	return actor.PropsFromProducer(func() actor.Actor { return newManager(s, opts) },
-		actor.WithMailbox(s.Queue.Mailbox(nil)))
+		actor.WithMailbox(s.Queue.Mailbox(nil)), actor.WithDispatcher(w))
 }

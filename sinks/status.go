@@ -66,7 +66,7 @@ func (m *manager) status() SinkStatus {
 		if !h.ready {
 			continue
 		}
-		hs := HandlerStatus{ID: h.id, Level: h.mask, Custom: h.custom, Queue: h.stats.Queue.Len(),
+		hs := HandlerStatus{ID: h.id, Level: h.mask, Custom: h.custom, Queue: h.stats.Queued(),
 			Handled: h.stats.Handled.Load(), Errors: h.stats.Errors.Load(),
 			FilterPanics: h.stats.FilterPanics.Load(), Restarts: h.stats.Restarts.Load(), Dropped: h.stats.Dropped.Load()}
 		if err := h.stats.LastError.Load(); err != nil {
