@@ -5,7 +5,23 @@
 // union of its handlers' levels) and its actor's PID, each read with one
 // atomic load, and its counters. Its actor, built from [Sink.Props] and run
 // by a supervisor, fans each event out to one actor per handler (see the
-// handlers package), after checking each handler's level.
+// handlers package), after checking each handler's level. While its
+// mailbox holds more events, it gathers them into one batch per handler,
+// sent when the mailbox is empty or the batch is full (256); anything else
+// for a handler (a sync event, a flush, a removal) is sent after its
+// batch, so every handler sees its events in order. A sink and its
+// handlers each run on a goroutine of their own that lives as long as
+// they do (actors.Worker).
+//
+// # Traces
+//
+// A [Trace] sends the events that match a query (core.Query), at the
+// levels it names, to one handler whatever that handler's level (lager's
+// traces); a [Silence] trace keeps them from it instead. The sink
+// evaluates traces once per event, only those whose levels take it, and
+// widens its mask only by the levels a trace feeds. Traces live outside
+// the sink's actor, so they survive its restarts; a change applies to the
+// events the actor handles after it.
 //
 // # Handler failures
 //
@@ -21,8 +37,9 @@
 //
 // A sink's queue length ([Sink.QueueLen]) is what lager's gen_event
 // mailbox length was: the events accepted and not yet handled by its
-// slowest handler — the sink's mailbox plus the longest handler mailbox,
-// read in two atomic loads each. It sets the sink's [Mode], which callers
+// slowest handler — the sink's mailbox plus the longest handler queue (its
+// mailbox, a batch counted by its events), a few atomic loads each.
+// Callers, the sink and the handlers all recompute it. It sets the sink's [Mode], which callers
 // read with one atomic load:
 //
 //   - [Async] (the usual): the caller hands the event over and returns.
