@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/sinks"
 	"github.com/actorlog/actorlog/supervision"
@@ -292,3 +293,12 @@ func (k *Sink) watch(h Handler, retry bool) *sinks.Watch {
 // Flush returns once every event logged to the sink before it was handled
 // and its handlers flushed their output.
 func (k *Sink) Flush(ctx context.Context) error { return k.sink.Flush(ctx) }
+
+// LogEvent hands a complete event to the sink as it is — its time, level,
+// attributes, actor and origin — as Logger.Emit would a new one, and
+// returns what Emit returns. It is for bridges that receive events made
+// elsewhere, such as remote's collector. Nobody may change e afterwards.
+func (k *Sink) LogEvent(e *core.Event) error {
+	e.Sink = k.Name()
+	return k.sink.Log(e)
+}

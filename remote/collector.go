@@ -1,0 +1,143 @@
+package remote
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync/atomic"
+
+	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/actors"
+	"github.com/actorlog/actorlog/remote/pb"
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/remote"
+)
+
+// DefaultMaxEventSize is the largest event a collector takes, in bytes of
+// message and attributes.
+const DefaultMaxEventSize = 64 << 10
+
+// CollectorOptions configure a collector.
+type CollectorOptions struct {
+	Options
+	// Sink is the sink remote events go to; empty means the default one.
+	Sink string
+	// AllowList, if not empty, is the node addresses (host:port) whose
+	// batches are taken; others are refused and counted. The address is
+	// the one the sending node declares: see the package documentation.
+	AllowList []string
+	// MaxEventSize is the largest event taken: 64 KiB if zero. Larger
+	// ones are refused, counted and reported.
+	MaxEventSize int
+}
+
+// Collector takes the events of other nodes' forwarders into a System's
+// sink, each marked with its origin.
+type Collector struct {
+	sys     *actorlog.System
+	remote  *remote.Remote
+	address string
+	pid     *actor.PID
+
+	// Counters, for tests and status.
+	received, duplicates, refused, tooLarge atomic.Int64
+}
+
+// StartCollector starts Proto.Actor remote on sys's actor system and the
+// collector's actor. Errors: a failure to listen (ErrListen), an unknown
+// sink.
+func StartCollector(sys *actorlog.System, opts CollectorOptions) (*Collector, error) {
+	sink, err := sys.Sink(opts.Sink)
+	if err != nil {
+		return nil, err
+	}
+	if opts.MaxEventSize <= 0 {
+		opts.MaxEventSize = DefaultMaxEventSize
+	}
+	r, address, err := Start(sys.ActorSystem(), opts.Options)
+	if err != nil {
+		return nil, err
+	}
+	c := &Collector{sys: sys, remote: r, address: address}
+	a := &collector{c: c, sink: sink, opts: opts, seen: map[string]uint64{}}
+	pid, err := sys.ActorSystem().Root.SpawnNamed(actor.PropsFromProducer(func() actor.Actor { return a },
+		actor.WithReceiverMiddleware(actors.CrashReporter())), CollectorName)
+	if err != nil {
+		r.Shutdown(false)
+		return nil, fmt.Errorf("remote: collector: %w", err)
+	}
+	c.pid = pid
+	return c, nil
+}
+
+// Address returns the address the collector listens on (host:port), for
+// the forwarders' Collector option.
+func (c *Collector) Address() string { return c.address }
+
+// Received counts the events taken.
+func (c *Collector) Received() int64 { return c.received.Load() }
+
+// Duplicates counts the events of resent batches, not logged twice.
+func (c *Collector) Duplicates() int64 { return c.duplicates.Load() }
+
+// Refused counts the events of nodes not on the allow-list.
+func (c *Collector) Refused() int64 { return c.refused.Load() }
+
+// TooLarge counts the events over MaxEventSize.
+func (c *Collector) TooLarge() int64 { return c.tooLarge.Load() }
+
+// Stop stops the collector's actor and Proto.Actor remote. The System
+// goes on.
+func (c *Collector) Stop(ctx context.Context) error {
+	err := actors.StopGracefully(ctx, c.sys.ActorSystem(), c.pid)
+	c.remote.Shutdown(true)
+	return err
+}
+
+// collector is the collector's actor.
+type collector struct {
+	c    *Collector
+	sink *actorlog.Sink
+	opts CollectorOptions
+	seen map[string]uint64 // origin/forwarder → last batch seq logged
+}
+
+// Receive implements actor.Actor.
+func (a *collector) Receive(ctx actor.Context) {
+	b, ok := ctx.Message().(*pb.Batch)
+	if !ok {
+		return
+	}
+	log := a.sink.Logger()
+	if len(a.opts.AllowList) > 0 && !slices.Contains(a.opts.AllowList, b.Origin) {
+		a.c.refused.Add(int64(len(b.Events)))
+		log.Warning(fmt.Sprintf("collector refused %d events from %s: not on the allow-list", len(b.Events), b.Origin),
+			"origin", b.Origin)
+		ctx.Respond(&pb.Ack{Seq: b.Seq, Rejected: uint32(len(b.Events))})
+		return
+	}
+	key := b.Origin + "/" + b.Forwarder
+	if b.Seq <= a.seen[key] {
+		// A resend after a lost ack: logged already.
+		a.c.duplicates.Add(int64(len(b.Events)))
+		ctx.Respond(&pb.Ack{Seq: b.Seq})
+		return
+	}
+	a.seen[key] = b.Seq
+	rejected := 0
+	for _, w := range b.Events {
+		if size(w) > a.opts.MaxEventSize {
+			rejected++
+			continue
+		}
+		// In sync mode this waits: the ack, and so the forwarder, waits too.
+		_ = a.sink.LogEvent(fromWire(w, b.Origin)) // counted by the sink if dropped
+		a.c.received.Add(1)
+	}
+	if rejected > 0 {
+		a.c.tooLarge.Add(int64(rejected))
+		log.Warning(fmt.Sprintf("collector refused %d events from %s larger than %d bytes", rejected, b.Origin, a.opts.MaxEventSize),
+			"origin", b.Origin, "refused", rejected)
+	}
+	ctx.Respond(&pb.Ack{Seq: b.Seq, Rejected: uint32(rejected)})
+}

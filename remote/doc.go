@@ -1,0 +1,47 @@
+// Package remote collects the logs of many nodes in one place, over
+// Proto.Actor remote.
+//
+// On each service node, a [Forwarder] handler sends the node's events, in
+// batches of protobuf messages (package pb, generated from pb/events.proto
+// by gen.sh), to a [Collector] on another node. The collector logs them
+// into one of its System's sinks like local events, marked with their
+// origin: Event.Node and the "origin" metadata. A collector's handler
+// chooses with [Filter] what to do with events from other nodes: Handle
+// them like local ones, Ignore them, or take only them (Mirror).
+//
+//	// the collector
+//	coll, err := remote.StartCollector(sys, remote.CollectorOptions{Options: remote.Options{Port: 7070}})
+//	// each service node
+//	_, _, err := remote.Start(system, remote.Options{})
+//	actorlog.Handler{Config: handlers.Config{ID: "to-collector", Level: "info"},
+//		Handler: &remote.Forwarder{System: system, Collector: "127.0.0.1:7070"}}
+//
+// # Delivery
+//
+// At least once. A batch stays in its forwarder until the collector
+// acknowledges it, and is sent again with the same sequence number after
+// AckTimeout. The collector drops a batch it has already logged, and
+// acknowledges it. While the collector is away, events wait, up to
+// MaxBuffer. Beyond that they are dropped, counted in the handler's
+// errors, and reported once the collector answers again ("collector …
+// reachable again; N events were dropped"). A collector that restarted
+// may log twice a batch whose ack was lost.
+//
+// # What is and is not protected
+//
+//   - Listening binds 127.0.0.1 unless Options.Host says otherwise.
+//   - A failure to listen is an error (ErrListen), not Proto.Actor's panic.
+//     An unreachable collector is reported, never fatal.
+//   - CollectorOptions.AllowList keeps the batches of the listed node
+//     addresses only. The address is the one a sender declares: it keeps
+//     out misconfigured nodes, not an attacker who can reach the port.
+//   - CollectorOptions.MaxEventSize refuses larger events (counted and
+//     reported).
+//   - Transport encryption and authentication are gRPC's. Pass
+//     remote.WithServerOptions(grpc.Creds(…)) and
+//     remote.WithDialOptions(grpc.WithTransportCredentials(…)) in
+//     Options.Remote. Without them, events travel in clear text, and
+//     anyone who can reach the port can send events.
+//
+// Proto.Actor remote replaces gRPC's global logger when it starts.
+package remote
