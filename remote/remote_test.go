@@ -43,7 +43,7 @@ type collectorNode struct {
 	coll *remote.Collector
 }
 
-func startCollector(t *testing.T, port int, opts remote.CollectorOptions) *collectorNode {
+func startCollector(t testing.TB, port int, opts remote.CollectorOptions) *collectorNode {
 	t.Helper()
 	system := actor.NewActorSystem(actors.QuietConfig()...)
 	mem := &handlers.Memory{}
@@ -58,7 +58,7 @@ func startCollector(t *testing.T, port int, opts remote.CollectorOptions) *colle
 	return n
 }
 
-func (n *collectorNode) stop(t *testing.T) {
+func (n *collectorNode) stop(t testing.TB) {
 	if n.coll == nil {
 		return
 	}
@@ -77,7 +77,7 @@ type serviceNode struct {
 	mem *handlers.Memory
 }
 
-func startService(t *testing.T, collector string, fwd *remote.Forwarder) *serviceNode {
+func startService(t testing.TB, collector string, fwd *remote.Forwarder) *serviceNode {
 	t.Helper()
 	system := actor.NewActorSystem(actors.QuietConfig()...)
 	_, _, err := remote.Start(system, remote.Options{})
