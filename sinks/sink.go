@@ -214,7 +214,17 @@ func (s *Sink) QueueLen() int {
 // discard mode it drops it (ErrDropped). It never panics and never blocks
 // beyond SyncTimeout. Every event not delivered is counted (Drops); one
 // logged while the sink is not running also goes to standard error.
-func (s *Sink) Log(e *core.Event) error {
+func (s *Sink) Log(e *core.Event) error { return s.log(e, true) }
+
+// LogNoWait hands e to the sink without ever waiting: like Log, except that
+// in sync mode it sends and returns. It is for reports made on goroutines
+// that must not wait for handlers, such as a supervisor's or an actor's
+// own; discard mode still drops (counted), and a sink that is not running
+// writes e to standard error.
+func (s *Sink) LogNoWait(e *core.Event) error { return s.log(e, false) }
+
+// log is Log, and LogNoWait when wait is false.
+func (s *Sink) log(e *core.Event, wait bool) error {
 	if s.closed.Load() {
 		s.drops.Closed.Add(1)
 		return ErrDropped
@@ -230,36 +240,14 @@ func (s *Sink) Log(e *core.Event) error {
 		s.drops.Discarded.Add(1)
 		return ErrDropped
 	case Sync:
-		return s.logSync(e, life)
+		if wait {
+			return s.logSync(e, life)
+		}
 	}
 	s.system.Root.Send(life.pid, e)
 	// Callers take part in the mode decision: on a busy machine the sink's
 	// and its handlers' goroutines may not run for a whole scheduler slice,
 	// while callers keep sending. A few atomic loads.
-	s.recompute()
-	return nil
-}
-
-// LogNoWait hands e to the sink without ever waiting: like Log, except that
-// in sync mode it sends and returns. It is for reports made on goroutines
-// that must not wait for handlers, such as a supervisor's or an actor's
-// own; discard mode still drops (counted), and a sink that is not running
-// writes e to standard error.
-func (s *Sink) LogNoWait(e *core.Event) error {
-	if s.closed.Load() {
-		s.drops.Closed.Add(1)
-		return ErrDropped
-	}
-	life := s.life.Load()
-	if life == nil || s.fallback.Load() {
-		s.drops.NotRunning.Add(1)
-		s.toStderr(e)
-		return ErrDropped
-	}
-	if err := s.Discarding(); err != nil {
-		return err
-	}
-	s.system.Root.Send(life.pid, e)
 	s.recompute()
 	return nil
 }
