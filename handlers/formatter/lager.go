@@ -168,13 +168,38 @@ func (f *Lager) Format(dst []byte, e *core.Event) []byte {
 	if tokens == nil {
 		tokens = defaultTokens
 	}
-	for _, t := range tokens {
-		dst = f.token(dst, e, t)
+	var c lookups
+	for i := range tokens {
+		dst = f.token(dst, e, &tokens[i], &c)
 	}
 	return dst
 }
 
-func (f *Lager) token(dst []byte, e *core.Event, t Token) []byte {
+// lookups remembers the metadata keys one Format call looked up: lager's
+// default format asks for pid, module, function and line several times
+// each, and a virtual key costs more than a comparison.
+type lookups struct {
+	n    int
+	keys [6]string
+	vals [6]slog.Value
+	oks  [6]bool
+}
+
+func (c *lookups) get(e *core.Event, k string) (slog.Value, bool) {
+	for i := 0; i < c.n; i++ {
+		if c.keys[i] == k {
+			return c.vals[i], c.oks[i]
+		}
+	}
+	v, ok := lookup(e, k)
+	if c.n < len(c.keys) {
+		c.keys[c.n], c.vals[c.n], c.oks[c.n] = k, v, ok
+		c.n++
+	}
+	return v, ok
+}
+
+func (f *Lager) token(dst []byte, e *core.Event, t *Token, c *lookups) []byte {
 	switch t.kind {
 	case tText:
 		return append(dst, t.text...)
@@ -204,30 +229,30 @@ func (f *Lager) token(dst []byte, e *core.Event, t Token) []byte {
 		}
 		return dst
 	case tKey:
-		if v, ok := lookup(e, t.text); ok {
+		if v, ok := c.get(e, t.text); ok {
 			return appendValue(dst, v)
 		}
 		return append(dst, "Undefined"...)
 	case tKeyOr:
-		if v, ok := lookup(e, t.text); ok {
+		if v, ok := c.get(e, t.text); ok {
 			return appendValue(dst, v)
 		}
-		for _, d := range t.absent {
-			dst = f.token(dst, e, d)
+		for i := range t.absent {
+			dst = f.token(dst, e, &t.absent[i], c)
 		}
 		return dst
 	case tIfKey:
 		branch := t.absent
-		if _, ok := lookup(e, t.text); ok {
+		if _, ok := c.get(e, t.text); ok {
 			branch = t.present
 		}
-		for _, b := range branch {
+		for i := range branch {
 			if t.width < 1 {
-				dst = f.token(dst, e, b)
+				dst = f.token(dst, e, &branch[i], c)
 				continue
 			}
 			n := len(dst)
-			dst = f.token(dst, e, b)
+			dst = f.token(dst, e, &branch[i], c)
 			dst = fit(dst, n, t.width, t.align)
 		}
 		return dst
