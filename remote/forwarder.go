@@ -61,7 +61,8 @@ type Forwarder struct {
 	wake    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
-	dropped int64 // since the collector was last reachable
+	dropped int64         // since the collector was last reachable
+	acked   chan struct{} // closed (and replaced) at every ack
 	sent    atomic.Int64
 }
 
@@ -91,6 +92,7 @@ func (f *Forwarder) Add(cfg *handlers.Config) error {
 	f.cfg = cfg
 	f.id = strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.FormatUint(forwarderIDs.Add(1), 10)
 	f.wake, f.stop, f.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+	f.acked = make(chan struct{})
 	go f.run()
 	return nil
 }
@@ -127,18 +129,21 @@ func (f *Forwarder) Flush() error {
 	case f.wake <- struct{}{}:
 	default:
 	}
-	deadline := time.Now().Add(f.AckTimeout)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for len(f.buf) > 0 && time.Now().Before(deadline) {
-		f.mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
+	deadline := time.NewTimer(f.AckTimeout)
+	defer deadline.Stop()
+	for {
 		f.mu.Lock()
+		n, acked := len(f.buf), f.acked
+		f.mu.Unlock()
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-acked:
+		case <-deadline.C:
+			return fmt.Errorf("remote: %d events not yet acknowledged by collector %s", n, f.Collector)
+		}
 	}
-	if n := len(f.buf); n > 0 {
-		return fmt.Errorf("remote: %d events not yet acknowledged by collector %s", n, f.Collector)
-	}
-	return nil
 }
 
 // Remove implements handlers.Remover: it tries to deliver what waits (see
@@ -186,6 +191,8 @@ func (f *Forwarder) run() {
 			f.buf = f.buf[len(inflight):]
 			dropped := f.dropped
 			f.dropped = 0
+			close(f.acked)
+			f.acked = make(chan struct{})
 			f.mu.Unlock()
 			f.sent.Add(int64(len(inflight)))
 			inflight = nil
