@@ -169,18 +169,19 @@ func (h *File) Resolve(root string) (string, error) {
 // Options checks the options and applies their defaults; the error names
 // the bad option.
 func (h *File) options(id string) (fileOptions, error) {
-	bad := func(field string, why string, v any) error {
-		return Fatal(fmt.Errorf("%w: file handler %q: %s: %s, got %v", ErrBadConfig, id, field, why, v))
+	c := &optionCheck{id: id}
+	o := fileOptions{loc: h.Location, rotator: h.Rotator}
+	o.size = offOr(c, "size", h.Size, DefaultFileSize)
+	count := offOr(c, "count", h.Count, DefaultFileCount)
+	o.syncInterval = offOr(c, "sync_interval", h.SyncInterval, DefaultFileSyncInterval)
+	o.syncSize = offOr(c, "sync_size", h.SyncSize, DefaultFileSyncSize)
+	o.checkInterval = offOr(c, "check_interval", h.CheckInterval, DefaultFileCheckInterval)
+	o.maxPending = offOr(c, "max_pending", h.MaxPending, DefaultFileMaxPending)
+	if c.err != nil {
+		return o, c.err
 	}
-	o := fileOptions{loc: h.Location, rotator: h.Rotator, maxPending: h.MaxPending}
-	switch {
-	case h.Size == 0:
-		o.size = DefaultFileSize
-	case h.Size == Off:
-	case h.Size < 0:
-		return o, bad("size", "must be >= 0 or Off", h.Size)
-	default:
-		o.size = h.Size
+	if o.syncInterval == 0 {
+		o.syncSize = 0
 	}
 	date := h.Date
 	if date == "" {
@@ -196,38 +197,8 @@ func (h *File) options(id string) (fileOptions, error) {
 	if o.loc == nil {
 		o.loc = time.Local
 	}
-	count := h.Count
-	switch {
-	case count == 0:
-		count = DefaultFileCount
-	case count == Off:
-		count = 0
-	case count < 0:
-		return o, bad("count", "must be >= 0 or Off", h.Count)
-	}
 	if o.rotator == nil {
 		o.rotator = rotation.Numbered{Count: count, Compress: h.Compress}
-	}
-	switch {
-	case h.SyncInterval == 0:
-		o.syncInterval = DefaultFileSyncInterval
-	case h.SyncInterval == Off:
-	case h.SyncInterval < 0:
-		return o, bad("sync_interval", "must be >= 0 or Off", h.SyncInterval)
-	default:
-		o.syncInterval = h.SyncInterval
-	}
-	switch {
-	case h.SyncSize == 0:
-		o.syncSize = DefaultFileSyncSize
-	case h.SyncSize == Off:
-	case h.SyncSize < 0:
-		return o, bad("sync_size", "must be >= 0 or Off", h.SyncSize)
-	default:
-		o.syncSize = h.SyncSize
-	}
-	if o.syncInterval == 0 {
-		o.syncSize = 0
 	}
 	syncOn := h.SyncOn
 	if syncOn == "" {
@@ -238,24 +209,30 @@ func (h *File) options(id string) (fileOptions, error) {
 		return o, Fatal(fmt.Errorf("%w: file handler %q: sync_on: %w", ErrBadConfig, id, err))
 	}
 	o.syncOn = m
-	switch {
-	case h.CheckInterval == 0:
-		o.checkInterval = DefaultFileCheckInterval
-	case h.CheckInterval == Off:
-	case h.CheckInterval < 0:
-		return o, bad("check_interval", "must be >= 0 or Off", h.CheckInterval)
-	default:
-		o.checkInterval = h.CheckInterval
-	}
-	switch {
-	case h.MaxPending == 0:
-		o.maxPending = DefaultFileMaxPending
-	case h.MaxPending == Off:
-		o.maxPending = 0
-	case h.MaxPending < 0:
-		return o, bad("max_pending", "must be >= 0 or Off", h.MaxPending)
-	}
 	return o, nil
+}
+
+// optionCheck keeps the first bad option of a File.
+type optionCheck struct {
+	id  string
+	err error
+}
+
+// offOr reads a numeric option by File's convention: zero is def, Off is
+// off (0), another negative value is an error (the first one is kept).
+func offOr[T ~int | ~int64](c *optionCheck, field string, v, def T) T {
+	switch {
+	case v == 0:
+		return def
+	case v == Off:
+		return 0
+	case v < 0:
+		if c.err == nil {
+			c.err = Fatal(fmt.Errorf("%w: file handler %q: %s: must be >= 0 or Off, got %v", ErrBadConfig, c.id, field, v))
+		}
+		return 0
+	}
+	return v
 }
 
 // Check validates the options without opening anything; the error names
