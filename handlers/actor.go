@@ -232,9 +232,10 @@ func (r *runner) logBatch(c actor.Context, events []*core.Event) {
 		r.carry = events[i+1:]
 		r.stats.Pending.Add(-1)
 		r.logReporting(c, e)
-		r.afterEvent(c)
 	}
 	r.carry = nil
+	// Once per batch: the alarm and the sink's mode follow the batch.
+	r.afterEvent(c)
 }
 
 func (r *runner) logReporting(c actor.Context, e *core.Event) {
