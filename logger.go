@@ -245,9 +245,15 @@ type eventBlock struct {
 func (l *Logger) event(skip int, level Level, msg string, extra int) *core.Event {
 	var pcs [1]uintptr
 	runtime.Callers(skip, pcs[:])
+	return l.eventAt(time.Now(), pcs[0], level, msg, extra)
+}
+
+// eventAt builds an event made at t by the call at pc (for records and
+// lines that come with their own: slog's, the standard log's).
+func (l *Logger) eventAt(t time.Time, pc uintptr, level Level, msg string, extra int) *core.Event {
 	b := &eventBlock{}
 	e := &b.e
-	*e = core.Event{Time: time.Now(), Level: level, Message: msg, PC: pcs[0], Sink: l.sink.Name(), Actor: l.actor, Node: l.node}
+	*e = core.Event{Time: t, Level: level, Message: msg, PC: pc, Sink: l.sink.Name(), Actor: l.actor, Node: l.node}
 	if n := len(l.attrs) + extra; n <= inlineAttrs {
 		e.Attrs = b.buf[:0:n]
 	} else {

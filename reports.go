@@ -197,16 +197,16 @@ func (h *slogHandler) Handle(_ context.Context, r slog.Record) error {
 		}
 		return nil
 	}
-	e := &core.Event{Time: r.Time, Level: Level(r.Level), Message: core.Truncate(r.Message, l.trunc), PC: r.PC,
-		Sink: l.sink.Name(), Actor: l.actor, Node: l.node}
 	if s == nil {
-		e.Attrs = append(append(make([]slog.Attr, 0, len(l.attrs)+len(attrs)), l.attrs...), attrs...)
+		e := l.eventAt(r.Time, r.PC, Level(r.Level), core.Truncate(r.Message, l.trunc), len(attrs))
+		e.Attrs = append(e.Attrs, attrs...)
 		_ = l.sink.Log(e) // counted if dropped
 		return nil
 	}
 	// A record of Proto.Actor itself: its attributes are metadata of the
 	// translation, in Meta.
-	e.Meta = attrs
+	e := &core.Event{Time: r.Time, Level: Level(r.Level), Message: core.Truncate(r.Message, l.trunc), PC: r.PC,
+		Sink: l.sink.Name(), Meta: attrs}
 	rec := &translator.Record{Message: r.Message, Level: e.Level, Attrs: attrs, Reported: reported}
 	if r.Message == translator.RecoveringMessage {
 		e.Level = LevelError // a panic: Proto.Actor logs it at info

@@ -95,8 +95,7 @@ func (w *stdLogWriter) Write(p []byte) (int, error) {
 	if !pass || !w.sys.logger.Enabled(w.level) {
 		return len(p), nil
 	}
-	e := w.sys.logger.event(0, w.level, core.Truncate(msg, w.sys.logger.trunc), 0)
-	e.PC = callerOutsideLog()
+	e := w.sys.logger.eventAt(time.Now(), callerOutsideLog(), w.level, core.Truncate(msg, w.sys.logger.trunc), 0)
 	_ = w.sys.sink.Log(e) // counted by the sink if not delivered
 	return len(p), nil
 }
