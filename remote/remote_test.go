@@ -23,6 +23,7 @@ import (
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/remote"
 	"github.com/asynkron/protoactor-go/actor"
+	protoremote "github.com/asynkron/protoactor-go/remote"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -97,16 +98,12 @@ func startService(t testing.TB, collector string, fwd *remote.Forwarder) *servic
 	t.Cleanup(func() {
 		ctx := actortest.Context(t)
 		_ = sys.Stop(ctx)
-		if r := remoteOf(system); r != nil {
+		if r := protoremote.GetRemote(system); r != nil {
 			r.Shutdown(false)
 		}
 		system.Shutdown()
 	})
 	return &serviceNode{sys: sys, fwd: fwd, mem: mem}
-}
-
-func remoteOf(system *actor.ActorSystem) interface{ Shutdown(bool) } {
-	return remoteGet(system)
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
