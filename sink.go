@@ -209,12 +209,7 @@ func (k *Sink) TraceFile(ctx context.Context, path string, q Query, level string
 			return TraceRef{}, err
 		}
 		if err == nil {
-			k.traceOnly.mu.Lock()
-			if k.traceOnly.ids == nil {
-				k.traceOnly.ids = map[string]bool{}
-			}
-			k.traceOnly.ids[abs] = true
-			k.traceOnly.mu.Unlock()
+			k.traceOnly.add(abs)
 		}
 	}
 	ref, err := k.sink.AddTrace(ctx, sinks.Trace{Query: q, Level: level, Handler: abs})
@@ -260,25 +255,10 @@ func (k *Sink) Traces() []sinks.TraceStatus { return k.sink.Traces() }
 func (k *Sink) dropTraceOnly(ctx context.Context, ids []string, onlyIfUntraced bool) error {
 	var errs []error
 	for _, id := range ids {
-		k.traceOnly.mu.Lock()
-		mine := k.traceOnly.ids[id]
-		k.traceOnly.mu.Unlock()
-		if !mine {
+		traced := func(t sinks.TraceStatus) bool { return t.Handler == id }
+		if onlyIfUntraced && slices.ContainsFunc(k.sink.Traces(), traced) || !k.traceOnly.take(id) {
 			continue
 		}
-		if onlyIfUntraced {
-			for _, t := range k.sink.Traces() {
-				if t.Handler == id {
-					mine = false
-				}
-			}
-			if !mine {
-				continue
-			}
-		}
-		k.traceOnly.mu.Lock()
-		delete(k.traceOnly.ids, id)
-		k.traceOnly.mu.Unlock()
 		if err := k.RemoveHandler(ctx, id); err != nil && !errors.Is(err, sinks.ErrNotFound) {
 			errs = append(errs, err)
 		}

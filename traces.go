@@ -32,6 +32,24 @@ type traceOnly struct {
 	ids map[string]bool
 }
 
+func (t *traceOnly) add(id string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ids == nil {
+		t.ids = map[string]bool{}
+	}
+	t.ids[id] = true
+}
+
+// take forgets id and says whether TraceFile had started it.
+func (t *traceOnly) take(id string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	mine := t.ids[id]
+	delete(t.ids, id)
+	return mine
+}
+
 // ClearAllTraces removes every trace of every sink, and the handlers
 // TraceFile started (never a configured one, even at level none: lager
 // deletes those too).

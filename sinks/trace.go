@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/actorlog/actorlog/core"
 )
@@ -192,7 +191,5 @@ func traced(traces []*traceEntry, e *core.Event) (fed, silenced []string) {
 
 // String renders a trace status on one line.
 func (t TraceStatus) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "trace %d: %s → %s at %s", t.Ref.ID, t.Query, t.Handler, t.Level)
-	return b.String()
+	return fmt.Sprintf("trace %d: %s → %s at %s", t.Ref.ID, t.Query, t.Handler, t.Level)
 }
