@@ -416,8 +416,14 @@ func runW4(sys, _ string) (result, error) {
 	wg.Wait()
 	r := result{Events: int(calls.Load()), Seconds: time.Since(start).Seconds()}
 	if s.dropped != nil {
-		time.Sleep(1500 * time.Millisecond) // let the last drop reports come out
-		r.DropCounted, r.DropReported = s.dropped()
+		// The last drop report comes when discard mode ends: wait for the
+		// counts to agree, or give up after a while and show both.
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			r.DropCounted, r.DropReported = s.dropped()
+			if r.DropCounted == r.DropReported || time.Now().After(deadline) {
+				break
+			}
+		}
 	}
 	if err := s.close(); err != nil {
 		return r, err
