@@ -219,3 +219,44 @@ func TestOverloadConfig(t *testing.T) {
 	assert.Equal(t, 50, th.AsyncThreshold)
 	assert.Equal(t, 10, th.AsyncThresholdWindow)
 }
+
+// panicsOn is a gated handler that panics on one message.
+type panicsOn struct {
+	*gated
+	bad string
+}
+
+func (p panicsOn) Log(e *core.Event, cfg *handlers.Config) error {
+	if e.Message == p.bad {
+		panic("poisoned event")
+	}
+	return p.gated.Log(e, cfg)
+}
+
+func TestSyncCallersGoOnWhenTheirBatchPanics(t *testing.T) {
+	h := panicsOn{gated: newGated(), bad: "bad"}
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 1, AsyncThresholdWindow: 1, DiscardThreshold: 100, SyncTimeout: time.Hour},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "h"}, Handler: h}},
+	})
+	sink, log, ctx := actorlog.SinkOf(s), s.Logger(), bg(t)
+	require.NoError(t, log.Emit(ctx, actorlog.LevelInfo, "e0"))
+	<-h.started
+	require.NoError(t, log.Emit(ctx, actorlog.LevelInfo, "e1"))
+	require.NoError(t, log.Emit(ctx, actorlog.LevelInfo, "e2"))
+	waitMode(t, sink, sinks.Sync, 2)
+	waiting := []<-chan error{emitAsync(log, "bad"), emitAsync(log, "after")}
+	require.Eventually(t, func() bool { return sink.QueueLen() == 4 }, deadline, time.Millisecond)
+
+	close(h.gate) // e0-e2 are handled, "bad" panics, the handler restarts
+	for _, w := range waiting {
+		select {
+		case err := <-w:
+			assert.NoError(t, err)
+		case <-time.After(deadline):
+			t.Fatal("a sync caller still waits: its ack was lost with the panic")
+		}
+	}
+	require.NoError(t, s.Flush(ctx))
+	assert.Equal(t, 4, h.count(), "e0-e2 and after")
+}

@@ -19,7 +19,8 @@
 // Each system runs in a child process of its own (this program run with
 // -one), so that its peak RSS is its own. The table gives each system's
 // ratio to the raw baseline and to zap. -events sets the events per
-// producer (250,000) and -flood the flood's length.
+// producer (250,000) and -flood the flood's length. -one w1:actorlog
+// -cpuprofile F runs one system in this process and writes its CPU profile.
 package main
 
 import (
@@ -30,6 +31,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -66,13 +68,27 @@ var (
 	perProd   = flag.Int("events", 250_000, "events per producer (w1, w3)")
 	flood     = flag.Duration("flood", 5*time.Second, "how long w4 floods")
 	only      = flag.String("systems", "", "comma-separated systems to run (default: all)")
+	cpuprof   = flag.String("cpuprofile", "", "with -one: write a CPU profile of the run to this file")
 )
 
 func main() {
 	flag.Parse()
 	if *one != "" {
 		w, sys, _ := strings.Cut(*one, ":")
+		if *cpuprof != "" {
+			f, err := os.Create(*cpuprof)
+			if err == nil {
+				err = pprof.StartCPUProfile(f)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "bench:", err)
+				os.Exit(1)
+			}
+		}
 		r, err := runOne(w, sys)
+		if *cpuprof != "" {
+			pprof.StopCPUProfile()
+		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)

@@ -3,6 +3,7 @@ package core
 import (
 	"log/slog"
 	"path"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -44,6 +45,54 @@ type Event struct {
 	// Report is the original structured report behind a translated event
 	// (an *actors.CrashReport, a supervision.Report, …); nil otherwise.
 	Report any
+
+	// lines are the event as formatters made it before it was shared (see
+	// SetLine).
+	lines [EventLines]line
+}
+
+// EventLines is how many pre-formatted lines an event holds (see SetLine).
+const EventLines = 2
+
+// line is an event formatted by the formatter by.
+type line struct {
+	by   any
+	text []byte
+}
+
+// SetLine records text as what the formatter by makes of e, so that a
+// handler formatting with by copies text instead of formatting e again. A
+// sink calls it on the logging caller's goroutine, before e is shared (an
+// event must not change once it is handed over), for handlers that write
+// lines: the callers, which run in parallel, do the formatting, not the
+// one goroutine of each handler. by must be a pointer, which Line compares;
+// SetLine returns false, and records nothing, when by is not one or e holds
+// as many lines as it can.
+func (e *Event) SetLine(by any, text []byte) bool {
+	if by == nil || reflect.TypeOf(by).Kind() != reflect.Pointer {
+		return false
+	}
+	for i := range e.lines {
+		if e.lines[i].by == nil {
+			e.lines[i] = line{by: by, text: text}
+			return true
+		}
+	}
+	return false
+}
+
+// Line returns what the formatter by makes of e, if SetLine recorded it.
+// The bytes are shared: append them, do not change them.
+func (e *Event) Line(by any) ([]byte, bool) {
+	for i := range e.lines {
+		if e.lines[i].by == nil {
+			break
+		}
+		if e.lines[i].by == by {
+			return e.lines[i].text, true
+		}
+	}
+	return nil, false
 }
 
 // Source returns the file, line and function of the logging call, or nil

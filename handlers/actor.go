@@ -9,6 +9,7 @@ import (
 
 	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers/formatter"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -38,11 +39,18 @@ type (
 		Config Config
 		Mask   core.Mask
 		Err    error
+		// Line is as in Installed, for the config in force.
+		Line formatter.Formatter
 	}
 	// Batch is events for a handler in one message, in order: what a sink
 	// sends while events arrive faster than one at a time. Each is
-	// handled as if it came alone.
-	Batch struct{ Events []*core.Event }
+	// handled as if it came alone. Acks are those of callers waiting in
+	// sync mode for some of the events; each gets its Done once the whole
+	// batch was handled.
+	Batch struct {
+		Events []*core.Event
+		Acks   []*Ack
+	}
 	// Rotate asks a handler to rotate its output now (see Rotatable); it
 	// answers Rotated.
 	Rotate struct{}
@@ -62,6 +70,9 @@ type (
 		ID      string
 		Err     error
 		Restart bool
+		// Line is the formatter the sink may run ahead, on the callers'
+		// goroutines, for this handler (see LineWriter); nil if none.
+		Line formatter.Formatter
 	}
 )
 
@@ -123,9 +134,12 @@ type runner struct {
 	shaper  Shaper
 	timer   *time.Timer // reports the shaper's window when it ends
 	notify  func(actor.Context, *Installed)
-	carry   []*core.Event     // a batch's events after one that panicked
-	worker  *actors.Worker    // its mailbox's goroutine, closed when it stops
-	report  func(*core.Event) // where Config.Report goes; nil: the parent
+	carry   []*core.Event // a batch's events after one that panicked
+	// carryAcks are the acks of the batch being handled: done after it,
+	// or after its carry when an event panicked, or when the actor stops.
+	carryAcks []*Ack
+	worker    *actors.Worker    // its mailbox's goroutine, closed when it stops
+	report    func(*core.Event) // where Config.Report goes; nil: the parent
 
 	waker   Waker
 	alarm   *time.Timer // fires at wakeAt
@@ -147,6 +161,7 @@ func (r *runner) Receive(c actor.Context) {
 		r.afterEvent(c)
 	case *Batch:
 		r.stats.Batches.Add(-1)
+		r.carryAcks = m.Acks
 		r.logBatch(c, m.Events)
 	case *Sync:
 		r.log(c, m.Event, m.Traced)
@@ -176,17 +191,19 @@ func (r *runner) Receive(c actor.Context) {
 		}
 		// The parent stops this actor if Add failed.
 		err := r.add()
-		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart})
+		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart, Line: r.cfg.LineFormatter(r.h)})
 		r.schedule(c)
 		if rest := r.carry; len(rest) > 0 && err == nil {
 			// What followed the event that panicked in a batch: first.
 			r.logBatch(c, rest)
 		}
+		r.releaseAcks()
 	case *actor.Stopped:
 		if r.worker != nil {
 			r.worker.Close()
 		}
 	case *actor.Stopping:
+		r.releaseAcks() // callers waiting for a carried batch go on
 		if r.timer != nil {
 			r.timer.Stop()
 		}
@@ -234,8 +251,18 @@ func (r *runner) logBatch(c actor.Context, events []*core.Event) {
 		r.logReporting(c, e)
 	}
 	r.carry = nil
+	r.releaseAcks()
 	// Once per batch: the alarm and the sink's mode follow the batch.
 	r.afterEvent(c)
+}
+
+// releaseAcks tells the callers waiting for the batch's events that this
+// handler is done with them.
+func (r *runner) releaseAcks() {
+	for _, a := range r.carryAcks {
+		a.Done()
+	}
+	r.carryAcks = nil
 }
 
 func (r *runner) logReporting(c actor.Context, e *core.Event) {
@@ -365,7 +392,7 @@ func (r *runner) remove() {
 
 func (r *runner) configure(m Configure) Configured {
 	if m.Mode == Update && m.Update == nil {
-		return Configured{Config: r.filtered(), Mask: r.cfg.mask}
+		return Configured{Config: r.filtered(), Mask: r.cfg.mask, Line: r.cfg.LineFormatter(r.h)}
 	}
 	next := m.Config
 	if m.Mode == Update {
@@ -375,7 +402,9 @@ func (r *runner) configure(m Configure) Configured {
 	}
 	next.ID = r.cfg.ID
 	next.defaultFmt, next.report = r.cfg.defaultFmt, r.cfg.report
-	refuse := func(err error) Configured { return Configured{Config: r.filtered(), Mask: r.cfg.mask, Err: err} }
+	refuse := func(err error) Configured {
+		return Configured{Config: r.filtered(), Mask: r.cfg.mask, Err: err, Line: r.cfg.LineFormatter(r.h)}
+	}
 	if err := next.Check(); err != nil {
 		return refuse(err)
 	}
@@ -391,7 +420,7 @@ func (r *runner) configure(m Configure) Configured {
 		next = changed
 	}
 	r.cfg = next
-	return Configured{Config: r.filtered(), Mask: r.cfg.mask}
+	return Configured{Config: r.filtered(), Mask: r.cfg.mask, Line: r.cfg.LineFormatter(r.h)}
 }
 
 // filtered returns the config as it may be shown (ConfigFilterer).

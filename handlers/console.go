@@ -94,6 +94,9 @@ func (h *Console) Log(e *core.Event, cfg *Config) error {
 	return err
 }
 
+// WritesLines implements LineWriter: Log writes what Config.Format makes.
+func (h *Console) WritesLines() bool { return true }
+
 // Flush implements Flusher: it flushes a Writer that buffers (one with a
 // Flush method). A console does not fsync a terminal (that fails on most
 // consoles).

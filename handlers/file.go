@@ -298,6 +298,9 @@ func (h *File) Log(e *core.Event, cfg *Config) error {
 	return nil
 }
 
+// WritesLines implements LineWriter: Log writes what Config.Format makes.
+func (h *File) WritesLines() bool { return true }
+
 // NextWake implements Waker: when the buffer is due to be written (or
 // tried again), or the next time rotation, whichever comes first.
 func (h *File) NextWake() time.Time {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"time"
 
 	"github.com/actorlog/actorlog/core"
@@ -242,15 +243,52 @@ var fallbackFormatter = &formatter.Lager{}
 
 // Format appends e formatted with the configured formatter (the handler's
 // default if none, lager's default format if neither). It never panics.
+//
+// When the sink formatted e ahead with the same formatter (LineWriter), it
+// appends that line.
 func (c *Config) Format(dst []byte, e *core.Event) []byte {
-	f := c.Formatter
-	if f == nil {
-		f = c.defaultFmt
-	}
-	if f == nil {
-		f = fallbackFormatter
+	f := c.formatter()
+	if line, ok := e.Line(f); ok {
+		return append(dst, line...)
 	}
 	return formatter.Safe(f, dst, e)
+}
+
+// formatter returns the formatter Format uses.
+func (c *Config) formatter() formatter.Formatter {
+	switch {
+	case c.Formatter != nil:
+		return c.Formatter
+	case c.defaultFmt != nil:
+		return c.defaultFmt
+	}
+	return fallbackFormatter
+}
+
+// LineWriter is implemented by handlers whose Log writes the line
+// Config.Format makes of each event it takes (Console and File). A sink
+// formats the events such a handler's level takes ahead, on the logging
+// callers' goroutines, which run in parallel, and Format then copies the
+// line: the handler's one goroutine no longer formats. WritesLines says
+// whether it does so now.
+type LineWriter interface {
+	Handler
+	WritesLines() bool
+}
+
+// LineFormatter returns the formatter a sink may run ahead for handler h
+// under this config: Format's, when h is a LineWriter that writes lines
+// and the formatter is a pointer (the line is found by it); nil otherwise.
+func (c *Config) LineFormatter(h Handler) formatter.Formatter {
+	lw, ok := h.(LineWriter)
+	if !ok || !lw.WritesLines() {
+		return nil
+	}
+	f := c.formatter()
+	if reflect.TypeOf(f).Kind() != reflect.Pointer {
+		return nil
+	}
+	return f
 }
 
 // Accepts applies the level, the filters and FilterDefault to e. A filter

@@ -10,6 +10,7 @@ import (
 	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/handlers/formatter"
 	"github.com/actorlog/actorlog/supervision"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -31,6 +32,7 @@ type (
 	setMask struct {
 		id   string
 		mask core.Mask
+		line formatter.Formatter
 	}
 	// flushList asks for the handlers to flush, answered with
 	// []handlerRef once every event received before it was passed on.
@@ -65,12 +67,14 @@ type installed struct {
 	stats    *handlers.Stats
 	window   supervision.Window
 	custom   bool
-	ready    bool          // Add succeeded
-	waiting  *actor.PID    // who asked for the install, until it is answered
-	removing *actor.PID    // who asked for the removal, until it is answered
-	reason   error         // why it is being taken out after a failure
-	failed   bool          // its Add failed; the installer was answered
-	batch    []*core.Event // events for it, not sent yet
+	ready    bool                // Add succeeded
+	waiting  *actor.PID          // who asked for the install, until it is answered
+	removing *actor.PID          // who asked for the removal, until it is answered
+	reason   error               // why it is being taken out after a failure
+	failed   bool                // its Add failed; the installer was answered
+	line     formatter.Formatter // run ahead by callers (handlers.LineWriter)
+	batch    []*core.Event       // events for it, not sent yet
+	acks     []*handlers.Ack     // of callers waiting for some of batch
 }
 
 // manager is the sink's actor, gen_event's manager process.
@@ -103,24 +107,31 @@ func newManager(s *Sink, opts Options) *manager {
 
 // Receive implements actor.Actor.
 func (m *manager) Receive(c actor.Context) {
-	if _, ok := c.Message().(*core.Event); !ok {
-		// Whatever else comes — a sync event, a flush, a removal, a stop —
-		// comes after the events batched so far.
+	switch c.Message().(type) {
+	case *actor.Started, *actor.Stopping, *actor.Restarting, *actor.Stopped:
+	case *core.Event, *handlers.Sync:
+		m.takeInbox()
+	default:
+		// Whatever else comes — a flush, a removal, a trace — comes after
+		// the events logged before it.
+		m.takeInbox()
 		m.sendBatches(c)
 	}
 	switch msg := c.Message().(type) {
+	case drain:
+		m.sink.drains.Add(-1)
+		m.sink.recompute()
 	case *core.Event:
 		m.fanOut(c, msg, nil)
-		// Batches go when the mailbox is empty, or are full.
-		if m.batched >= maxBatch || m.sink.Queue.Len() == 0 {
-			m.sendBatches(c)
-		}
-		m.sink.recompute()
+		m.batchesDue(c)
 	case *handlers.Sync:
 		m.fanOut(c, msg.Event, msg.Ack)
-		m.sink.recompute()
+		m.batchesDue(c)
 	case *actor.Started:
 		m.started(c)
+		// Events put while no incarnation ran, or told to the last one.
+		m.takeInbox()
+		m.sendBatches(c)
 	case *actor.Stopping, *actor.Restarting:
 		m.stopping()
 	case install:
@@ -146,7 +157,7 @@ func (m *manager) Receive(c actor.Context) {
 		c.Respond(handlerRef{id: h.id, pid: h.pid, custom: h.custom})
 	case setMask:
 		if h := m.find(msg.id); h != nil {
-			h.mask = msg.mask
+			h.mask, h.line = msg.mask, msg.line
 			m.recomputeMask()
 		}
 		c.Respond(setMask{})
@@ -207,15 +218,48 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 		case !ok:
 		case h.custom:
 			c.Send(h.pid, e)
-		case ack != nil || byTrace:
+		case byTrace:
 			m.sendBatch(c, h)
-			c.Send(h.pid, &handlers.Sync{Event: e, Ack: ack, Traced: byTrace})
+			c.Send(h.pid, &handlers.Sync{Event: e, Ack: ack, Traced: true})
 		default:
+			if ack != nil {
+				h.acks = append(h.acks, ack)
+			}
 			h.batch = append(h.batch, e)
 			h.stats.Pending.Add(1)
 			m.batched++
 		}
 	}
+}
+
+// takeInbox hands every event in the sink's inbox to the handlers, in
+// order, sending the batches as they fill.
+func (m *manager) takeInbox() {
+	items := m.sink.in.take()
+	if items == nil {
+		return
+	}
+	m.handOut(items)
+	m.sink.in.giveBack(items)
+}
+
+// handOut hands events to the handlers (see takeInbox).
+func (m *manager) handOut(items []queued) {
+	for _, q := range items {
+		m.fanOut(m.ctx, q.e, q.ack)
+		if m.batched >= maxBatch {
+			m.sendBatches(m.ctx)
+		}
+	}
+}
+
+// batchesDue sends the batches when the mailbox is empty, or they are
+// full, and recomputes the sink's mode.
+func (m *manager) batchesDue(c actor.Context) {
+	if m.batched >= maxBatch || m.sink.Queue.Len() == 0 {
+		m.sendBatches(c)
+	}
+	m.sink.recompute()
 }
 
 // maxBatch is the most events a Batch holds.
@@ -239,14 +283,14 @@ func (m *manager) sendBatch(c actor.Context, h *installed) {
 		return
 	}
 	m.batched -= len(h.batch)
-	if len(h.batch) == 1 {
+	if len(h.batch) == 1 && len(h.acks) == 0 {
 		h.stats.Pending.Add(-1)
 		c.Send(h.pid, h.batch[0])
 	} else {
 		h.stats.Batches.Add(1)
-		c.Send(h.pid, &handlers.Batch{Events: h.batch})
+		c.Send(h.pid, &handlers.Batch{Events: h.batch, Acks: h.acks})
 	}
-	h.batch = nil
+	h.batch, h.acks = nil, nil
 }
 
 // route says whether handler h gets event e — by its level, or because a
@@ -317,13 +361,28 @@ func (m *manager) stopping() {
 	close(m.stop)
 	<-m.checker
 	if !m.sink.killing.Load() {
+		m.takeInbox()
+		if m.sink.closed.Load() {
+			// The last incarnation: what callers put from now on is
+			// counted as dropped; what got in meanwhile is handled.
+			m.handOut(m.sink.in.close())
+		}
 		m.sendBatches(m.ctx)
 		m.drainHandlers()
 		return
 	}
+	// Killed: the mailbox goes, drain messages included, and the inbox
+	// goes with the queues (the killer counted it when it struck; later
+	// arrivals are counted here).
+	m.sink.drains.Store(0)
+	if items := m.sink.in.take(); len(items) > 0 {
+		if extra := int64(len(items)) - m.sink.inboxKilled.Swap(0); extra > 0 {
+			m.sink.drops.Killed.Add(extra)
+		}
+	}
 	for _, h := range m.handlers { // killed with the sink (the killer counted them)
 		h.stats.Pending.Add(-int64(len(h.batch)))
-		h.batch = nil
+		h.batch, h.acks = nil, nil
 	}
 	m.batched = 0
 }
@@ -377,7 +436,7 @@ func (m *manager) install(c actor.Context, msg install) {
 	}
 	props := spec.Props
 	if spec.Handler != nil {
-		props = handlers.Props(spec.Handler, spec.Config, h.stats, m.sink.recompute)
+		props = handlers.Props(spec.Handler, spec.Config, h.stats, func() { m.sink.recompute() })
 	}
 	props = props.Clone(actor.WithReceiverMiddleware(actors.CrashReporter()))
 	pid, err := spawn(c, props, "handler-"+h.id)
@@ -415,7 +474,7 @@ func (m *manager) installed(msg *handlers.Installed) {
 	}
 	switch {
 	case msg.Err == nil:
-		h.ready = true
+		h.ready, h.line = true, msg.Line
 		m.recomputeMask()
 		m.answerInstall(h, nil)
 		if m.killReport != nil && h.watcher != nil && m.reinstalls > 0 {
@@ -535,6 +594,31 @@ func (m *manager) recomputeMask() {
 		mask |= te.mask
 	}
 	m.sink.mask.Store(uint32(mask))
+	m.recomputeAhead()
+}
+
+// recomputeAhead publishes the formatters callers run ahead: those of the
+// ready handlers that write lines, each once, with the levels its
+// handlers take — as many as an event holds lines.
+func (m *manager) recomputeAhead() {
+	var ahead []aheadFormat
+	for _, h := range m.handlers {
+		if !h.ready || h.custom || h.line == nil || h.mask == 0 {
+			continue
+		}
+		i := slices.IndexFunc(ahead, func(a aheadFormat) bool { return a.f == h.line })
+		switch {
+		case i >= 0:
+			ahead[i].mask |= h.mask
+		case len(ahead) < core.EventLines:
+			ahead = append(ahead, aheadFormat{f: h.line, mask: h.mask})
+		}
+	}
+	if len(ahead) == 0 {
+		m.sink.ahead.Store(nil)
+		return
+	}
+	m.sink.ahead.Store(&ahead)
 }
 
 // drainHandlers stops every handler after it handled its queue, each

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,14 +52,24 @@ type Sink struct {
 	name   string
 	system *actor.ActorSystem
 
-	mask   atomic.Uint32
-	mode   atomic.Int32
+	mask atomic.Uint32
+	mode atomic.Int32
+	// ahead are the formatters of the handlers that write lines, which
+	// callers run before they send an event (see handlers.LineWriter).
+	ahead  atomic.Pointer[[]aheadFormat]
 	th     atomic.Pointer[Thresholds]
 	life   atomic.Pointer[lifetime]
 	closed atomic.Bool
 
-	// Queue reads the sink actor's mailbox length.
+	// Queue reads the sink actor's mailbox length; the events callers
+	// logged wait in its inbox.
 	Queue actors.Gauge
+	in    inbox
+	// drains counts the drain messages sent and not yet received, which
+	// the mailbox's length counts but the queue length does not.
+	drains atomic.Int64
+	// inboxKilled is how many of the inbox's events the killer counted.
+	inboxKilled atomic.Int64
 	// handlerQueues are the mailboxes of the sink's handlers, published by
 	// its actor; the slowest one counts in the queue length.
 	handlerQueues atomic.Pointer[[]*handlers.Stats]
@@ -205,7 +216,7 @@ func (s *Sink) QueueLen() int {
 			slowest = max(slowest, h.Queued())
 		}
 	}
-	return slowest + s.Queue.Len()
+	return slowest + s.mailboxEvents() + s.in.len()
 }
 
 // Log hands e to the sink as its mode says: in async mode it sends it and
@@ -244,11 +255,18 @@ func (s *Sink) log(e *core.Event, wait bool) error {
 			return s.logSync(e, life)
 		}
 	}
-	s.system.Root.Send(life.pid, e)
+	if ahead := s.ahead.Load(); ahead != nil {
+		formatAhead(e, *ahead)
+	}
+	if !s.put(e, nil) {
+		return ErrDropped
+	}
 	// Callers take part in the mode decision: on a busy machine the sink's
 	// and its handlers' goroutines may not run for a whole scheduler slice,
 	// while callers keep sending. A few atomic loads.
-	s.recompute()
+	if q := s.recompute(); q > s.th.Load().AsyncThreshold/2 {
+		runtime.Gosched()
+	}
 	return nil
 }
 
@@ -268,9 +286,67 @@ func (s *Sink) Discarding() error {
 	return nil
 }
 
+// put puts e in the inbox and, when the actor has not been told yet, tells
+// the sink's current incarnation (the one that will take it, even if the
+// caller saw an older one). It returns false, counting a drop, once the
+// sink's last incarnation has stopped.
+func (s *Sink) put(e *core.Event, ack *handlers.Ack) bool {
+	ok, post := s.in.put(e, ack)
+	if !ok {
+		s.drops.Closed.Add(1)
+		return false
+	}
+	if post {
+		if life := s.life.Load(); life != nil {
+			s.drains.Add(1)
+			s.system.Root.Send(life.pid, drain{})
+		}
+		// Otherwise the next incarnation takes it when it starts.
+	}
+	return true
+}
+
+// mailboxEvents returns the messages in the actor's mailbox, less the drain
+// messages (their events are counted in the inbox).
+func (s *Sink) mailboxEvents() int {
+	return max(s.Queue.Len()-int(s.drains.Load()), 0)
+}
+
+// aheadFormat is a formatter the callers run for handlers that write
+// lines, for the levels those handlers take.
+type aheadFormat struct {
+	f    formatter.Formatter
+	mask core.Mask
+}
+
+// aheadLine is room for most lines, allocated once for all of an event's.
+const aheadLine = 256
+
+// formatAhead formats e with each formatter whose handlers take its level,
+// on the caller's goroutine; the handlers then copy the lines.
+func formatAhead(e *core.Event, ahead []aheadFormat) {
+	var buf []byte
+	for _, a := range ahead {
+		if !a.mask.Enabled(e.Level) {
+			continue
+		}
+		if buf == nil {
+			buf = make([]byte, 0, aheadLine)
+		}
+		start := len(buf)
+		buf = formatter.Safe(a.f, buf, e)
+		e.SetLine(a.f, buf[start:len(buf):len(buf)])
+	}
+}
+
 func (s *Sink) logSync(e *core.Event, life *lifetime) error {
+	if ahead := s.ahead.Load(); ahead != nil {
+		formatAhead(e, *ahead)
+	}
 	ack := handlers.NewAck()
-	s.system.Root.Send(life.pid, &handlers.Sync{Event: e, Ack: ack})
+	if !s.put(e, ack) {
+		return ErrDropped
+	}
 	t := time.NewTimer(s.th.Load().SyncTimeout)
 	defer t.Stop()
 	select {
@@ -295,7 +371,7 @@ func (s *Sink) deliver(e *core.Event) {
 // leaving discard mode, and runs the killer. Callers, the sink's actor,
 // its handlers and a timer all call it; the mode changes by
 // compare-and-swap, so each transition is reported once.
-func (s *Sink) recompute() {
+func (s *Sink) recompute() int {
 	th := s.th.Load()
 	q := s.QueueLen()
 	cur := Mode(s.mode.Load())
@@ -305,6 +381,7 @@ func (s *Sink) recompute() {
 	if th.KillerHWM > 0 && q > th.KillerHWM {
 		s.kill(q, th)
 	}
+	return q
 }
 
 func (s *Sink) transition(from, to Mode, q int, th *Thresholds) {
@@ -370,7 +447,10 @@ func (s *Sink) kill(q int, th *Thresholds) {
 		s.killing.Store(false)
 		return
 	}
-	discarded := s.Queue.Len()
+	discarded := s.mailboxEvents()
+	inboxed := s.in.len()
+	s.inboxKilled.Store(int64(inboxed))
+	discarded += inboxed
 	if hs := s.handlerQueues.Load(); hs != nil {
 		for _, h := range *hs {
 			discarded += h.Queued()

@@ -3,6 +3,7 @@ package formatter
 import (
 	"log/slog"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -10,9 +11,11 @@ import (
 )
 
 // Formatter turns an event into the bytes a handler writes: Format appends
-// them to dst and returns the result. A handler calls its formatter from
-// its own actor, one event at a time, but one formatter value may serve
-// several handlers at once, so Format must not change the formatter.
+// them to dst and returns the result. One formatter value may serve
+// several handlers, and a sink runs the formatter of a handler that writes
+// lines (handlers.LineWriter) on the logging callers' goroutines, so Format
+// runs on many goroutines at once: it must not change the formatter, nor
+// depend on when it runs (the event carries its time).
 type Formatter interface {
 	Format(dst []byte, e *core.Event) []byte
 }
@@ -70,40 +73,75 @@ func (c *Colors) For(l core.Level) string {
 	return c.Levels[l.Named()]
 }
 
-// appendDate appends "YYYY-MM-DD".
+// appendDate appends "YYYY-MM-DD" (in UTC if utc).
 func appendDate(dst []byte, t time.Time, utc bool) []byte {
+	if c := clockOf(t, utc); c != nil {
+		return append(dst, c.date[:]...)
+	}
 	if utc {
 		t = t.UTC()
 	}
-	y, m, d := t.Date()
-	if y < 0 || y > 9999 {
-		return t.AppendFormat(dst, "2006-01-02")
-	}
-	dst = appendDigits(dst, y, 4)
-	dst = append(dst, '-')
-	dst = appendDigits(dst, int(m), 2)
-	dst = append(dst, '-')
-	return appendDigits(dst, d, 2)
+	return t.AppendFormat(dst, "2006-01-02")
 }
 
-// appendTime appends "HH:MM:SS.mmm", with " UTC" in UTC mode. (By hand:
-// time.AppendFormat costs several times more, per event.)
+// appendTime appends "HH:MM:SS.mmm", with " UTC" in UTC mode.
 func appendTime(dst []byte, t time.Time, utc bool) []byte {
-	if utc {
-		t = t.UTC()
+	if c := clockOf(t, utc); c != nil {
+		dst = append(dst, c.hms[:]...)
+	} else {
+		dst = t.AppendFormat(dst, "15:04:05")
 	}
-	h, m, s := t.Clock()
-	dst = appendDigits(dst, h, 2)
-	dst = append(dst, ':')
-	dst = appendDigits(dst, m, 2)
-	dst = append(dst, ':')
-	dst = appendDigits(dst, s, 2)
 	dst = append(dst, '.')
 	dst = appendDigits(dst, t.Nanosecond()/1e6, 3)
 	if utc {
 		dst = append(dst, " UTC"...)
 	}
 	return dst
+}
+
+// clock is one second's date and wall clock in one location, formatted.
+type clock struct {
+	sec  int64
+	loc  *time.Location
+	date [10]byte // YYYY-MM-DD
+	hms  [8]byte  // HH:MM:SS
+}
+
+// clocks holds the last second formatted, local and UTC: events come in
+// seconds, and formatting a date and a time by the calendar costs more
+// than the rest of a line's fixed parts (time.AppendFormat costs several
+// times more again). Formatters on many goroutines share it.
+var clocks [2]atomic.Pointer[clock]
+
+// clockOf returns t's second formatted, in UTC if utc; nil for a year
+// outside 0–9999.
+func clockOf(t time.Time, utc bool) *clock {
+	slot := 0
+	if utc {
+		t, slot = t.UTC(), 1
+	}
+	sec, loc := t.Unix(), t.Location()
+	if c := clocks[slot].Load(); c != nil && c.sec == sec && c.loc == loc {
+		return c
+	}
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return nil
+	}
+	c := &clock{sec: sec, loc: loc}
+	b := appendDigits(c.date[:0], y, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(mo), 2)
+	b = append(b, '-')
+	appendDigits(b, d, 2)
+	h, mi, s := t.Clock()
+	b = appendDigits(c.hms[:0], h, 2)
+	b = append(b, ':')
+	b = appendDigits(b, mi, 2)
+	b = append(b, ':')
+	appendDigits(b, s, 2)
+	clocks[slot].Store(c)
+	return c
 }
 
 // appendDigits appends n (>= 0) in width digits, zero-padded.
@@ -161,6 +199,18 @@ func appendValue(dst []byte, v slog.Value) []byte {
 // is empty or holds a space, '=', '"', a control character or invalid
 // UTF-8.
 func appendLogfmtValue(dst []byte, v slog.Value) []byte {
+	switch v.Kind() {
+	case slog.KindInt64:
+		return strconv.AppendInt(dst, v.Int64(), 10)
+	case slog.KindUint64:
+		return strconv.AppendUint(dst, v.Uint64(), 10)
+	case slog.KindBool:
+		return strconv.AppendBool(dst, v.Bool())
+	case slog.KindString:
+		if s := v.String(); !needsQuote(s) {
+			return append(dst, s...)
+		}
+	}
 	n := len(dst)
 	dst = appendValue(dst, v)
 	if needsQuote(dst[n:]) {
@@ -170,23 +220,38 @@ func appendLogfmtValue(dst []byte, v slog.Value) []byte {
 	return dst
 }
 
-func needsQuote(b []byte) bool {
+// breaksLogfmt marks the ASCII bytes that a logfmt key or bare value
+// cannot hold: controls, space, '=', '"', '\\' and DEL.
+var breaksLogfmt = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = c <= ' ' || c == '=' || c == '"' || c == 0x7f || c == '\\'
+	}
+	return t
+}()
+
+// needsQuote says whether a logfmt value must be quoted: it is empty, or
+// holds a byte breaksLogfmt marks, a non-ASCII space or invalid UTF-8.
+func needsQuote[T []byte | string](b T) bool {
 	if len(b) == 0 {
 		return true
 	}
-	for i := 0; i < len(b); {
-		if c := b[i]; c < utf8.RuneSelf { // ASCII, without decoding
-			if c <= ' ' || c == '=' || c == '"' || c == 0x7f || c == '\\' {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if breaksLogfmt[c] {
 				return true
 			}
-			i++
 			continue
 		}
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 || r <= ' ' || r == '=' || r == '"' || r == 0x7f || r == '\\' {
-			return true
+		// Not ASCII: decode from here on (rare).
+		for j := i; j < len(b); {
+			r, size := utf8.DecodeRuneInString(string(b[j:]))
+			if r == utf8.RuneError && size == 1 || r < utf8.RuneSelf && breaksLogfmt[r] {
+				return true
+			}
+			j += size
 		}
-		i += size
+		return false
 	}
 	return false
 }
@@ -196,6 +261,16 @@ func needsQuote(b []byte) bool {
 func appendKey(dst []byte, k string) []byte {
 	if k == "" {
 		return append(dst, '_')
+	}
+	plain := true
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c >= utf8.RuneSelf || breaksLogfmt[c] {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return append(dst, k...)
 	}
 	for _, r := range k {
 		if r <= ' ' || r == '=' || r == '"' || r == 0x7f || r == utf8.RuneError {

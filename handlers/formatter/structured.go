@@ -56,7 +56,14 @@ func appendLogfmtAttr(dst []byte, prefix string, a slog.Attr) []byte {
 		return dst
 	}
 	dst = append(dst, ' ')
-	dst = appendKey(dst, prefix+a.Key)
+	switch { // appendKey(dst, prefix+a.Key), without building the string
+	case prefix == "":
+		dst = appendKey(dst, a.Key)
+	case a.Key == "":
+		dst = appendKey(dst, prefix)
+	default:
+		dst = appendKey(appendKey(dst, prefix), a.Key)
+	}
 	dst = append(dst, '=')
 	return appendLogfmtValue(dst, a.Value)
 }
