@@ -3,7 +3,6 @@ package actorlog
 import (
 	"context"
 	"log/slog"
-	"runtime"
 	"time"
 
 	"github.com/actorlog/actorlog/core"
@@ -157,11 +156,13 @@ func (l *Logger) Log(_ context.Context, level Level, msg string, args ...any) {
 
 // LogAttrs logs msg at level with attributes; with attributes built by
 // slog.Int, slog.String and the like, it allocates no more than the event.
+//
+//go:noinline
 func (l *Logger) LogAttrs(_ context.Context, level Level, msg string, attrs ...slog.Attr) {
 	if !l.sink.Enabled(level) || l.sink.Discarding() != nil {
 		return
 	}
-	e := l.event(3, level, core.Truncate(msg, l.trunc), len(attrs))
+	e := l.event(callerReturn(), 3, level, core.Truncate(msg, l.trunc), len(attrs))
 	for _, a := range attrs {
 		e.Attrs = append(e.Attrs, core.Freeze(a))
 	}
@@ -175,6 +176,8 @@ func (l *Logger) LogAttrs(_ context.Context, level Level, msg string, attrs ...s
 // sinks.ErrSinkStopped when the sink stopped, or was killed, while the call
 // waited in sync mode; sinks.ErrSyncTimeout. It never panics, and a sync
 // wait is bounded by the sink's SyncTimeout. ctx is not used yet.
+//
+//go:noinline
 func (l *Logger) Emit(_ context.Context, level Level, msg string, attrs ...slog.Attr) error {
 	if !l.sink.Enabled(level) {
 		return nil
@@ -182,7 +185,7 @@ func (l *Logger) Emit(_ context.Context, level Level, msg string, attrs ...slog.
 	if err := l.sink.Discarding(); err != nil {
 		return err
 	}
-	e := l.event(3, level, core.Truncate(msg, l.trunc), len(attrs))
+	e := l.event(callerReturn(), 3, level, core.Truncate(msg, l.trunc), len(attrs))
 	for _, a := range attrs {
 		e.Attrs = append(e.Attrs, core.Freeze(a))
 	}
@@ -213,39 +216,49 @@ func (l *Logger) ForActor(c interface {
 }
 
 // log logs an enabled call; the level methods checked the level inline.
+//
+//go:noinline
 func (l *Logger) log(level Level, msg string, args []any) {
 	if l.sink.Discarding() != nil {
 		return // counted
 	}
-	e := l.event(4, level, core.Truncate(msg, l.trunc), len(args))
+	e := l.event(callerReturn(), 4, level, core.Truncate(msg, l.trunc), len(args))
 	e.Attrs = appendArgs(e.Attrs, args)
 	_ = l.sink.Log(e) // counted by the sink when not delivered
 }
 
+//
+//go:noinline
 func (l *Logger) logf(level Level, format string, args []any) {
 	if l.sink.Discarding() != nil {
 		return // counted
 	}
-	_ = l.sink.Log(l.event(4, level, core.Truncate(core.Sprintf(format, args...), l.trunc), 0))
+	_ = l.sink.Log(l.event(callerReturn(), 4, level, core.Truncate(core.Sprintf(format, args...), l.trunc), 0))
 }
 
 // inlineAttrs is how many attributes an event holds without a second
 // allocation.
 const inlineAttrs = 4
 
-// eventBlock allocates an event and room for its first attributes at once.
+// lineRoom is the room for pre-formatted lines allocated with an event:
+// enough for a typical line (core.Event.SetLineRoom).
+const lineRoom = 160
+
+// eventBlock allocates an event, room for its first attributes and room
+// for its line at once.
 type eventBlock struct {
-	e   core.Event
-	buf [inlineAttrs]slog.Attr
+	e    core.Event
+	buf  [inlineAttrs]slog.Attr
+	line [lineRoom]byte
 }
 
 // event builds the event of a logging call, with the Logger's attributes
-// and room for extra more; skip is runtime.Callers' skip that reaches the
-// user's call.
-func (l *Logger) event(skip int, level Level, msg string, extra int) *core.Event {
-	var pcs [1]uintptr
-	runtime.Callers(skip, pcs[:])
-	return l.eventAt(time.Now(), pcs[0], level, msg, extra)
+// and room for extra more; ret is the logging method's return address
+// (callerReturn, called by the method itself: its callers are marked
+// noinline so that it has a frame of its own), and skip runtime.Callers'
+// skip that reaches the user's call from here.
+func (l *Logger) event(ret uintptr, skip int, level Level, msg string, extra int) *core.Event {
+	return l.eventAt(time.Now(), callSite(ret, skip), level, msg, extra)
 }
 
 // eventAt builds an event made at t by the call at pc (for records and
@@ -254,6 +267,7 @@ func (l *Logger) eventAt(t time.Time, pc uintptr, level Level, msg string, extra
 	b := &eventBlock{}
 	e := &b.e
 	*e = core.Event{Time: t, Level: level, Message: msg, PC: pc, Sink: l.sink.Name(), Actor: l.actor, Node: l.node}
+	e.SetLineRoom(b.line[:])
 	if n := len(l.attrs) + extra; n <= inlineAttrs {
 		e.Attrs = b.buf[:0:n]
 	} else {

@@ -47,8 +47,21 @@ type Event struct {
 	Report any
 
 	// lines are the event as formatters made it before it was shared (see
-	// SetLine).
+	// SetLine), and room the memory allocated with the event for them.
 	lines [EventLines]line
+	room  []byte
+}
+
+// SetLineRoom gives e memory for its lines, allocated with it (a Logger
+// allocates an event and room for a typical line at once).
+func (e *Event) SetLineRoom(room []byte) { e.room = room[:0] }
+
+// LineRoom returns the memory SetLineRoom gave, once: the first caller
+// formats into it; nil if there is none.
+func (e *Event) LineRoom() []byte {
+	r := e.room
+	e.room = nil
+	return r
 }
 
 // EventLines is how many pre-formatted lines an event holds (see SetLine).

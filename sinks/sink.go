@@ -264,7 +264,7 @@ func (s *Sink) log(e *core.Event, wait bool) error {
 	// Callers take part in the mode decision: on a busy machine the sink's
 	// and its handlers' goroutines may not run for a whole scheduler slice,
 	// while callers keep sending. A few atomic loads.
-	if q := s.recompute(); q > s.th.Load().AsyncThreshold/2 {
+	if q := s.recompute(); q > s.th.Load().AsyncThreshold*3/4 {
 		runtime.Gosched()
 	}
 	return nil
@@ -331,7 +331,9 @@ func formatAhead(e *core.Event, ahead []aheadFormat) {
 			continue
 		}
 		if buf == nil {
-			buf = make([]byte, 0, aheadLine)
+			if buf = e.LineRoom(); buf == nil {
+				buf = make([]byte, 0, aheadLine)
+			}
 		}
 		start := len(buf)
 		buf = formatter.Safe(a.f, buf, e)
