@@ -21,6 +21,14 @@
 // formatter and its own options. The level, filters and formatter are
 // applied for the handler ([Config.Accepts], [Config.Format]).
 //
+// A handler whose Log writes what Config.Format makes of each event says
+// so by implementing [LineWriter]. Its sink then formats its events ahead,
+// on the logging callers' goroutines, which run in parallel, and
+// Config.Format copies that line instead of formatting again: the
+// handler's single goroutine no longer limits throughput. A formatter
+// must therefore be safe to run on many goroutines at once (it must not
+// change itself), and is found by identity, so it must be a pointer.
+//
 // Instead of a Handler, a sink also takes the Props of a custom actor,
 // which receives *core.Event and answers [Flush] with [Flushed].
 //

@@ -5,13 +5,25 @@
 // union of its handlers' levels) and its actor's PID, each read with one
 // atomic load, and its counters. Its actor, built from [Sink.Props] and run
 // by a supervisor, fans each event out to one actor per handler (see the
-// handlers package), after checking each handler's level. While its
-// mailbox holds more events, it gathers them into one batch per handler,
-// sent when the mailbox is empty or the batch is full (256); anything else
-// for a handler (a sync event, a flush, a removal) is sent after its
-// batch, so every handler sees its events in order. A sink and its
-// handlers each run on a goroutine of their own that lives as long as
-// they do (actors.Worker).
+// handlers package), after checking each handler's level.
+//
+// The way of one event: the caller formats it ahead for the handlers that
+// write lines (handlers.LineWriter: Console and File), for up to
+// core.EventLines formatters, so that formatting runs on the callers'
+// goroutines in parallel and the handler only copies the line. It puts
+// the event in the sink's inbox — a lock and an append — and tells the
+// actor with a drain message only when the inbox was empty. The actor
+// takes the whole inbox at once, in order, and before any other message,
+// so a Flush, a trace or a handler change still comes after every event
+// logged before it. It gathers the events into one batch per handler
+// (sync-mode events with their callers' acks), sent when the inbox is
+// taken or a batch is full (256); anything else for a handler (a flush, a
+// removal) is sent after its batch, so every handler sees its events in
+// order. A sink and its handlers each run on a goroutine of their own
+// that lives as long as they do (actors.Worker). A caller that finds the
+// queue three quarters of the way to the async threshold yields its
+// processor, so that on a machine busier than its cores the sink's
+// goroutines run before callers must wait in sync mode.
 //
 // # Traces
 //
@@ -37,8 +49,9 @@
 //
 // A sink's queue length ([Sink.QueueLen]) is what lager's gen_event
 // mailbox length was: the events accepted and not yet handled by its
-// slowest handler — the sink's mailbox plus the longest handler queue (its
-// mailbox, a batch counted by its events), a few atomic loads each.
+// slowest handler — the sink's inbox and mailbox plus the longest handler
+// queue (its mailbox, a batch counted by its events), a few atomic loads
+// each.
 // Callers, the sink and the handlers all recompute it. It sets the sink's [Mode], which callers
 // read with one atomic load:
 //
