@@ -238,11 +238,12 @@ func (l *Logger) logf(level Level, format string, args []any) {
 
 // inlineAttrs is how many attributes an event holds without a second
 // allocation.
-const inlineAttrs = 4
+const inlineAttrs = 3
 
 // lineRoom is the room for pre-formatted lines allocated with an event:
-// enough for a typical line (core.Event.SetLineRoom).
-const lineRoom = 160
+// enough for a typical line (core.Event.SetLineRoom), and what keeps an
+// eventBlock within 512 bytes (a test checks it).
+const lineRoom = 144
 
 // eventBlock allocates an event, room for its first attributes and room
 // for its line at once.

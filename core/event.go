@@ -47,20 +47,27 @@ type Event struct {
 	Report any
 
 	// lines are the event as formatters made it before it was shared (see
-	// SetLine), and room the memory allocated with the event for them.
+	// SetLine). Before the first is set, its text holds the room given by
+	// SetLineRoom.
 	lines [EventLines]line
-	room  []byte
 }
 
 // SetLineRoom gives e memory for its lines, allocated with it (a Logger
 // allocates an event and room for a typical line at once).
-func (e *Event) SetLineRoom(room []byte) { e.room = room[:0] }
+func (e *Event) SetLineRoom(room []byte) {
+	if e.lines[0].by == nil {
+		e.lines[0].text = room[:0]
+	}
+}
 
 // LineRoom returns the memory SetLineRoom gave, once: the first caller
 // formats into it; nil if there is none.
 func (e *Event) LineRoom() []byte {
-	r := e.room
-	e.room = nil
+	if e.lines[0].by != nil {
+		return nil
+	}
+	r := e.lines[0].text
+	e.lines[0].text = nil
 	return r
 }
 

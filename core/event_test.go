@@ -40,3 +40,31 @@ func TestEventLines(t *testing.T) {
 		}
 	}
 }
+
+func TestEventLineRoom(t *testing.T) {
+	e := &core.Event{}
+	if e.LineRoom() != nil {
+		t.Fatal("room without SetLineRoom")
+	}
+	var block [64]byte
+	e.SetLineRoom(block[:])
+	room := e.LineRoom()
+	if len(room) != 0 || cap(room) != 64 {
+		t.Fatalf("room len %d cap %d, want 0 and 64", len(room), cap(room))
+	}
+	if e.LineRoom() != nil {
+		t.Error("the room was given twice")
+	}
+	by := new(int)
+	room = append(room, "line"...)
+	if !e.SetLine(by, room) {
+		t.Fatal("SetLine refused")
+	}
+	if got, ok := e.Line(by); !ok || string(got) != "line" || &got[0] != &block[0] {
+		t.Errorf("Line = %q %v, want the room's bytes", got, ok)
+	}
+	e.SetLineRoom(block[:]) // once a line is set, no room is given again
+	if e.LineRoom() != nil {
+		t.Error("room given over a line")
+	}
+}

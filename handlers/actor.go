@@ -244,10 +244,19 @@ func (r *runner) Receive(c actor.Context) {
 // batch), and the events after it are kept in carry, handled first when
 // the handler is restarted: only the poisoning event is lost, as when
 // events come one by one.
+//
+// Pending goes down by pendingStep events at a time, not one by one: the
+// sink's callers read it at every call, and each write costs them a cache
+// miss. It reads at most pendingStep-1 high meanwhile.
 func (r *runner) logBatch(c actor.Context, events []*core.Event) {
+	handled := 0 // taken out of Pending
+	defer func() { r.stats.Pending.Add(int64(handled - len(events) + len(r.carry))) }()
 	for i, e := range events {
 		r.carry = events[i+1:]
-		r.stats.Pending.Add(-1)
+		if i-handled >= pendingStep-1 {
+			r.stats.Pending.Add(int64(handled - i - 1))
+			handled = i + 1
+		}
 		r.logReporting(c, e)
 	}
 	r.carry = nil
@@ -255,6 +264,10 @@ func (r *runner) logBatch(c actor.Context, events []*core.Event) {
 	// Once per batch: the alarm and the sink's mode follow the batch.
 	r.afterEvent(c)
 }
+
+// pendingStep is how many handled events a batch takes out of
+// Stats.Pending at once.
+const pendingStep = 4
 
 // releaseAcks tells the callers waiting for the batch's events that this
 // handler is done with them.

@@ -17,10 +17,10 @@ import (
 type inbox struct {
 	mu     sync.Mutex
 	items  []queued
-	spare  []queued // the last batch taken, emptied, for reuse
-	posted bool     // a drain message was sent and its take is still to come
-	shut   bool     // the sink's last incarnation has stopped: nothing more goes in
-	n      atomic.Int64
+	spare  []queued     // the last batch taken, emptied, for reuse
+	posted bool         // a drain message was sent and its take is still to come
+	shut   bool         // the sink's last incarnation has stopped: nothing more goes in
+	n      atomic.Int64 // events put and not yet taken (see taken)
 }
 
 // queued is an event in the inbox, and the caller's ack in sync mode.
@@ -41,7 +41,7 @@ func (in *inbox) put(e *core.Event, ack *handlers.Ack) (ok, post bool) {
 		return false, false
 	}
 	in.items = append(in.items, queued{e: e, ack: ack})
-	in.n.Store(int64(len(in.items)))
+	in.n.Add(1)
 	post = !in.posted
 	in.posted = true
 	in.mu.Unlock()
@@ -49,7 +49,9 @@ func (in *inbox) put(e *core.Event, ack *handlers.Ack) (ok, post bool) {
 }
 
 // take returns every event in the inbox, oldest first; the actor hands
-// the slice back with giveBack once it is done with it.
+// the slice back with giveBack once it is done with it. They are still
+// counted in len until the actor says they are taken (once they are
+// counted elsewhere).
 func (in *inbox) take() []queued {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -59,9 +61,11 @@ func (in *inbox) take() []queued {
 		return nil
 	}
 	in.items, in.spare = in.spare, nil
-	in.n.Store(0)
 	return items
 }
+
+// taken stops counting k events take returned.
+func (in *inbox) taken(k int) { in.n.Add(-int64(k)) }
 
 // keepCap is the largest emptied slice kept for reuse: after a flood the
 // inbox does not hold on to the flood's memory.

@@ -39,6 +39,10 @@ func TestInbox(t *testing.T) {
 			if items[1].ack != ack || items[0].ack != nil {
 				t.Errorf("%s: the acks did not stay with their events", s.name)
 			}
+			if in.len() != len(items) {
+				t.Errorf("%s: taken events stopped counting before taken()", s.name)
+			}
+			in.taken(len(items))
 			in.giveBack(items)
 			if items[0].e != nil {
 				t.Errorf("%s: a slice given back still holds its events", s.name)
@@ -55,6 +59,7 @@ func TestInbox(t *testing.T) {
 	if len(left) != 1 || left[0].e != e3 {
 		t.Fatalf("close returned %v", left)
 	}
+	in.taken(len(left))
 	if ok, post := in.put(e1, nil); ok || post || in.len() != 0 {
 		t.Errorf("a shut inbox took an event: ok %v post %v len %d", ok, post, in.len())
 	}

@@ -226,7 +226,6 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 				h.acks = append(h.acks, ack)
 			}
 			h.batch = append(h.batch, e)
-			h.stats.Pending.Add(1)
 			m.batched++
 		}
 	}
@@ -240,6 +239,10 @@ func (m *manager) takeInbox() {
 		return
 	}
 	m.handOut(items)
+	// The events stay counted in the inbox until they are counted in
+	// their handlers' batches.
+	m.sendBatches(m.ctx)
+	m.sink.in.taken(len(items))
 	m.sink.in.giveBack(items)
 }
 
@@ -284,9 +287,10 @@ func (m *manager) sendBatch(c actor.Context, h *installed) {
 	}
 	m.batched -= len(h.batch)
 	if len(h.batch) == 1 && len(h.acks) == 0 {
-		h.stats.Pending.Add(-1)
 		c.Send(h.pid, h.batch[0])
 	} else {
+		// Counted once per batch: callers read Pending at every call.
+		h.stats.Pending.Add(int64(len(h.batch)))
 		h.stats.Batches.Add(1)
 		c.Send(h.pid, &handlers.Batch{Events: h.batch, Acks: h.acks})
 	}
@@ -365,7 +369,10 @@ func (m *manager) stopping() {
 		if m.sink.closed.Load() {
 			// The last incarnation: what callers put from now on is
 			// counted as dropped; what got in meanwhile is handled.
-			m.handOut(m.sink.in.close())
+			last := m.sink.in.close()
+			m.handOut(last)
+			m.sendBatches(m.ctx)
+			m.sink.in.taken(len(last))
 		}
 		m.sendBatches(m.ctx)
 		m.drainHandlers()
@@ -376,12 +383,12 @@ func (m *manager) stopping() {
 	// arrivals are counted here).
 	m.sink.drains.Store(0)
 	if items := m.sink.in.take(); len(items) > 0 {
+		m.sink.in.taken(len(items))
 		if extra := int64(len(items)) - m.sink.inboxKilled.Swap(0); extra > 0 {
 			m.sink.drops.Killed.Add(extra)
 		}
 	}
 	for _, h := range m.handlers { // killed with the sink (the killer counted them)
-		h.stats.Pending.Add(-int64(len(h.batch)))
 		h.batch, h.acks = nil, nil
 	}
 	m.batched = 0

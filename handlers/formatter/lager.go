@@ -13,7 +13,8 @@ import (
 type Lager struct {
 	// Tokens is the format. Nil means lager's default:
 	// date time [severity] pid@module:function:line message, with the
-	// pid and location parts only when known.
+	// pid and location parts only when known. The format is compiled at
+	// its first use; the tokens must not change after it.
 	Tokens []Token
 	// Colors feeds the Color token; nil writes no color.
 	Colors *Colors
@@ -167,6 +168,9 @@ func (f *Lager) Format(dst []byte, e *core.Event) []byte {
 	tokens := f.Tokens
 	if tokens == nil {
 		tokens = defaultTokens
+	}
+	if p := programFor(tokens); p != nil {
+		return p.run(f, dst, e)
 	}
 	var c lookups
 	for i := range tokens {

@@ -1,0 +1,125 @@
+package formatter
+
+import (
+	"log/slog"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/actorlog/actorlog/core"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// interpret is Format without the compiled program: the reference.
+func interpret(f *Lager, e *core.Event) string {
+	tokens := f.Tokens
+	if tokens == nil {
+		tokens = defaultTokens
+	}
+	var c lookups
+	var dst []byte
+	for i := range tokens {
+		dst = f.token(dst, e, &tokens[i], &c)
+	}
+	return string(dst)
+}
+
+func compiledEvents() []*core.Event {
+	var pcs [1]uintptr
+	runtime.Callers(1, pcs[:])
+	at := time.Date(2026, 11, 22, 9, 41, 7, 231_000_000, time.UTC)
+	return []*core.Event{
+		{Time: at, Level: core.LevelInfo, Message: "plain"},
+		{Time: at, Level: core.LevelError, Message: "located", PC: pcs[0], Attrs: []slog.Attr{slog.Int("n", 7), slog.String("s", "a b")}},
+		{Time: at, Level: core.LevelWarning, Message: "from an actor", PC: pcs[0], Actor: actor.NewPID("node1", "worker"), Node: "node1"},
+		{Time: at, Level: core.LevelDebug, Message: "attrs named like virtual keys", Attrs: []slog.Attr{slog.String("pid", "<0.1.0>"), slog.String("module", "mod"), slog.Int("line", 3)}},
+		{Time: at, Level: core.LevelNotice, Message: "meta", Meta: []slog.Attr{slog.String("function", "f")}, Sink: "audit"},
+	}
+}
+
+func TestCompiledFormatsAsTheTokens(t *testing.T) {
+	formats := map[string][]Token{
+		"lager default": nil,
+		"file":          FileTokens("\n"),
+		"console":       ConsoleTokens("\n"),
+		"widths": Tokens(IfKeyWidth("pid", Tokens(Key("pid"), Text("|"), IfKeyWidth("module", Tokens(Key("module")), Tokens(Text("none")), 3, Right)),
+			Tokens(Text("no pid"), Text(""), Text("!")), 6, Centre), Text(" "), Message),
+		"key or nested": Tokens(KeyOr("user", Text("anon"), Text(""), IfKey("line", Tokens(Text("@"), Key("line")), nil)), Text("-"), Text(""), Text("+"), Key("missing")),
+		"texts around branches": Tokens(KeyOr("pid", Text("x")), Text(""), Text("y"), IfKey("module", Tokens(Text("m")), Tokens(Text("n"))), Text("z")),
+		"everything": Tokens(Date, Blank, Time, Sev, Severity, SeverityUpper, Node, Color, Metadata, MetadataWith(":", ","), Attrs, Fill("~")),
+	}
+	for name, tokens := range formats {
+		if tokens != nil && programFor(tokens) == nil {
+			t.Errorf("%s: not compiled", name)
+		}
+		for _, utc := range []bool{false, true} {
+			f := &Lager{Tokens: tokens, UTC: utc, Colors: DefaultColors}
+			for _, e := range compiledEvents() {
+				if got, want := string(f.Format(nil, e)), interpret(f, e); got != want {
+					t.Errorf("%s, utc %v, %q:\ncompiled %q\ntokens   %q", name, utc, e.Message, got, want)
+				}
+			}
+		}
+	}
+}
+
+// randomTokens builds a token list of up to n tokens, nesting up to depth.
+func randomTokens(r *rand.Rand, n, depth int) []Token {
+	keys := []string{"pid", "module", "line", "n", "s", "missing", "node"}
+	var out []Token
+	for range r.IntN(n + 1) {
+		switch k := r.IntN(9); {
+		case k < 3:
+			out = append(out, Text([]string{"", "a", " ", "[", "]"}[r.IntN(5)]))
+		case k == 3:
+			out = append(out, Key(keys[r.IntN(len(keys))]))
+		case k == 4 && depth > 0:
+			out = append(out, KeyOr(keys[r.IntN(len(keys))], randomTokens(r, 3, depth-1)...))
+		case k == 5 && depth > 0:
+			out = append(out, IfKey(keys[r.IntN(len(keys))], randomTokens(r, 3, depth-1), randomTokens(r, 3, depth-1)))
+		case k == 6 && depth > 0:
+			out = append(out, IfKeyWidth(keys[r.IntN(len(keys))], randomTokens(r, 3, depth-1), randomTokens(r, 3, depth-1), r.IntN(6), Align(r.IntN(3))))
+		default:
+			out = append(out, []Token{Message, Severity, Attrs, Sev}[r.IntN(4)])
+		}
+	}
+	return out
+}
+
+func TestTooDeepAFormatIsInterpreted(t *testing.T) {
+	deep := Tokens(Message)
+	for range maxMarks + 1 {
+		deep = Tokens(IfKeyWidth("pid", deep, deep, 40, Left))
+	}
+	if programFor(deep) != nil {
+		t.Fatal("compiled a format nested deeper than maxMarks")
+	}
+	keys := Tokens()
+	for _, k := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"} {
+		keys = append(keys, Key(k))
+	}
+	if programFor(keys) != nil {
+		t.Fatal("compiled a format with more keys than maxSlots")
+	}
+	e := compiledEvents()[2]
+	for _, tokens := range [][]Token{deep, keys} {
+		f := &Lager{Tokens: tokens}
+		if got, want := string(f.Format(nil, e)), interpret(f, e); got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+}
+
+func TestCompiledFormatsAsTheTokensAtRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	events := compiledEvents()
+	for i := range 2000 {
+		f := &Lager{Tokens: randomTokens(r, 8, 3)}
+		for _, e := range events {
+			if got, want := string(f.Format(nil, e)), interpret(f, e); got != want {
+				t.Fatalf("format %d, %q:\ncompiled %q\ntokens   %q", i, e.Message, got, want)
+			}
+		}
+	}
+}
