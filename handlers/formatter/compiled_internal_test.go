@@ -45,9 +45,9 @@ func TestCompiledFormatsAsTheTokens(t *testing.T) {
 		"console":       ConsoleTokens("\n"),
 		"widths": Tokens(IfKeyWidth("pid", Tokens(Key("pid"), Text("|"), IfKeyWidth("module", Tokens(Key("module")), Tokens(Text("none")), 3, Right)),
 			Tokens(Text("no pid"), Text(""), Text("!")), 6, Centre), Text(" "), Message),
-		"key or nested": Tokens(KeyOr("user", Text("anon"), Text(""), IfKey("line", Tokens(Text("@"), Key("line")), nil)), Text("-"), Text(""), Text("+"), Key("missing")),
+		"key or nested":         Tokens(KeyOr("user", Text("anon"), Text(""), IfKey("line", Tokens(Text("@"), Key("line")), nil)), Text("-"), Text(""), Text("+"), Key("missing")),
 		"texts around branches": Tokens(KeyOr("pid", Text("x")), Text(""), Text("y"), IfKey("module", Tokens(Text("m")), Tokens(Text("n"))), Text("z")),
-		"everything": Tokens(Date, Blank, Time, Sev, Severity, SeverityUpper, Node, Color, Metadata, MetadataWith(":", ","), Attrs, Fill("~")),
+		"everything":            Tokens(Date, Blank, Time, Sev, Severity, SeverityUpper, Node, Color, Metadata, MetadataWith(":", ","), Attrs, Fill("~")),
 	}
 	for name, tokens := range formats {
 		if tokens != nil && programFor(tokens) == nil {
