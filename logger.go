@@ -222,7 +222,7 @@ func (l *Logger) log(level Level, msg string, args []any) {
 	if l.sink.Discarding() != nil {
 		return // counted
 	}
-	e := l.event(callerReturn(), 4, level, core.Truncate(msg, l.trunc), len(args))
+	e := l.event(callerReturn(), 4, level, core.Truncate(msg, l.trunc), (len(args)+1)/2) // key/value pairs, mostly
 	e.Attrs = appendArgs(e.Attrs, args)
 	_ = l.sink.Log(e) // counted by the sink when not delivered
 }
