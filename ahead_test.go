@@ -1,36 +1,17 @@
 package actorlog_test
 
 import (
-	"bytes"
-	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/actors/actortest"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// lockedBuffer is a bytes.Buffer a handler writes while a test reads.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // taggedFormat writes "tag: message\n" and counts its calls; with gate
 // set, each call says it started and waits for gate to be closed.
@@ -52,7 +33,7 @@ func (f *taggedFormat) Format(dst []byte, e *core.Event) []byte {
 
 // notLines writes what Config.Format makes, but does not say so
 // (handlers.LineWriter): the sink leaves the formatting to it.
-type notLines struct{ out *lockedBuffer }
+type notLines struct{ out *actortest.Buffer }
 
 func (h notLines) Log(e *core.Event, cfg *handlers.Config) error {
 	_, err := h.out.Write(cfg.Format(nil, e))
@@ -61,7 +42,7 @@ func (h notLines) Log(e *core.Event, cfg *handlers.Config) error {
 
 func TestLinesAreFormattedByTheCaller(t *testing.T) {
 	f := &taggedFormat{tag: "a", entered: make(chan struct{}), gate: make(chan struct{})}
-	out := &lockedBuffer{}
+	out := &actortest.Buffer{}
 	s := start(t, actorlog.Handler{Config: handlers.Config{ID: "console", Formatter: f}, Handler: &handlers.Console{Writer: out}})
 
 	returned := make(chan struct{})
@@ -89,7 +70,7 @@ func TestLinesAreFormattedByTheCaller(t *testing.T) {
 
 func TestAHandlerThatDoesNotWriteLinesFormatsItself(t *testing.T) {
 	f := &taggedFormat{tag: "b", entered: make(chan struct{}, 1), gate: make(chan struct{})}
-	out := &lockedBuffer{}
+	out := &actortest.Buffer{}
 	s := start(t, actorlog.Handler{Config: handlers.Config{ID: "plain", Formatter: f}, Handler: notLines{out: out}})
 	s.Logger().Info("hello") // returns while the handler's formatter waits
 	<-f.entered
@@ -101,7 +82,7 @@ func TestAHandlerThatDoesNotWriteLinesFormatsItself(t *testing.T) {
 
 func TestLinesForSeveralHandlersAndFormatters(t *testing.T) {
 	fa, fb, fc := &taggedFormat{tag: "a"}, &taggedFormat{tag: "b"}, &taggedFormat{tag: "c"}
-	outs := []*lockedBuffer{{}, {}, {}, {}}
+	outs := []*actortest.Buffer{{}, {}, {}, {}}
 	s := start(t,
 		actorlog.Handler{Config: handlers.Config{ID: "a1", Formatter: fa}, Handler: &handlers.Console{Writer: outs[0]}},
 		actorlog.Handler{Config: handlers.Config{ID: "a2", Formatter: fa, Level: "error"}, Handler: &handlers.Console{Writer: outs[1]}},
@@ -135,7 +116,7 @@ func TestLinesForSeveralHandlersAndFormatters(t *testing.T) {
 }
 
 func TestAFormatterPanickingOnTheCallerLosesNothing(t *testing.T) {
-	out := &lockedBuffer{}
+	out := &actortest.Buffer{}
 	s := start(t, actorlog.Handler{Config: handlers.Config{ID: "console", Formatter: &boom{}}, Handler: &handlers.Console{Writer: out}})
 	assert.NotPanics(t, func() { s.Logger().Info("kept") })
 	require.NoError(t, s.Flush(bg(t)))

@@ -2,7 +2,9 @@
 package actortest
 
 import (
+	"bytes"
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,4 +60,25 @@ func Context(tb testing.TB) context.Context {
 // actor systems use QuietConfig do not need it.
 func IgnoreDeadLetterThrottle() goleak.Option {
 	return goleak.IgnoreTopFunction("github.com/asynkron/protoactor-go/actor.NewDeadLetter.NewThrottle.func4.1")
+}
+
+// Buffer is a bytes.Buffer that a handler writes on its goroutine while a
+// test reads it on its own.
+type Buffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write implements io.Writer.
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -1,14 +1,13 @@
 package handlertest_test
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/actorlog/actorlog/actors/actortest"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
@@ -18,29 +17,11 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// lockedBuffer is a writer the test reads while a console writes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // Every handler actorlog ships passes the kit.
 
 func TestConsolePassesTheKit(t *testing.T) {
 	handlertest.Run(t, func(t *testing.T) (handlers.Handler, func() string) {
-		buf := &lockedBuffer{}
+		buf := &actortest.Buffer{}
 		return &handlers.Console{Writer: buf}, buf.String
 	})
 }
@@ -49,7 +30,7 @@ func TestConsoleWithJSONPassesTheKit(t *testing.T) {
 	// The JSON formatter escapes newlines and quotes, so only the event is
 	// checked here; the formatter has its own validity fuzz test.
 	handlertest.Run(t, func(t *testing.T) (handlers.Handler, func() string) {
-		return &jsonConsole{Console: handlers.Console{Writer: &lockedBuffer{}}}, nil
+		return &jsonConsole{Console: handlers.Console{Writer: &actortest.Buffer{}}}, nil
 	})
 }
 
