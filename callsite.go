@@ -3,6 +3,7 @@ package actorlog
 import (
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -18,8 +19,13 @@ import (
 // it stands for every call of that method, and runtime.Callers is used
 // every time.
 
-// siteSlots is a direct-mapped cache: return address → call site.
-var siteSlots [1024]atomic.Pointer[site]
+// sites holds every return address seen (a program has finitely many),
+// and siteSlots is a direct-mapped cache in front of it: one atomic load
+// in the common case.
+var (
+	sites     sync.Map // uintptr → *site
+	siteSlots [1024]atomic.Pointer[site]
+)
 
 type site struct {
 	ret, pc uintptr
@@ -32,13 +38,21 @@ type site struct {
 func callSite(ret uintptr, skip int) uintptr {
 	slot := &siteSlots[(ret>>2)%uintptr(len(siteSlots))]
 	s := slot.Load()
+	if ret != 0 && (s == nil || s.ret != ret) {
+		if known, ok := sites.Load(ret); ok {
+			s = known.(*site)
+			slot.Store(s)
+		}
+	}
 	if ret != 0 && s != nil && s.ret == ret && !s.own {
 		return s.pc
 	}
 	var pcs [1]uintptr
 	runtime.Callers(skip+1, pcs[:])
 	if ret != 0 && (s == nil || s.ret != ret) {
-		slot.Store(&site{ret: ret, pc: pcs[0], own: inThisPackage(ret)})
+		s = &site{ret: ret, pc: pcs[0], own: inThisPackage(ret)}
+		sites.Store(ret, s)
+		slot.Store(s)
 	}
 	return pcs[0]
 }

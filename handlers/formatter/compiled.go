@@ -2,6 +2,7 @@ package formatter
 
 import (
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -40,30 +41,48 @@ type op struct {
 }
 
 type program struct {
-	tokens *Token // the first token of the compiled list (its identity)
-	n      int    // and its length
-	ops    []op
-	keys   []string
+	tokens   *Token // the first token of the compiled list (its identity)
+	n        int    // and its length
+	compiled bool   // false: too deep or too many keys; Format walks the tokens
+	ops      []op
+	keys     []string
 }
 
-// programs caches compiled formats by the address of their tokens: a
-// formatter does not change, so its tokens do not either.
-var programs [64]atomic.Pointer[program]
+// programs holds compiled formats by the address and length of their
+// tokens (a formatter does not change, so its tokens do not either), and
+// programSlots is a direct-mapped cache in front of it. A format that
+// cannot be compiled is held too, with no operations. Programs are kept
+// for the life of the process, like a formatter's tokens usually are.
+var (
+	programs     sync.Map // programKey → *program
+	programSlots [64]atomic.Pointer[program]
+)
+
+type programKey struct {
+	tokens *Token
+	n      int
+}
 
 // programFor returns tokens compiled, or nil if they cannot be.
 func programFor(tokens []Token) *program {
-	first := unsafe.SliceData(tokens)
-	slot := &programs[(uintptr(unsafe.Pointer(first))>>4)%uintptr(len(programs))]
-	if p := slot.Load(); p != nil && p.tokens == first && p.n == len(tokens) {
-		return p
+	key := programKey{tokens: unsafe.SliceData(tokens), n: len(tokens)}
+	slot := &programSlots[(uintptr(unsafe.Pointer(key.tokens))>>4)%uintptr(len(programSlots))]
+	p := slot.Load()
+	if p == nil || p.tokens != key.tokens || p.n != key.n {
+		if known, ok := programs.Load(key); ok {
+			p = known.(*program)
+		} else {
+			p = &program{tokens: key.tokens, n: key.n}
+			if ops, ok := p.compile(nil, tokens, 0); ok {
+				p.ops, p.compiled = ops, true
+			}
+			programs.Store(key, p)
+		}
+		slot.Store(p)
 	}
-	p := &program{tokens: first, n: len(tokens)}
-	ops, ok := p.compile(nil, tokens, 0)
-	if !ok {
+	if !p.compiled {
 		return nil
 	}
-	p.ops = ops
-	slot.Store(p)
 	return p
 }
 
