@@ -250,7 +250,11 @@ func (r *runner) Receive(c actor.Context) {
 // miss. It reads at most pendingStep-1 high meanwhile.
 func (r *runner) logBatch(c actor.Context, events []*core.Event) {
 	handled := 0 // taken out of Pending
-	defer func() { r.stats.Pending.Add(int64(handled - len(events) + len(r.carry))) }()
+	defer func() {
+		if r.carry != nil { // an event panicked: it is out, its followers are not
+			r.stats.Pending.Add(int64(handled - len(events) + len(r.carry)))
+		}
+	}()
 	for i, e := range events {
 		r.carry = events[i+1:]
 		if i-handled >= pendingStep-1 {
@@ -260,6 +264,8 @@ func (r *runner) logBatch(c actor.Context, events []*core.Event) {
 		r.logReporting(c, e)
 	}
 	r.carry = nil
+	// Before the mode is recomputed (afterEvent), not after.
+	r.stats.Pending.Add(int64(handled - len(events)))
 	r.releaseAcks()
 	// Once per batch: the alarm and the sink's mode follow the batch.
 	r.afterEvent(c)

@@ -29,8 +29,9 @@ type queued struct {
 	ack *handlers.Ack
 }
 
-// drain tells the sink's actor that its inbox holds events.
-type drain struct{}
+// drain tells the sink's actor that its inbox holds events; life is the
+// incarnation it was sent to, whose count of drains it is in.
+type drain struct{ life *lifetime }
 
 // put adds an event; ok is false when the inbox is shut, and post true
 // when the caller must send the actor a drain message.

@@ -119,7 +119,7 @@ func (m *manager) Receive(c actor.Context) {
 	}
 	switch msg := c.Message().(type) {
 	case drain:
-		m.sink.drains.Add(-1)
+		msg.life.drains.Add(-1)
 		m.sink.recompute()
 	case *core.Event:
 		m.fanOut(c, msg, nil)
@@ -239,21 +239,27 @@ func (m *manager) takeInbox() {
 		return
 	}
 	m.handOut(items)
-	// The events stay counted in the inbox until they are counted in
-	// their handlers' batches.
-	m.sendBatches(m.ctx)
-	m.sink.in.taken(len(items))
 	m.sink.in.giveBack(items)
 }
 
-// handOut hands events to the handlers (see takeInbox).
+// handOut hands events taken from the inbox to the handlers and sends
+// their batches. The events stay counted in the inbox until just before
+// their batches are sent, when the handlers' queues start counting them:
+// never twice, since a queue reading too high could hold callers in sync
+// mode. (A custom handler actor gets each event at once, and counts it
+// while the inbox still does, until the batches go.)
 func (m *manager) handOut(items []queued) {
-	for _, q := range items {
+	counted := 0
+	for i, q := range items {
 		m.fanOut(m.ctx, q.e, q.ack)
 		if m.batched >= maxBatch {
+			m.sink.in.taken(i + 1 - counted)
+			counted = i + 1
 			m.sendBatches(m.ctx)
 		}
 	}
+	m.sink.in.taken(len(items) - counted)
+	m.sendBatches(m.ctx)
 }
 
 // batchesDue sends the batches when the mailbox is empty, or they are
@@ -369,19 +375,14 @@ func (m *manager) stopping() {
 		if m.sink.closed.Load() {
 			// The last incarnation: what callers put from now on is
 			// counted as dropped; what got in meanwhile is handled.
-			last := m.sink.in.close()
-			m.handOut(last)
-			m.sendBatches(m.ctx)
-			m.sink.in.taken(len(last))
+			m.handOut(m.sink.in.close())
 		}
 		m.sendBatches(m.ctx)
 		m.drainHandlers()
 		return
 	}
-	// Killed: the mailbox goes, drain messages included, and the inbox
-	// goes with the queues (the killer counted it when it struck; later
-	// arrivals are counted here).
-	m.sink.drains.Store(0)
+	// Killed: the inbox goes with the queues (the killer counted it when
+	// it struck; later arrivals are counted here).
 	if items := m.sink.in.take(); len(items) > 0 {
 		m.sink.in.taken(len(items))
 		if extra := int64(len(items)) - m.sink.inboxKilled.Swap(0); extra > 0 {

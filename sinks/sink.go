@@ -65,9 +65,6 @@ type Sink struct {
 	// logged wait in its inbox.
 	Queue actors.Gauge
 	in    inbox
-	// drains counts the drain messages sent and not yet received, which
-	// the mailbox's length counts but the queue length does not.
-	drains atomic.Int64
 	// inboxKilled is how many of the inbox's events the killer counted.
 	inboxKilled atomic.Int64
 	// handlerQueues are the mailboxes of the sink's handlers, published by
@@ -111,6 +108,11 @@ type Sink struct {
 type lifetime struct {
 	pid  *actor.PID
 	died chan struct{}
+	// drains counts the drain messages sent to this incarnation and not
+	// yet received: the mailbox's length counts them, the queue length
+	// does not. Those sent to an incarnation that is gone count on its
+	// lifetime, not on the next one's.
+	drains atomic.Int64
 }
 
 // Drops counts the events a sink did not deliver, by reason. Every field
@@ -298,8 +300,8 @@ func (s *Sink) put(e *core.Event, ack *handlers.Ack) bool {
 	}
 	if post {
 		if life := s.life.Load(); life != nil {
-			s.drains.Add(1)
-			s.system.Root.Send(life.pid, drain{})
+			life.drains.Add(1)
+			s.system.Root.Send(life.pid, drain{life: life})
 		}
 		// Otherwise the next incarnation takes it when it starts.
 	}
@@ -307,9 +309,14 @@ func (s *Sink) put(e *core.Event, ack *handlers.Ack) bool {
 }
 
 // mailboxEvents returns the messages in the actor's mailbox, less the drain
-// messages (their events are counted in the inbox).
+// messages sent to the current incarnation (their events are counted in
+// the inbox).
 func (s *Sink) mailboxEvents() int {
-	return max(s.Queue.Len()-int(s.drains.Load()), 0)
+	n := s.Queue.Len()
+	if life := s.life.Load(); life != nil {
+		n -= int(life.drains.Load())
+	}
+	return max(n, 0)
 }
 
 // aheadFormat is a formatter the callers run for handlers that write
