@@ -267,7 +267,16 @@ func (l *Logger) event(ret uintptr, skip int, level Level, msg string, extra int
 func (l *Logger) eventAt(t time.Time, pc uintptr, level Level, msg string, extra int) *core.Event {
 	b := &eventBlock{}
 	e := &b.e
-	*e = core.Event{Time: t, Level: level, Message: msg, PC: pc, Sink: l.sink.Name(), Actor: l.actor, Node: l.node}
+	// Field by field: the block is zeroed already, and assigning a whole
+	// Event would write every field again (behind the GC's write barrier
+	// while it marks, which at logging rates is often).
+	e.Time, e.Level, e.Message, e.PC, e.Sink = t, level, msg, pc, l.sink.Name()
+	if l.actor != nil {
+		e.Actor = l.actor
+	}
+	if l.node != "" {
+		e.Node = l.node
+	}
 	e.SetLineRoom(b.line[:])
 	if n := len(l.attrs) + extra; n <= inlineAttrs {
 		e.Attrs = b.buf[:0:n]
