@@ -1,6 +1,7 @@
 package actorlog_test
 
 import (
+	"fmt"
 	"sync/atomic"
 	"testing"
 
@@ -130,3 +131,39 @@ type boom struct{}
 func (*boom) Format([]byte, *core.Event) []byte { panic("boom") }
 
 var _ formatter.Formatter = &boom{}
+
+// Flush returns once every event logged before it, by the flushing
+// goroutine, was handled: events wait in the sink's inbox, which the
+// sink's actor takes before it handles the Flush.
+func TestFlushFollowsEveryEventLoggedBeforeIt(t *testing.T) {
+	m, h := memory("mem", "info")
+	s := start(t, h)
+	l := s.Logger()
+	const producers, events = 4, 500
+	errs := make(chan error, producers)
+	for p := range producers {
+		go func() {
+			for i := range events {
+				l.Info("event", "p", p, "i", i)
+			}
+			if err := s.Flush(bg(t)); err != nil {
+				errs <- err
+				return
+			}
+			seen := 0
+			for _, e := range m.Events() {
+				if v, ok := e.Lookup("p"); ok && v.Int64() == int64(p) {
+					seen++
+				}
+			}
+			if seen != events {
+				errs <- fmt.Errorf("producer %d: %d of its %d events handled when its Flush returned", p, seen, events)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	for range producers {
+		assert.NoError(t, <-errs)
+	}
+}

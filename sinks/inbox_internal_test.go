@@ -1,8 +1,10 @@
 package sinks
 
 import (
+	"runtime"
 	"testing"
 
+	"github.com/actorlog/actorlog/actors/actortest"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 )
@@ -76,5 +78,50 @@ func TestInboxDoesNotKeepAFloodsMemory(t *testing.T) {
 	in.giveBack(in.take())
 	if in.spare != nil {
 		t.Errorf("kept a slice of capacity %d", cap(in.spare))
+	}
+}
+
+// The actor takes the inbox before any other message: an event put by a
+// caller whose drain message is still on its way (another caller's, sent
+// later than the event was put) is handled before a Flush sent after it.
+func TestTheInboxIsTakenBeforeAnyMessage(t *testing.T) {
+	system := actortest.NewSystem(t)
+	s, err := New(system, "t", Thresholds{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := system.Root.Spawn(s.Props(Options{}))
+	t.Cleanup(func() {
+		s.Close()
+		_ = system.Root.StopFuture(pid).Wait()
+	})
+	ctx := actortest.Context(t)
+	for s.PID() == nil { // Started is handled on the actor's goroutine
+		if ctx.Err() != nil {
+			t.Fatal("the sink did not start")
+		}
+		runtime.Gosched()
+	}
+	mem := &handlers.Memory{}
+	cfg := handlers.Config{ID: "mem"}
+	if err := cfg.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.call(ctx, install{spec: Spec{Config: cfg, Handler: mem}}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, post := s.in.put(&core.Event{Level: core.LevelInfo, Message: "put, no drain sent yet"}, nil); !ok || !post {
+		t.Fatalf("put: ok %v post %v", ok, post)
+	}
+	// The caller that should send the drain has not yet; the Flush of
+	// another goroutine that logged before it overtakes it.
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := mem.Lines(); len(got) != 1 {
+		t.Fatalf("after Flush the handler has %q, want the event put before it", got)
+	}
+	if s.in.len() != 0 {
+		t.Errorf("the inbox still counts %d events", s.in.len())
 	}
 }
