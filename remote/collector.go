@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	"github.com/actorlog/actorlog"
 	"github.com/actorlog/actorlog/actors"
@@ -29,7 +30,17 @@ type CollectorOptions struct {
 	// MaxEventSize is the largest event taken: 64 KiB if zero. Larger
 	// ones are refused, counted and reported.
 	MaxEventSize int
+	// DedupWindow is how long the collector remembers a forwarder's last
+	// batch after it last heard from it: 10 minutes if zero. A forwarder
+	// resends a batch whose ack it missed within its AckTimeout, so a
+	// forwarder silent for longer has nothing left to resend; forgetting
+	// it keeps the memory of a long-running collector bounded by the
+	// forwarders it hears from, not by those it ever heard from.
+	DedupWindow time.Duration
 }
+
+// DefaultDedupWindow is CollectorOptions.DedupWindow's default.
+const DefaultDedupWindow = 10 * time.Minute
 
 // Collector takes the events of other nodes' forwarders into a System's
 // sink, each marked with its origin.
@@ -54,12 +65,15 @@ func StartCollector(sys *actorlog.System, opts CollectorOptions) (*Collector, er
 	if opts.MaxEventSize <= 0 {
 		opts.MaxEventSize = DefaultMaxEventSize
 	}
+	if opts.DedupWindow <= 0 {
+		opts.DedupWindow = DefaultDedupWindow
+	}
 	r, address, err := Start(sys.ActorSystem(), opts.Options)
 	if err != nil {
 		return nil, err
 	}
 	c := &Collector{sys: sys, remote: r, address: address}
-	a := &collector{c: c, sink: sink, opts: opts, seen: map[string]uint64{}}
+	a := &collector{c: c, sink: sink, opts: opts, seen: map[string]seen{}, now: time.Now}
 	pid, err := sys.ActorSystem().Root.SpawnNamed(actor.PropsFromProducer(func() actor.Actor { return a },
 		actor.WithReceiverMiddleware(actors.CrashReporter())), CollectorName)
 	if err != nil {
@@ -99,7 +113,33 @@ type collector struct {
 	c    *Collector
 	sink *actorlog.Sink
 	opts CollectorOptions
-	seen map[string]uint64 // origin/forwarder → last batch seq logged
+	seen map[string]seen // origin/forwarder → its last batch logged
+	now  func() time.Time
+	// nextPrune is when seen is next swept of forwarders silent for
+	// longer than the DedupWindow.
+	nextPrune time.Time
+}
+
+// seen is a forwarder's last batch logged, and when.
+type seen struct {
+	seq uint64
+	at  time.Time
+}
+
+// remember records batch seq of key as logged, and sweeps the forwarders
+// silent for longer than the DedupWindow, at most once per window.
+func (a *collector) remember(key string, seq uint64) {
+	now := a.now()
+	a.seen[key] = seen{seq: seq, at: now}
+	if now.Before(a.nextPrune) {
+		return
+	}
+	a.nextPrune = now.Add(a.opts.DedupWindow)
+	for k, v := range a.seen {
+		if now.Sub(v.at) > a.opts.DedupWindow {
+			delete(a.seen, k)
+		}
+	}
 }
 
 // Receive implements actor.Actor.
@@ -117,13 +157,15 @@ func (a *collector) Receive(ctx actor.Context) {
 		return
 	}
 	key := b.Origin + "/" + b.Forwarder
-	if b.Seq <= a.seen[key] {
-		// A resend after a lost ack: logged already.
+	if b.Seq <= a.seen[key].seq {
+		// A resend after a lost ack: logged already. The forwarder is
+		// alive: it is remembered anew.
+		a.remember(key, a.seen[key].seq)
 		a.c.duplicates.Add(int64(len(b.Events)))
 		ctx.Respond(&pb.Ack{Seq: b.Seq})
 		return
 	}
-	a.seen[key] = b.Seq
+	a.remember(key, b.Seq)
 	rejected := 0
 	for _, w := range b.Events {
 		if size(w) > a.opts.MaxEventSize {

@@ -25,7 +25,9 @@
 // MaxBuffer. Beyond that they are dropped, counted in the handler's
 // errors, and reported once the collector answers again ("collector …
 // reachable again; N events were dropped"). A collector that restarted
-// may log twice a batch whose ack was lost.
+// may log twice a batch whose ack was lost. It remembers each forwarder's
+// last batch for CollectorOptions.DedupWindow (10 minutes) after it last
+// heard from it, so its memory follows the forwarders it hears from.
 //
 // # What is and is not protected
 //

@@ -1,0 +1,41 @@
+package remote
+
+import (
+	"testing"
+	"time"
+)
+
+func TestTheCollectorForgetsSilentForwarders(t *testing.T) {
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	a := &collector{seen: map[string]seen{}, now: func() time.Time { return now }, opts: CollectorOptions{DedupWindow: 10 * time.Minute}}
+	steps := []struct {
+		after time.Duration
+		key   string
+		seq   uint64
+		want  []string // remembered afterwards
+	}{
+		{0, "a/1", 1, []string{"a/1"}},
+		{time.Minute, "b/1", 1, []string{"a/1", "b/1"}},
+		{9 * time.Minute, "b/1", 2, []string{"a/1", "b/1"}}, // a/1 silent 10 min: not more than the window
+		{2 * time.Minute, "b/1", 3, []string{"a/1", "b/1"}}, // swept at most once a window: not yet
+		{9 * time.Minute, "c/1", 1, []string{"b/1", "c/1"}}, // a/1 silent 21 min: forgotten
+		{11 * time.Minute, "c/1", 1, []string{"c/1"}},       // a resend keeps c/1; b/1 forgotten
+		{time.Hour, "c/2", 1, []string{"c/2"}},              // a node's new forwarder; the old one forgotten
+	}
+	for i, s := range steps {
+		now = now.Add(s.after)
+		a.remember(s.key, s.seq)
+		if len(a.seen) != len(s.want) {
+			t.Errorf("step %d: remembers %v, want %v", i, a.seen, s.want)
+			continue
+		}
+		for _, k := range s.want {
+			if _, ok := a.seen[k]; !ok {
+				t.Errorf("step %d: forgot %s", i, k)
+			}
+		}
+	}
+	if got := a.seen["c/2"].seq; got != 1 {
+		t.Errorf("seq %d, want 1", got)
+	}
+}
