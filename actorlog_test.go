@@ -20,6 +20,7 @@ import (
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
 	"github.com/actorlog/actorlog/sinks"
+	"github.com/actorlog/actorlog/supervision"
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -579,6 +580,44 @@ func TestCustomHandlerActor(t *testing.T) {
 	require.NoError(t, s.Flush(bg(t)))
 	assert.Equal(t, "for it", <-got)
 	assert.Contains(t, s.Status(bg(t)).String(), "handler mine (custom actor) at level warning")
+}
+
+// A custom actor's filters run in its sink (it has no runner): the
+// translator's switches among them, so it does not get the reports its
+// config turns off.
+func TestCustomHandlerActorFilters(t *testing.T) {
+	got := make(chan string, 8)
+	secret := handlers.Filter{ID: "no-secrets", Fn: func(e *core.Event) handlers.FilterAction {
+		if strings.Contains(e.Message, "secret") {
+			return handlers.Stop
+		}
+		return handlers.Ignore
+	}}
+	panicky := handlers.Filter{ID: "panics", Fn: func(e *core.Event) handlers.FilterAction {
+		if e.Message == "boom" {
+			panic("filter bug")
+		}
+		return handlers.Ignore
+	}}
+	s := start(t, actorlog.Handler{Config: handlers.Config{ID: "mine", Filters: []handlers.Filter{secret, panicky}},
+		Props: actor.PropsFromProducer(func() actor.Actor { return &custom{got: got} })})
+	l := s.Logger()
+	l.Info("a secret")
+	l.Info("boom") // a filter that panics counts as ignoring: the others decide
+	l.Info("public")
+	l.Error("supervisor report", "k", "v")
+	def, err := s.Sink("")
+	require.NoError(t, err)
+	require.NoError(t, def.LogEvent(&core.Event{Time: time.Now(), Level: actorlog.LevelError, Message: "a supervisor's report",
+		Report: &supervision.ChildTerminated{Reason: supervision.ErrNormal}}))
+	require.NoError(t, s.Flush(bg(t)))
+	close(got)
+	var seen []string
+	for m := range got {
+		seen = append(seen, m)
+	}
+	assert.Equal(t, []string{"boom", "public", "supervisor report"}, seen,
+		"no secret, and no supervisor report (the translator's default switches)")
 }
 
 func TestStatusString(t *testing.T) {

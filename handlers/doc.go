@@ -30,7 +30,9 @@
 // change itself), and is found by identity, so it must be a pointer.
 //
 // Instead of a Handler, a sink also takes the Props of a custom actor,
-// which receives *core.Event and answers [Flush] with [Flushed].
+// which receives *core.Event and answers [Flush] with [Flushed]. Its
+// config's level and filters (the translator's switches among them) are
+// applied by the sink, since it has no handler actor of actorlog's.
 //
 // # Handlers
 //

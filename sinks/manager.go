@@ -73,6 +73,7 @@ type installed struct {
 	reason   error               // why it is being taken out after a failure
 	failed   bool                // its Add failed; the installer was answered
 	line     formatter.Formatter // run ahead by callers (handlers.LineWriter)
+	filters  handlers.Config     // a custom actor's config, for its filters
 	batch    []*core.Event       // events for it, not sent yet
 	acks     []*handlers.Ack     // of callers waiting for some of batch
 }
@@ -217,7 +218,12 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 		switch {
 		case !ok:
 		case h.custom:
-			c.Send(h.pid, e)
+			// A custom actor has no runner to apply its filters (the
+			// translator's switches among them): the sink does, unless a
+			// trace sent the event.
+			if byTrace || m.customAccepts(h, e) {
+				c.Send(h.pid, e)
+			}
 		case byTrace:
 			m.sendBatch(c, h)
 			c.Send(h.pid, &handlers.Sync{Event: e, Ack: ack, Traced: true})
@@ -442,6 +448,9 @@ func (m *manager) install(c actor.Context, msg install) {
 		custom:  spec.Handler == nil,
 		waiting: c.Sender(),
 	}
+	if h.custom {
+		h.filters = spec.Config
+	}
 	props := spec.Props
 	if spec.Handler != nil {
 		props = handlers.Props(spec.Handler, spec.Config, h.stats, func() { m.sink.recompute() })
@@ -458,6 +467,19 @@ func (m *manager) install(c actor.Context, msg install) {
 	if h.custom { // a custom actor has no Add: it is installed once spawned
 		m.installed(&handlers.Installed{ID: h.id})
 	}
+}
+
+// customAccepts applies a custom actor's filters to e (its level was
+// checked by route), counting the filters that panicked.
+func (m *manager) customAccepts(h *installed, e *core.Event) bool {
+	if len(h.filters.Filters) == 0 {
+		return true
+	}
+	ok, panics := h.filters.Accepts(e)
+	if panics > 0 {
+		h.stats.FilterPanics.Add(int64(panics))
+	}
+	return ok
 }
 
 // spawn spawns a handler actor; a panic in its producer is an error.
