@@ -155,3 +155,19 @@ func TestClearTracesByDestination(t *testing.T) {
 	assert.Empty(t, drain(t, s, mem))
 	assert.Equal(t, []string{"m"}, drain(t, s, other))
 }
+
+// A handler that panics on an event a trace sent it, in async mode (no
+// caller waits for it), is restarted like any other, and goes on.
+func TestATracedEventThatPanicsItsHandler(t *testing.T) {
+	h := &scripted{panicOn: "boom"}
+	s := start(t, actorlog.Handler{Config: handlers.Config{ID: "h", Level: "error"}, Handler: h})
+	ctx := bg(t)
+	_, err := s.Trace(ctx, "h", core.Eq("traced", true), "info")
+	require.NoError(t, err)
+	l := s.Logger()
+	l.Info("boom", "traced", true) // below the handler's level: sent by the trace
+	l.Info("after", "traced", true)
+	require.NoError(t, s.Flush(ctx))
+	got, _, _, _ := h.snapshot()
+	assert.Equal(t, []string{"after"}, got)
+}

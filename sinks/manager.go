@@ -110,7 +110,7 @@ func newManager(s *Sink, opts Options) *manager {
 func (m *manager) Receive(c actor.Context) {
 	switch c.Message().(type) {
 	case *actor.Started, *actor.Stopping, *actor.Restarting, *actor.Stopped:
-	case *core.Event, *handlers.Sync:
+	case *core.Event:
 		m.takeInbox()
 	default:
 		// Whatever else comes — a flush, a removal, a trace — comes after
@@ -122,17 +122,13 @@ func (m *manager) Receive(c actor.Context) {
 	case drain:
 		msg.life.drains.Add(-1)
 		m.sink.recompute()
-	case *core.Event:
+	case *core.Event: // the sink's own reports and its handlers'
 		m.fanOut(c, msg, nil)
-		m.batchesDue(c)
-	case *handlers.Sync:
-		m.fanOut(c, msg.Event, msg.Ack)
 		m.batchesDue(c)
 	case *actor.Started:
 		m.started(c)
 		// Events put while no incarnation ran, or told to the last one.
 		m.takeInbox()
-		m.sendBatches(c)
 	case *actor.Stopping, *actor.Restarting:
 		m.stopping()
 	case install:
@@ -582,7 +578,7 @@ type removeAnswer struct{ err error }
 // more than HandlerIntensity times within HandlerPeriod: then it is
 // stopped, and its watcher reports it and installs it again.
 func (m *manager) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, who *actor.PID, _ *actor.RestartStatistics, reason any, message any) {
-	if s, ok := actor.UnwrapEnvelopeMessage(message).(*handlers.Sync); ok {
+	if s, ok := actor.UnwrapEnvelopeMessage(message).(*handlers.Sync); ok && s.Ack != nil {
 		s.Ack.Done() // the event that made it panic is lost: its caller must not wait
 	}
 	i := m.indexOf(who)

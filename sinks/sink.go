@@ -257,9 +257,6 @@ func (s *Sink) log(e *core.Event, wait bool) error {
 			return s.logSync(e, life)
 		}
 	}
-	if ahead := s.ahead.Load(); ahead != nil {
-		formatAhead(e, *ahead)
-	}
 	if !s.put(e, nil) {
 		return ErrDropped
 	}
@@ -288,11 +285,15 @@ func (s *Sink) Discarding() error {
 	return nil
 }
 
-// put puts e in the inbox and, when the actor has not been told yet, tells
-// the sink's current incarnation (the one that will take it, even if the
-// caller saw an older one). It returns false, counting a drop, once the
-// sink's last incarnation has stopped.
+// put formats e ahead for the handlers that write lines, puts it in the
+// inbox and, when the actor has not been told yet, tells the sink's
+// current incarnation (the one that will take it, even if the caller saw
+// an older one). It returns false, counting a drop, once the sink's last
+// incarnation has stopped.
 func (s *Sink) put(e *core.Event, ack *handlers.Ack) bool {
+	if ahead := s.ahead.Load(); ahead != nil {
+		formatAhead(e, *ahead)
+	}
 	ok, post := s.in.put(e, ack)
 	if !ok {
 		s.drops.Closed.Add(1)
@@ -349,9 +350,6 @@ func formatAhead(e *core.Event, ahead []aheadFormat) {
 }
 
 func (s *Sink) logSync(e *core.Event, life *lifetime) error {
-	if ahead := s.ahead.Load(); ahead != nil {
-		formatAhead(e, *ahead)
-	}
 	ack := handlers.NewAck()
 	if !s.put(e, ack) {
 		return ErrDropped
