@@ -227,6 +227,8 @@ func (l *Logger) log(level Level, msg string, args []any) {
 	_ = l.sink.Log(e) // counted by the sink when not delivered
 }
 
+// logf logs an enabled printf-style call; the level methods checked the
+// level inline.
 //
 //go:noinline
 func (l *Logger) logf(level Level, format string, args []any) {

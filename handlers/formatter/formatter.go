@@ -89,6 +89,9 @@ func appendTime(dst []byte, t time.Time, utc bool) []byte {
 	if c := clockOf(t, utc); c != nil {
 		dst = append(dst, c.hms[:]...)
 	} else {
+		if utc {
+			t = t.UTC()
+		}
 		dst = t.AppendFormat(dst, "15:04:05")
 	}
 	dst = append(dst, '.')

@@ -243,3 +243,34 @@ func TestSafe(t *testing.T) {
 		t.Errorf("a formatter that works is left alone: %q", got)
 	}
 }
+
+func TestDateAndTimeAcrossSeconds(t *testing.T) {
+	local := &f.Lager{Tokens: f.Tokens(f.Date, f.Text(" "), f.Time)}
+	utc := &f.Lager{Tokens: local.Tokens, UTC: true}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	base := time.Date(2026, 11, 22, 23, 59, 59, 999_000_000, time.UTC)
+	tests := []struct {
+		fm   *f.Lager
+		t    time.Time
+		want string
+	}{
+		{utc, base, "2026-11-22 23:59:59.999 UTC"},
+		{utc, base.Add(time.Millisecond), "2026-11-23 00:00:00.000 UTC"},
+		{utc, base, "2026-11-22 23:59:59.999 UTC"}, // back again: not the cached second
+		{local, base.In(paris), "2026-11-23 00:59:59.999"},
+		{local, base, "2026-11-22 23:59:59.999"}, // same second, another location
+		{utc, base.In(paris), "2026-11-22 23:59:59.999 UTC"},
+		{utc, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), "10000-01-01 00:00:00.000 UTC"},
+		{utc, time.Date(-1, 12, 31, 12, 0, 0, 5_000_000, time.UTC), "-0001-12-31 12:00:00.005 UTC"},
+		{utc, time.Date(10000, 1, 1, 1, 0, 0, 0, paris), "10000-01-01 00:00:00.000 UTC"}, // outside the cache, still UTC
+	}
+	for _, tc := range tests {
+		got := string(tc.fm.Format(nil, &core.Event{Time: tc.t, Message: "m"}))
+		if got != tc.want {
+			t.Errorf("%v (utc %v): got %q, want %q", tc.t, tc.fm.UTC, got, tc.want)
+		}
+	}
+}
