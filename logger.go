@@ -238,23 +238,6 @@ func (l *Logger) logf(level Level, format string, args []any) {
 	_ = l.sink.Log(l.event(callerReturn(), 4, level, core.Truncate(core.Sprintf(format, args...), l.trunc), 0))
 }
 
-// inlineAttrs is how many attributes an event holds without a second
-// allocation.
-const inlineAttrs = 3
-
-// lineRoom is the room for pre-formatted lines allocated with an event:
-// enough for a typical line (core.Event.SetLineRoom), and what keeps an
-// eventBlock within 512 bytes (a test checks it).
-const lineRoom = 144
-
-// eventBlock allocates an event, room for its first attributes and room
-// for its line at once.
-type eventBlock struct {
-	e    core.Event
-	buf  [inlineAttrs]slog.Attr
-	line [lineRoom]byte
-}
-
 // event builds the event of a logging call, with the Logger's attributes
 // and room for extra more; ret is the logging method's return address
 // (callerReturn, called by the method itself: its callers are marked
@@ -267,23 +250,18 @@ func (l *Logger) event(ret uintptr, skip int, level Level, msg string, extra int
 // eventAt builds an event made at t by the call at pc (for records and
 // lines that come with their own: slog's, the standard log's).
 func (l *Logger) eventAt(t time.Time, pc uintptr, level Level, msg string, extra int) *core.Event {
-	b := &eventBlock{}
-	e := &b.e
-	// Field by field: the block is zeroed already, and assigning a whole
-	// Event would write every field again (behind the GC's write barrier
-	// while it marks, which at logging rates is often).
+	// One allocation, or none: the sink may reuse an event once its
+	// handlers are done with it (core.NewEvent).
+	e := core.NewEvent(len(l.attrs) + extra)
+	// Field by field: assigning a whole Event would write every field
+	// again (behind the GC's write barrier while it marks, which at
+	// logging rates is often).
 	e.Time, e.Level, e.Message, e.PC, e.Sink = t, level, msg, pc, l.sink.Name()
 	if l.actor != nil {
 		e.Actor = l.actor
 	}
 	if l.node != "" {
 		e.Node = l.node
-	}
-	e.SetLineRoom(b.line[:])
-	if n := len(l.attrs) + extra; n <= inlineAttrs {
-		e.Attrs = b.buf[:0:n]
-	} else {
-		e.Attrs = make([]slog.Attr, 0, n)
 	}
 	e.Attrs = append(e.Attrs, l.attrs...)
 	return e

@@ -50,6 +50,9 @@ type Event struct {
 	// SetLine). Before the first is set, its text holds the room given by
 	// SetLineRoom.
 	lines [EventLines]line
+
+	// refs counts the holders of an event from NewEvent (see Hold).
+	refs int32
 }
 
 // SetLineRoom gives e memory for its lines, allocated with it (a Logger

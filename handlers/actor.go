@@ -39,8 +39,10 @@ type (
 		Config Config
 		Mask   core.Mask
 		Err    error
-		// Line is as in Installed, for the config in force.
-		Line formatter.Formatter
+		// Line and Recycles are as in Installed, for the config in
+		// force.
+		Line     formatter.Formatter
+		Recycles bool
 	}
 	// Batch is events for a handler in one message, in order: what a sink
 	// sends while events arrive faster than one at a time. Each is
@@ -73,6 +75,10 @@ type (
 		// Line is the formatter the sink may run ahead, on the callers'
 		// goroutines, for this handler (see LineWriter); nil if none.
 		Line formatter.Formatter
+		// Recycles says that the handler keeps nothing of the events it
+		// handled (Config.Recycles): it releases each (core.Event.Release)
+		// after handling it without a panic.
+		Recycles bool
 	}
 )
 
@@ -158,6 +164,7 @@ func (r *runner) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *core.Event:
 		r.log(c, m, false)
+		r.release(m)
 		r.afterEvent(c)
 	case *Batch:
 		r.stats.Batches.Add(-1)
@@ -165,6 +172,7 @@ func (r *runner) Receive(c actor.Context) {
 		r.logBatch(c, m.Events)
 	case *Sync:
 		r.log(c, m.Event, m.Traced)
+		r.release(m.Event)
 		if m.Ack != nil {
 			m.Ack.Done()
 		}
@@ -191,7 +199,7 @@ func (r *runner) Receive(c actor.Context) {
 		}
 		// The parent stops this actor if Add failed.
 		err := r.add()
-		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart, Line: r.cfg.LineFormatter(r.h)})
+		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart, Line: r.cfg.LineFormatter(r.h), Recycles: r.cfg.Recycles(r.h)})
 		r.schedule(c)
 		if rest := r.carry; len(rest) > 0 && err == nil {
 			// What followed the event that panicked in a batch: first.
@@ -266,9 +274,24 @@ func (r *runner) logBatch(c actor.Context, events []*core.Event) {
 	r.carry = nil
 	// Before the mode is recomputed (afterEvent), not after.
 	r.stats.Pending.Add(int64(handled - len(events)))
+	r.release(events...)
 	r.releaseAcks()
 	// Once per batch: the alarm and the sink's mode follow the batch.
 	r.afterEvent(c)
+}
+
+// release releases events handled without a panic (core.Event.Release),
+// when the handler keeps nothing of them under the config in force — the
+// config the sink saw when it made them held may have changed since. An
+// event that made the handler panic is never released: its crash report
+// holds it.
+func (r *runner) release(events ...*core.Event) {
+	if !r.cfg.Recycles(r.h) {
+		return
+	}
+	for _, e := range events {
+		e.Release()
+	}
 }
 
 // pendingStep is how many handled events a batch takes out of
@@ -411,7 +434,7 @@ func (r *runner) remove() {
 
 func (r *runner) configure(m Configure) Configured {
 	if m.Mode == Update && m.Update == nil {
-		return Configured{Config: r.filtered(), Mask: r.cfg.mask, Line: r.cfg.LineFormatter(r.h)}
+		return r.configured(nil)
 	}
 	next := m.Config
 	if m.Mode == Update {
@@ -421,25 +444,28 @@ func (r *runner) configure(m Configure) Configured {
 	}
 	next.ID = r.cfg.ID
 	next.defaultFmt, next.report = r.cfg.defaultFmt, r.cfg.report
-	refuse := func(err error) Configured {
-		return Configured{Config: r.filtered(), Mask: r.cfg.mask, Err: err, Line: r.cfg.LineFormatter(r.h)}
-	}
 	if err := next.Check(); err != nil {
-		return refuse(err)
+		return r.configured(err)
 	}
 	if ch, ok := r.h.(Changer); ok {
 		changed, err := ch.Change(m.Mode, r.cfg, next)
 		if err != nil {
-			return refuse(err)
+			return r.configured(err)
 		}
 		changed.ID, changed.defaultFmt, changed.report = r.cfg.ID, r.cfg.defaultFmt, r.cfg.report
 		if err := changed.Check(); err != nil {
-			return refuse(err)
+			return r.configured(err)
 		}
 		next = changed
 	}
 	r.cfg = next
-	return Configured{Config: r.filtered(), Mask: r.cfg.mask, Line: r.cfg.LineFormatter(r.h)}
+	return r.configured(nil)
+}
+
+// configured answers Configure with the config in force and err.
+func (r *runner) configured(err error) Configured {
+	return Configured{Config: r.filtered(), Mask: r.cfg.mask, Err: err,
+		Line: r.cfg.LineFormatter(r.h), Recycles: r.cfg.Recycles(r.h)}
 }
 
 // filtered returns the config as it may be shown (ConfigFilterer).

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/actorlog/actorlog/core"
@@ -152,6 +153,12 @@ const (
 type Filter struct {
 	ID string
 	Fn func(e *core.Event) FilterAction
+	// NoRetain promises that Fn keeps nothing of the events it is given
+	// once it returned: no reference to the event, its attributes, its
+	// Meta or its Report. A sink may then reuse the memory of the events
+	// its handlers were given (see Config.Recycles). Leave it false unless
+	// Fn only reads the event and decides.
+	NoRetain bool
 }
 
 // Config is a handler's configuration.
@@ -289,6 +296,21 @@ func (c *Config) LineFormatter(h Handler) formatter.Formatter {
 		return nil
 	}
 	return f
+}
+
+// Recycles reports whether handler h, under this config, keeps nothing of
+// the events it is given once it has handled them, without running any
+// code but actorlog's: h is a Console or a File, its formatter is one of
+// package formatter's (formatter.Own), and its filters, if any, are
+// marked NoRetain. A sink
+// whose handlers all recycle reuses the memory of its events
+// (core.Event.Hold): a logging call then allocates nothing of its own.
+func (c *Config) Recycles(h Handler) bool {
+	switch h.(type) {
+	case *Console, *File:
+		return formatter.Own(c.formatter()) && !slices.ContainsFunc(c.Filters, func(f Filter) bool { return !f.NoRetain })
+	}
+	return false
 }
 
 // Accepts applies the level, the filters and FilterDefault to e. A filter

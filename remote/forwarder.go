@@ -240,7 +240,7 @@ const (
 // Filter returns a handler filter applying strategy s to events by their
 // origin (the "origin" a collector puts in Meta).
 func Filter(s Strategy) handlers.Filter {
-	return handlers.Filter{ID: "actorlog_origin", Fn: func(e *core.Event) handlers.FilterAction {
+	return handlers.Filter{ID: "actorlog_origin", NoRetain: true, Fn: func(e *core.Event) handlers.FilterAction {
 		remote := false
 		for _, a := range e.Meta {
 			if a.Key == "origin" {

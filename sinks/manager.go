@@ -30,9 +30,10 @@ type (
 	lookup struct{ id string }
 	// setMask tells the sink a handler's new level mask.
 	setMask struct {
-		id   string
-		mask core.Mask
-		line formatter.Formatter
+		id       string
+		mask     core.Mask
+		line     formatter.Formatter
+		recycles bool
 	}
 	// flushList asks for the handlers to flush, answered with
 	// []handlerRef once every event received before it was passed on.
@@ -73,6 +74,7 @@ type installed struct {
 	reason   error               // why it is being taken out after a failure
 	failed   bool                // its Add failed; the installer was answered
 	line     formatter.Formatter // run ahead by callers (handlers.LineWriter)
+	recycles bool                // releases the events it handled (handlers.Installed)
 	filters  handlers.Config     // a custom actor's config, for its filters
 	batch    []*core.Event       // events for it, not sent yet
 	acks     []*handlers.Ack     // of callers waiting for some of batch
@@ -91,6 +93,11 @@ type manager struct {
 
 	// batched counts the events in the handlers' batches.
 	batched int
+
+	// recycle: every ready handler releases the events it handled, so
+	// that an event's memory can be reused once they all did
+	// (core.Event.Hold).
+	recycle bool
 
 	// traces are the sink's traces as of the last change this actor
 	// handled, so that a change applies to the events queued after it.
@@ -154,7 +161,7 @@ func (m *manager) Receive(c actor.Context) {
 		c.Respond(handlerRef{id: h.id, pid: h.pid, custom: h.custom})
 	case setMask:
 		if h := m.find(msg.id); h != nil {
-			h.mask, h.line = msg.mask, msg.line
+			h.mask, h.line, h.recycles = msg.mask, msg.line, msg.recycles
 			m.recomputeMask()
 		}
 		c.Respond(setMask{})
@@ -186,18 +193,25 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 	if len(m.traces) > 0 {
 		fed, silenced = traced(m.traces, e)
 	}
-	ready, waiting := false, 0
+	ready, waiting, holders := false, 0, 0
 	for _, h := range m.handlers {
 		if !h.ready {
 			continue
 		}
 		ready = true
-		if _, ok := m.route(h, e, fed, silenced); ok && !h.custom && ack != nil {
-			waiting++
+		if _, ok := m.route(h, e, fed, silenced); ok {
+			holders++
+			if !h.custom && ack != nil {
+				waiting++
+			}
 		}
 	}
 	if ack != nil {
 		ack.Expect(waiting)
+	}
+	if m.recycle && ready {
+		// Before any handler has it: each releases it once handled.
+		e.Hold(holders)
 	}
 	if !ready {
 		// No handler to take it (they are being installed again after a
@@ -240,6 +254,7 @@ func (m *manager) takeInbox() {
 	if items == nil {
 		return
 	}
+
 	m.handOut(items)
 	m.sink.in.giveBack(items)
 }
@@ -500,7 +515,7 @@ func (m *manager) installed(msg *handlers.Installed) {
 	}
 	switch {
 	case msg.Err == nil:
-		h.ready, h.line = true, msg.Line
+		h.ready, h.line, h.recycles = true, msg.Line, msg.Recycles
 		m.recomputeMask()
 		m.answerInstall(h, nil)
 		if m.killReport != nil && h.watcher != nil && m.reinstalls > 0 {
@@ -621,6 +636,25 @@ func (m *manager) recomputeMask() {
 	}
 	m.sink.mask.Store(uint32(mask))
 	m.recomputeAhead()
+	m.recomputeRecycle()
+}
+
+// recomputeRecycle lets the sink reuse its events' memory while every
+// ready handler releases the events it handled (handlers.Config.Recycles).
+// Not one may run code of the user's: a custom actor, a filter, a
+// formatter of the user's could keep an event, and would see it change.
+func (m *manager) recomputeRecycle() {
+	m.recycle = false
+	for _, h := range m.handlers {
+		if !h.ready {
+			continue
+		}
+		if h.custom || !h.recycles {
+			m.recycle = false
+			return
+		}
+		m.recycle = true
+	}
 }
 
 // recomputeAhead publishes the formatters callers run ahead: those of the

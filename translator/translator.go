@@ -137,7 +137,7 @@ const FilterID = "actorlog_reports"
 // opts.NoActorReports, supervisor reports unless opts.SupervisorReports,
 // and has nothing to say (Ignore) about other events.
 func Filter(opts Options) handlers.Filter {
-	return handlers.Filter{ID: FilterID, Fn: func(e *core.Event) handlers.FilterAction {
+	return handlers.Filter{ID: FilterID, NoRetain: true, Fn: func(e *core.Event) handlers.FilterAction {
 		if e.Report == nil {
 			return handlers.Ignore
 		}

@@ -15,9 +15,22 @@ import (
 // several handlers, and a sink runs the formatter of a handler that writes
 // lines (handlers.LineWriter) on the logging callers' goroutines, so Format
 // runs on many goroutines at once: it must not change the formatter, nor
-// depend on when it runs (the event carries its time).
+// depend on when it runs (the event carries its time). Nor may it keep e,
+// or anything of it, once it returned: a sink may reuse the event's memory
+// (core.Event.Hold) — though only behind this package's own formatters.
 type Formatter interface {
 	Format(dst []byte, e *core.Event) []byte
+}
+
+// Own reports whether f is one of this package's formatters (Lager, JSON,
+// Logfmt), which keep nothing of the events they format: a sink whose
+// handlers format with them may reuse its events' memory.
+func Own(f Formatter) bool {
+	switch f.(type) {
+	case *Lager, *JSON, *Logfmt:
+		return true
+	}
+	return false
 }
 
 // Safe calls f.Format. If it panics, the bytes it appended are dropped and
