@@ -39,10 +39,11 @@ type (
 		Config Config
 		Mask   core.Mask
 		Err    error
-		// Line and Recycles are as in Installed, for the config in
-		// force.
+		// Line, Recycles and Lane are as in Installed, for the config
+		// in force.
 		Line     formatter.Formatter
 		Recycles bool
+		Lane     func(*core.Event) bool
 	}
 	// Batch is events for a handler in one message, in order: what a sink
 	// sends while events arrive faster than one at a time. Each is
@@ -79,6 +80,10 @@ type (
 		// handled (Config.Recycles): it releases each (core.Event.Release)
 		// after handling it without a panic.
 		Recycles bool
+		// Lane, when not nil, says that the handler takes lines in its
+		// lane (Stats.Lane) for the events Lane accepts — its level and
+		// filters, which the callers then apply (see Config.LaneFilter).
+		Lane func(*core.Event) bool
 	}
 )
 
@@ -94,14 +99,17 @@ type Stats struct {
 	// Queue reads the handler's mailbox length.
 	Queue actors.Gauge
 	// Pending counts events the sink batched for the handler that it has
-	// not handled yet, and Batches the Batch messages in its mailbox.
-	Pending, Batches atomic.Int64
+	// not handled yet, Batches the Batch messages in its mailbox, and
+	// Filled the LaneFilled messages.
+	Pending, Batches, Filled atomic.Int64
+	// Lane holds the lines callers formatted for the handler (see Lane).
+	Lane Lane
 }
 
 // Queued returns the events waiting for the handler: its mailbox, with
-// each Batch counted by its events.
+// each Batch counted by its events, and its lane's lines.
 func (s *Stats) Queued() int {
-	return max(s.Queue.Len()-int(s.Batches.Load())+int(s.Pending.Load()), 0)
+	return max(s.Queue.Len()-int(s.Batches.Load())-int(s.Filled.Load())+int(s.Pending.Load())+s.Lane.Len(), 0)
 }
 
 func (s *Stats) fail(err error) {
@@ -141,6 +149,10 @@ type runner struct {
 	timer   *time.Timer // reports the shaper's window when it ends
 	notify  func(actor.Context, *Installed)
 	carry   []*core.Event // a batch's events after one that panicked
+	// lines and linesAt are a lane's page whose line linesAt-1 panicked:
+	// the lines after it are written first after the restart.
+	lines   Page
+	linesAt int
 	// carryAcks are the acks of the batch being handled: done after it,
 	// or after its carry when an event panicked, or when the actor stops.
 	carryAcks []*Ack
@@ -161,7 +173,15 @@ type wakeTick struct{ gen uint64 }
 
 // Receive implements actor.Actor.
 func (r *runner) Receive(c actor.Context) {
+	switch c.Message().(type) {
+	case *actor.Started, *actor.Stopping, *actor.Stopped, *actor.Restarting:
+	default:
+		// The lines callers put before whatever this is come first.
+		r.takeLane(c)
+	}
 	switch m := c.Message().(type) {
+	case LaneFilled:
+		r.stats.Filled.Add(-1)
 	case *core.Event:
 		r.log(c, m, false)
 		r.release(m)
@@ -199,19 +219,29 @@ func (r *runner) Receive(c actor.Context) {
 		}
 		// The parent stops this actor if Add failed.
 		err := r.add()
-		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart, Line: r.cfg.LineFormatter(r.h), Recycles: r.cfg.Recycles(r.h)})
+		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart, Line: r.cfg.LineFormatter(r.h),
+			Recycles: r.cfg.Recycles(r.h), Lane: r.cfg.LaneFilter(r.h, r.stats)})
 		r.schedule(c)
 		if rest := r.carry; len(rest) > 0 && err == nil {
 			// What followed the event that panicked in a batch: first.
 			r.logBatch(c, rest)
 		}
 		r.releaseAcks()
+		if err == nil {
+			if p, at := r.lines, r.linesAt; p.Marks != nil {
+				// What followed the line that panicked, then the lane.
+				r.lines, r.linesAt = Page{}, 0
+				r.writeLines(c, p, at)
+			}
+			r.takeLane(c)
+		}
 	case *actor.Stopped:
 		if r.worker != nil {
 			r.worker.Close()
 		}
 	case *actor.Stopping:
 		r.releaseAcks() // callers waiting for a carried batch go on
+		r.closeLane(c)
 		if r.timer != nil {
 			r.timer.Stop()
 		}
@@ -465,7 +495,71 @@ func (r *runner) configure(m Configure) Configured {
 // configured answers Configure with the config in force and err.
 func (r *runner) configured(err error) Configured {
 	return Configured{Config: r.filtered(), Mask: r.cfg.mask, Err: err,
-		Line: r.cfg.LineFormatter(r.h), Recycles: r.cfg.Recycles(r.h)}
+		Line: r.cfg.LineFormatter(r.h), Recycles: r.cfg.Recycles(r.h), Lane: r.cfg.LaneFilter(r.h, r.stats)}
+}
+
+// takeLane writes the lines callers put in the handler's lane.
+func (r *runner) takeLane(c actor.Context) {
+	if r.stats.Lane.Len() == 0 {
+		return
+	}
+	p := r.stats.Lane.take()
+	if len(p.Marks) > 0 {
+		r.writeLines(c, p, 0)
+		r.afterEvent(c)
+	}
+}
+
+// writeLines writes the lines of page p from line from on, as LogLine
+// would the events' lines. If one panics, the lines after it are kept for
+// after the restart (lines): only the line that panicked is lost, as with
+// a batch's events.
+func (r *runner) writeLines(c actor.Context, p Page, from int) {
+	ll, ok := r.h.(LineLogger)
+	i := from
+	defer func() {
+		written := i - from
+		if i < len(p.Marks) { // line i panicked: it is out
+			written++
+			r.lines, r.linesAt = p, i+1
+		}
+		r.stats.Handled.Add(int64(written))
+		r.stats.Lane.done(p, written, i == len(p.Marks))
+	}()
+	if !ok || !r.added {
+		r.stats.Dropped.Add(int64(len(p.Marks) - from))
+		i = len(p.Marks)
+		return
+	}
+	for ; i < len(p.Marks); i++ {
+		m := &p.Marks[i]
+		if err := ll.LogLine(p.Line(i), m.Time, m.Level, &r.cfg); err != nil {
+			r.stats.fail(err)
+		}
+	}
+}
+
+// closeLane closes the handler's lane as it stops and writes what it
+// held; a panic then drops the rest of it, counted.
+func (r *runner) closeLane(c actor.Context) {
+	p := r.stats.Lane.close()
+	if r.lines.Marks != nil { // a page cut by a panic: before the rest
+		r.stats.Lane.n.Add(-int64(len(r.lines.Marks) - r.linesAt))
+		r.stats.Dropped.Add(int64(len(r.lines.Marks) - r.linesAt))
+		r.lines, r.linesAt = Page{}, 0
+	}
+	if len(p.Marks) == 0 {
+		return
+	}
+	defer func() {
+		if recover() != nil {
+			left := len(r.lines.Marks) - r.linesAt
+			r.stats.Lane.n.Add(-int64(left))
+			r.stats.Dropped.Add(int64(left))
+			r.lines, r.linesAt = Page{}, 0
+		}
+	}()
+	r.writeLines(c, p, 0)
 }
 
 // filtered returns the config as it may be shown (ConfigFilterer).

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"time"
+
 	"fmt"
 	"io"
 	"os"
@@ -96,6 +98,12 @@ func (h *Console) Log(e *core.Event, cfg *Config) error {
 
 // WritesLines implements LineWriter: Log writes what Config.Format makes.
 func (h *Console) WritesLines() bool { return true }
+
+// LogLine implements LineLogger.
+func (h *Console) LogLine(line []byte, _ time.Time, _ core.Level, _ *Config) error {
+	_, err := h.out.Write(line)
+	return err
+}
 
 // Flush implements Flusher: it flushes a Writer that buffers (one with a
 // Flush method). A console does not fsync a terminal (that fails on most

@@ -280,7 +280,7 @@ var defaultFileFormatter = &formatter.Lager{Tokens: formatter.FileTokens("\n")}
 
 // Log implements Handler.
 func (h *File) Log(e *core.Event, cfg *Config) error {
-	now := h.eventNow(e)
+	now := h.timeOf(e.Time)
 	h.maintain(now, cfg)
 	mark := len(h.buf)
 	if h.broken != nil && mark >= h.opt.maxPending {
@@ -288,14 +288,35 @@ func (h *File) Log(e *core.Event, cfg *Config) error {
 		return ErrFileUnavailable
 	}
 	h.buf = cfg.Format(h.buf, e)
+	h.appended(now, mark, e.Level, cfg)
+	return nil
+}
+
+// LogLine implements LineLogger.
+func (h *File) LogLine(line []byte, t time.Time, level core.Level, cfg *Config) error {
+	now := h.timeOf(t)
+	h.maintain(now, cfg)
+	mark := len(h.buf)
+	if h.broken != nil && mark >= h.opt.maxPending {
+		h.broken.dropped++
+		return ErrFileUnavailable
+	}
+	h.buf = append(h.buf, line...)
+	h.appended(now, mark, level, cfg)
+	return nil
+}
+
+// appended follows the line of an event of level level that Log or
+// LogLine appended to the buffer at mark: it is written at once when the
+// level asks for an fsync or the buffer is full.
+func (h *File) appended(now time.Time, mark int, level core.Level, cfg *Config) {
 	h.size += int64(len(h.buf) - mark)
 	if h.since.IsZero() {
 		h.since = now
 	}
-	if fsync := h.opt.syncOn.Enabled(e.Level); fsync || len(h.buf) >= h.opt.syncSize {
+	if fsync := h.opt.syncOn.Enabled(level); fsync || len(h.buf) >= h.opt.syncSize {
 		h.write(now, cfg, fsync, false)
 	}
-	return nil
 }
 
 // WritesLines implements LineWriter: Log writes what Config.Format makes.
@@ -376,17 +397,17 @@ func (h *File) noun() string {
 	return "log file"
 }
 
-// eventNow is the time for an event's checks: the event's own time (the
+// timeOf is the time for the checks of an event of time t: its own (the
 // latest seen, so it never goes back), which spares a clock read per event
 // and keeps an event logged before a date boundary in the file it belongs
 // to; the clock when the event has no time. The alarm (Wake) uses the
 // clock.
-func (h *File) eventNow(e *core.Event) time.Time {
-	if h.Clock != nil || e.Time.IsZero() {
+func (h *File) timeOf(t time.Time) time.Time {
+	if h.Clock != nil || t.IsZero() {
 		return h.now()
 	}
-	if e.Time.After(h.latest) {
-		h.latest = e.Time
+	if t.After(h.latest) {
+		h.latest = t
 	}
 	return h.latest
 }

@@ -313,6 +313,29 @@ func (c *Config) Recycles(h Handler) bool {
 	return false
 }
 
+// LaneFilter returns, for a handler h whose events may reach it as lines
+// in its lane (see Lane), what decides which events it takes: its level,
+// filters and FilterDefault as this config has them now, counting the
+// filters that panic into stats. It runs on the logging callers'
+// goroutines. It returns nil when h is not a LineLogger that writes
+// lines and Recycles under this config, or has a HighWaterMark (which
+// counts the events it handles as they come).
+func (c *Config) LaneFilter(h Handler, stats *Stats) func(*core.Event) bool {
+	ll, ok := h.(LineLogger)
+	if !ok || !ll.WritesLines() || !c.Recycles(h) || c.HighWaterMark > 0 {
+		return nil
+	}
+	snap := *c
+	snap.Filters = slices.Clone(c.Filters)
+	return func(e *core.Event) bool {
+		ok, panics := snap.Accepts(e)
+		if panics > 0 {
+			stats.FilterPanics.Add(int64(panics))
+		}
+		return ok
+	}
+}
+
 // Accepts applies the level, the filters and FilterDefault to e. A filter
 // that panics counts as ignoring the event; panics says how many did.
 func (c *Config) Accepts(e *core.Event) (ok bool, panics int) {

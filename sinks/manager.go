@@ -34,6 +34,7 @@ type (
 		mask     core.Mask
 		line     formatter.Formatter
 		recycles bool
+		lane     func(*core.Event) bool
 	}
 	// flushList asks for the handlers to flush, answered with
 	// []handlerRef once every event received before it was passed on.
@@ -68,16 +69,17 @@ type installed struct {
 	stats    *handlers.Stats
 	window   supervision.Window
 	custom   bool
-	ready    bool                // Add succeeded
-	waiting  *actor.PID          // who asked for the install, until it is answered
-	removing *actor.PID          // who asked for the removal, until it is answered
-	reason   error               // why it is being taken out after a failure
-	failed   bool                // its Add failed; the installer was answered
-	line     formatter.Formatter // run ahead by callers (handlers.LineWriter)
-	recycles bool                // releases the events it handled (handlers.Installed)
-	filters  handlers.Config     // a custom actor's config, for its filters
-	batch    []*core.Event       // events for it, not sent yet
-	acks     []*handlers.Ack     // of callers waiting for some of batch
+	ready    bool                   // Add succeeded
+	waiting  *actor.PID             // who asked for the install, until it is answered
+	removing *actor.PID             // who asked for the removal, until it is answered
+	reason   error                  // why it is being taken out after a failure
+	failed   bool                   // its Add failed; the installer was answered
+	line     formatter.Formatter    // run ahead by callers (handlers.LineWriter)
+	recycles bool                   // releases the events it handled (handlers.Installed)
+	lane     func(*core.Event) bool // takes lines in its lane: for these events (handlers.Installed)
+	filters  handlers.Config        // a custom actor's config, for its filters
+	batch    []*core.Event          // events for it, not sent yet
+	acks     []*handlers.Ack        // of callers waiting for some of batch
 }
 
 // manager is the sink's actor, gen_event's manager process.
@@ -161,7 +163,7 @@ func (m *manager) Receive(c actor.Context) {
 		c.Respond(handlerRef{id: h.id, pid: h.pid, custom: h.custom})
 	case setMask:
 		if h := m.find(msg.id); h != nil {
-			h.mask, h.line, h.recycles = msg.mask, msg.line, msg.recycles
+			h.mask, h.line, h.recycles, h.lane = msg.mask, msg.line, msg.recycles, msg.lane
 			m.recomputeMask()
 		}
 		c.Respond(setMask{})
@@ -382,6 +384,9 @@ func (m *manager) stopping() {
 	if m.life == nil {
 		return
 	}
+	// From now on events go through the inbox; the handlers write what
+	// their lanes hold as they stop.
+	m.sink.lanes.Store(nil)
 	m.sink.life.CompareAndSwap(m.life, nil)
 	close(m.life.died)
 	m.life = nil
@@ -408,6 +413,9 @@ func (m *manager) stopping() {
 	}
 	for _, h := range m.handlers { // killed with the sink (the killer counted them)
 		h.batch, h.acks = nil, nil
+		if extra := h.stats.Lane.Kill(); extra > 0 {
+			m.sink.drops.Killed.Add(int64(extra))
+		}
 	}
 	m.batched = 0
 }
@@ -515,7 +523,7 @@ func (m *manager) installed(msg *handlers.Installed) {
 	}
 	switch {
 	case msg.Err == nil:
-		h.ready, h.line, h.recycles = true, msg.Line, msg.Recycles
+		h.ready, h.line, h.recycles, h.lane = true, msg.Line, msg.Recycles, msg.Lane
 		m.recomputeMask()
 		m.answerInstall(h, nil)
 		if m.killReport != nil && h.watcher != nil && m.reinstalls > 0 {
@@ -637,6 +645,32 @@ func (m *manager) recomputeMask() {
 	m.sink.mask.Store(uint32(mask))
 	m.recomputeAhead()
 	m.recomputeRecycle()
+	m.recomputeLanes()
+}
+
+// recomputeLanes lets callers put lines in the handlers' lanes instead of
+// events in the inbox while every ready handler takes lines
+// (handlers.Installed.Lane) and no trace is set (a trace routes events by
+// their metadata, here). A change reaches the callers at once; the lines
+// put before it are written before anything this actor sends after it,
+// since a handler takes its lane before each message.
+func (m *manager) recomputeLanes() {
+	var lanes []laneEntry
+	for _, h := range m.handlers {
+		if !h.ready {
+			continue
+		}
+		if h.custom || h.lane == nil || h.line == nil || len(m.traces) > 0 {
+			m.sink.lanes.Store(nil)
+			return
+		}
+		lanes = append(lanes, laneEntry{lane: &h.stats.Lane, stats: h.stats, pid: h.pid, f: h.line, accepts: h.lane})
+	}
+	if len(lanes) == 0 {
+		m.sink.lanes.Store(nil)
+		return
+	}
+	m.sink.lanes.Store(&lanes)
 }
 
 // recomputeRecycle lets the sink reuse its events' memory while every

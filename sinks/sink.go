@@ -56,7 +56,11 @@ type Sink struct {
 	mode atomic.Int32
 	// ahead are the formatters of the handlers that write lines, which
 	// callers run before they send an event (see handlers.LineWriter).
-	ahead  atomic.Pointer[[]aheadFormat]
+	ahead atomic.Pointer[[]aheadFormat]
+	// lanes, when set, are the lanes of every handler of the sink: in
+	// async mode an event is a line in each of them (see handlers.Lane),
+	// and never enters the inbox.
+	lanes  atomic.Pointer[[]laneEntry]
 	th     atomic.Pointer[Thresholds]
 	life   atomic.Pointer[lifetime]
 	closed atomic.Bool
@@ -257,8 +261,10 @@ func (s *Sink) log(e *core.Event, wait bool) error {
 			return s.logSync(e, life)
 		}
 	}
-	if !s.put(e, nil) {
-		return ErrDropped
+	if lanes := s.lanes.Load(); lanes == nil || !s.putLines(e, *lanes) {
+		if !s.put(e, nil) {
+			return ErrDropped
+		}
 	}
 	// Callers take part in the mode decision: on a busy machine the sink's
 	// and its handlers' goroutines may not run for a whole scheduler slice,
@@ -306,6 +312,56 @@ func (s *Sink) put(e *core.Event, ack *handlers.Ack) bool {
 		}
 		// Otherwise the next incarnation takes it when it starts.
 	}
+	return true
+}
+
+// laneEntry is a handler's lane, with what the callers need to fill it.
+type laneEntry struct {
+	lane    *handlers.Lane
+	stats   *handlers.Stats
+	pid     *actor.PID
+	f       formatter.Formatter
+	accepts func(*core.Event) bool
+}
+
+// putLines formats e for every handler that takes it and puts the lines
+// in their lanes; e is then reused at once, since no one holds it. It
+// returns false, having put nothing, when every lane that would take e
+// is closed (its handler stopping): e then goes the usual way.
+func (s *Sink) putLines(e *core.Event, lanes []laneEntry) bool {
+	var buf, line []byte
+	var last formatter.Formatter
+	put, refused := 0, 0
+	for i := range lanes {
+		l := &lanes[i]
+		if !l.accepts(e) {
+			continue
+		}
+		if l.f != last || line == nil {
+			if buf == nil {
+				if buf = e.LineRoom(); buf == nil {
+					buf = make([]byte, 0, aheadLine)
+				}
+			}
+			start := len(buf)
+			buf = formatter.Safe(l.f, buf, e)
+			line, last = buf[start:], l.f
+		}
+		ok, post := l.lane.Put(line, e.Time, e.Level)
+		if !ok {
+			refused++
+			continue
+		}
+		put++
+		if post {
+			l.stats.Filled.Add(1)
+			s.system.Root.Send(l.pid, handlers.LaneFilled{})
+		}
+	}
+	if put == 0 && refused > 0 {
+		return false
+	}
+	e.Hold(0)
 	return true
 }
 
@@ -461,6 +517,7 @@ func (s *Sink) kill(q int, th *Thresholds) {
 	if hs := s.handlerQueues.Load(); hs != nil {
 		for _, h := range *hs {
 			discarded += h.Queued()
+			h.Lane.CountKilled() // among them: dropped as the sink stops
 		}
 	}
 	back := now.Add(th.KillerReinstallAfter)

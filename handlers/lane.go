@@ -1,0 +1,141 @@
+package handlers
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/actorlog/actorlog/core"
+)
+
+// LineLogger is a LineWriter that can also write a line formatted ahead
+// without its event: what a sink does, for the events that are nothing
+// but a line to every handler of the sink (see Lane), to spare each event
+// its trip through the sink's and the handler's actors. LogLine does what
+// Log does with the line Config.Format would make of an event of time t
+// and level level.
+type LineLogger interface {
+	LineWriter
+	LogLine(line []byte, t time.Time, level core.Level, cfg *Config) error
+}
+
+// Lane is a handler's queue of lines, formatted ahead by the logging
+// callers, that its actor writes with LineLogger.LogLine: the lines of a
+// whole page at once, in the order they were put. A sink puts an event's
+// line in the lanes of its handlers instead of sending them the event
+// while every handler of the sink is a LineLogger that runs nothing but
+// actorlog's code (Installed.Lane), the sink is in async mode, and no
+// trace is set. The handler's actor takes its lane before every message
+// it handles, so a Flush (or anything else sent after an event) follows
+// the event's line. A handler that stops closes its lane: what a caller
+// puts then is refused, and goes the usual way.
+type Lane struct {
+	mu      sync.Mutex
+	page    Page
+	spare   Page
+	posted  bool         // the actor was told, and has not taken the lane since
+	closed  bool         // the handler stopped: nothing more goes in
+	n       atomic.Int64 // lines put and not yet written
+	counted atomic.Int64 // lines a killer counted as dropped (see Kill)
+}
+
+// Page is lines taken from a Lane: Text holds them one after another, and
+// Marks says where each ends, and the time and level of its event.
+type Page struct {
+	Text  []byte
+	Marks []LineMark
+}
+
+// LineMark is a line of a Page.
+type LineMark struct {
+	End   int // where the line ends in Text
+	Time  time.Time
+	Level core.Level
+}
+
+// Line returns line i of p.
+func (p *Page) Line(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = p.Marks[i-1].End
+	}
+	return p.Text[start:p.Marks[i].End]
+}
+
+// Put adds a line of an event of time t and level level. ok is false when
+// the lane is closed; post is true when the caller must tell the handler's
+// actor (LaneFilled), which it was not since it last took the lane.
+func (l *Lane) Put(line []byte, t time.Time, level core.Level) (ok, post bool) {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return false, false
+	}
+	l.page.Text = append(l.page.Text, line...)
+	l.page.Marks = append(l.page.Marks, LineMark{End: len(l.page.Text), Time: t, Level: level})
+	l.n.Add(1)
+	post = !l.posted
+	l.posted = true
+	l.mu.Unlock()
+	return true, post
+}
+
+// Len returns how many lines are waiting to be written.
+func (l *Lane) Len() int { return int(l.n.Load()) }
+
+// take returns the lines put since the last take (an empty page if none);
+// they stay counted by Len until written (done).
+func (l *Lane) take() Page {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.posted = false
+	p := l.page
+	l.page, l.spare = Page{Text: l.spare.Text[:0], Marks: l.spare.Marks[:0]}, Page{}
+	return p
+}
+
+// keepPage is the largest page kept for reuse, in bytes: after a flood a
+// lane does not hold on to the flood's memory.
+const keepPage = 1 << 20
+
+// done stops counting k lines of p written, and gives p back for reuse
+// once all of them were.
+func (l *Lane) done(p Page, k int, all bool) {
+	l.n.Add(-int64(k))
+	if !all || cap(p.Text) > keepPage {
+		return
+	}
+	l.mu.Lock()
+	if l.spare.Text == nil {
+		l.spare = p
+	}
+	l.mu.Unlock()
+}
+
+// close closes the lane and returns what it still held.
+func (l *Lane) close() Page {
+	l.mu.Lock()
+	l.closed = true
+	l.mu.Unlock()
+	return l.take()
+}
+
+// CountKilled records that a killer counted the lines now waiting as
+// dropped; it returns how many.
+func (l *Lane) CountKilled() int {
+	n := l.Len()
+	l.counted.Store(int64(n))
+	return n
+}
+
+// Kill closes the lane and drops its lines, as the killer of its sink
+// does with the handler's queue; it returns how many lines were dropped
+// beyond those CountKilled counted.
+func (l *Lane) Kill() int {
+	p := l.close()
+	l.n.Add(-int64(len(p.Marks)))
+	return max(len(p.Marks)-int(l.counted.Swap(0)), 0)
+}
+
+// LaneFilled tells a handler's actor that its lane holds lines.
+type LaneFilled struct{}

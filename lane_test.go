@@ -1,0 +1,108 @@
+package actorlog_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/handlers/formatter"
+	"github.com/actorlog/actorlog/sinks"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lineSink is a console's writer that keeps what it is given; it panics
+// on a line holding "poison", once, and can be held shut.
+type lineSink struct {
+	mu       sync.Mutex
+	out      bytes.Buffer
+	poisoned bool
+	gate     chan struct{} // when not nil, Write waits for it to close
+}
+
+func (w *lineSink) Write(p []byte) (int, error) {
+	if w.gate != nil {
+		<-w.gate
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if bytes.Contains(p, []byte("poison")) && !w.poisoned {
+		w.poisoned = true
+		panic("a writer bug")
+	}
+	return w.out.Write(p)
+}
+
+func (w *lineSink) lines() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s := strings.TrimSuffix(w.out.String(), "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// A console takes its events as lines that the callers formatted and put
+// in its lane; a line that makes it panic is the only one lost, as with
+// events: it restarts and writes the ones after it.
+func TestALaneLineThatPanicsIsTheOnlyOneLost(t *testing.T) {
+	w := &lineSink{}
+	s := start(t, actorlog.Handler{Config: handlers.Config{ID: "console", Level: "info",
+		Formatter: &formatterMessage}, Handler: &handlers.Console{Writer: w}})
+	log := s.Logger()
+	for _, m := range []string{"first", "poison", "second", "third"} {
+		log.Info(m)
+	}
+	require.NoError(t, s.Flush(bg(t)))
+	assert.Equal(t, []string{"first", "second", "third"}, w.lines())
+	st := handlerStatus(t, s.Status(bg(t)), "console")
+	assert.Equal(t, int64(1), st.Restarts)
+	assert.Equal(t, int64(4), st.Handled, "the poisoning line was handled, then lost")
+}
+
+// While a console's writer is stuck, its lane fills, the sink goes to sync
+// mode and events take the usual way again: each producer's lines still
+// come in the order it logged them, and every event is written or a
+// counted drop.
+func TestLanesKeepOrderAcrossModes(t *testing.T) {
+	gate := make(chan struct{})
+	w := &lineSink{gate: gate}
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 20, AsyncThresholdWindow: 10},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "console", Level: "info", Formatter: &formatterMessage},
+			Handler: &handlers.Console{Writer: w}}},
+	})
+	log, sink := s.Logger(), actorlog.SinkOf(s)
+	const producers, each = 4, 300
+	var wg sync.WaitGroup
+	for p := range producers {
+		wg.Go(func() {
+			for i := range each {
+				log.Info(fmt.Sprintf("p%d %d", p, i))
+			}
+		})
+	}
+	require.Eventually(t, func() bool { return sink.Mode() == sinks.Sync }, deadline, time.Millisecond)
+	close(gate)
+	wg.Wait()
+	require.NoError(t, s.Flush(bg(t)))
+	st := s.Status(bg(t)).Sinks[0]
+	lines := w.lines()
+	assert.Equal(t, producers*each, len(lines)+int(st.Drops.Total()), "drops %+v", st.Drops)
+	next := make([]int, producers)
+	for _, l := range lines {
+		var p, i int
+		_, err := fmt.Sscanf(l, "p%d %d", &p, &i)
+		require.NoError(t, err, l)
+		require.GreaterOrEqual(t, i, next[p], "producer %d's line %d after its line %d", p, i, next[p]-1)
+		next[p] = i + 1
+	}
+}
+
+var formatterMessage = formatter.Lager{Tokens: formatter.Tokens(formatter.Message, formatter.Text("\n"))}
