@@ -212,7 +212,10 @@ func (e *Event) Lookup(key string) (slog.Value, bool) {
 // are frozen member by member. Strings, numbers, bools, durations and times
 // are kept as they are, so filters can still compare them.
 func Freeze(a slog.Attr) slog.Attr {
-	a.Value = freezeValue(a.Value)
+	switch a.Value.Kind() {
+	case slog.KindAny, slog.KindGroup, slog.KindLogValuer:
+		a.Value = freezeValue(a.Value)
+	}
 	return a
 }
 

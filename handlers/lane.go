@@ -62,22 +62,23 @@ func (p *Page) Line(i int) []byte {
 	return p.Text[start:p.Marks[i].End]
 }
 
-// Put adds a line of an event of time t and level level. ok is false when
-// the lane is closed; post is true when the caller must tell the handler's
-// actor (LaneFilled), which it was not since it last took the lane.
-func (l *Lane) Put(line []byte, t time.Time, level core.Level) (ok, post bool) {
+// Put adds a line of an event of time t and level level, and returns the
+// lines now waiting (Len), or -1 when the lane is closed. post is true
+// when the caller must tell the handler's actor (LaneFilled), which it was
+// not since it last took the lane.
+func (l *Lane) Put(line []byte, t time.Time, level core.Level) (waiting int, post bool) {
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
-		return false, false
+		return -1, false
 	}
 	l.page.Text = append(l.page.Text, line...)
 	l.page.Marks = append(l.page.Marks, LineMark{End: len(l.page.Text), Time: t, Level: level})
-	l.n.Add(1)
+	waiting = int(l.n.Add(1))
 	post = !l.posted
 	l.posted = true
 	l.mu.Unlock()
-	return true, post
+	return waiting, post
 }
 
 // Len returns how many lines are waiting to be written.

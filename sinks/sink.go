@@ -261,18 +261,33 @@ func (s *Sink) log(e *core.Event, wait bool) error {
 			return s.logSync(e, life)
 		}
 	}
-	if lanes := s.lanes.Load(); lanes == nil || !s.putLines(e, *lanes) {
-		if !s.put(e, nil) {
-			return ErrDropped
+	if lanes := s.lanes.Load(); lanes != nil {
+		if waiting := s.putLines(e, *lanes); waiting >= 0 {
+			// Lines waiting for one handler are the whole queue but
+			// what its mailbox holds besides, which its actor counts
+			// as it takes them: a caller that sees few leaves the mode
+			// alone (the handlers and the periodic check do not).
+			if th := s.th.Load(); waiting+s.in.len() > th.AsyncThreshold/2 {
+				s.afterPut()
+			}
+			return nil
 		}
 	}
+	if !s.put(e, nil) {
+		return ErrDropped
+	}
+	s.afterPut()
+	return nil
+}
+
+// afterPut lets a caller that put an event take part in the mode decision.
+func (s *Sink) afterPut() {
 	// Callers take part in the mode decision: on a busy machine the sink's
 	// and its handlers' goroutines may not run for a whole scheduler slice,
 	// while callers keep sending. A few atomic loads.
 	if q := s.recompute(); q > s.th.Load().AsyncThreshold*3/4 {
 		runtime.Gosched()
 	}
-	return nil
 }
 
 // ToStderr writes e to standard error, in the sink's fallback format. It
@@ -326,12 +341,13 @@ type laneEntry struct {
 
 // putLines formats e for every handler that takes it and puts the lines
 // in their lanes; e is then reused at once, since no one holds it. It
-// returns false, having put nothing, when every lane that would take e
-// is closed (its handler stopping): e then goes the usual way.
-func (s *Sink) putLines(e *core.Event, lanes []laneEntry) bool {
+// returns the most lines waiting in one of those lanes, or -1, having put
+// nothing, when every lane that would take e is closed (its handler
+// stopping): e then goes the usual way.
+func (s *Sink) putLines(e *core.Event, lanes []laneEntry) int {
 	var buf, line []byte
 	var last formatter.Formatter
-	put, refused := 0, 0
+	put, refused, most := 0, 0, 0
 	for i := range lanes {
 		l := &lanes[i]
 		if !l.accepts(e) {
@@ -347,22 +363,23 @@ func (s *Sink) putLines(e *core.Event, lanes []laneEntry) bool {
 			buf = formatter.Safe(l.f, buf, e)
 			line, last = buf[start:], l.f
 		}
-		ok, post := l.lane.Put(line, e.Time, e.Level)
-		if !ok {
+		waiting, post := l.lane.Put(line, e.Time, e.Level)
+		if waiting < 0 {
 			refused++
 			continue
 		}
 		put++
+		most = max(most, waiting)
 		if post {
 			l.stats.Filled.Add(1)
 			s.system.Root.Send(l.pid, handlers.LaneFilled{})
 		}
 	}
 	if put == 0 && refused > 0 {
-		return false
+		return -1
 	}
 	e.Hold(0)
-	return true
+	return most
 }
 
 // mailboxEvents returns the messages in the actor's mailbox, less the drain
