@@ -29,6 +29,13 @@
 // must therefore be safe to run on many goroutines at once (it must not
 // change itself), and is found by identity, so it must be a pointer.
 //
+// A LineWriter that is also a [LineLogger] (Console and File) can take
+// lines without their events: while every handler of its sink can, its
+// sink's callers put their lines in its [Lane], which its actor writes a
+// page at a time, with no event or message per line. A handler that runs
+// only actorlog's code on an event ([Config.Recycles]) releases it once
+// handled, so that its memory is reused.
+//
 // Instead of a Handler, a sink also takes the Props of a custom actor,
 // which receives *core.Event and answers [Flush] with [Flushed]. Its
 // config's level and filters (the translator's switches among them) are
