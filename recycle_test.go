@@ -143,3 +143,32 @@ func TestEventsSeenByUserCodeAreNeverReused(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// A config change that brings in a formatter of the user's stops the
+// reuse (and the lanes) from then on; one back to actorlog's formatters
+// lets them run again.
+func TestAConfigChangeTurnsReuseOffAndOn(t *testing.T) {
+	k := &keeper{}
+	path := filepath.Join(t.TempDir(), "out.log")
+	s := start(t, actorlog.Handler{Config: handlers.Config{ID: "file", Level: "info"}, Handler: &handlers.File{Path: path}})
+	l, ctx := s.Logger(), context.Background()
+	logSome := func(from int) {
+		for i := range 500 {
+			l.LogAttrs(ctx, actorlog.LevelInfo, fmt.Sprintf("event %d", from+i))
+		}
+		require.NoError(t, s.Flush(bg(t)))
+	}
+	logSome(0)
+	require.NoError(t, s.UpdateHandlerConfig(bg(t), "file", func(c *handlers.Config) { c.Formatter = k }))
+	logSome(500)
+	k.unchanged(t, 500)
+	require.NoError(t, s.UpdateHandlerConfig(bg(t), "file", func(c *handlers.Config) { c.Formatter = nil }))
+	logSome(1000)
+	k.unchanged(t, 500)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	require.Len(t, lines, 1500)
+	assert.Equal(t, "event 700", lines[700], "the keeper's lines are its own format")
+	assert.True(t, strings.HasSuffix(lines[1200], " event 1200"), lines[1200])
+}
