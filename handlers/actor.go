@@ -543,23 +543,27 @@ func (r *runner) writeLines(c actor.Context, p Page, from int) {
 // held; a panic then drops the rest of it, counted.
 func (r *runner) closeLane(c actor.Context) {
 	p := r.stats.Lane.close()
-	if r.lines.Marks != nil { // a page cut by a panic: before the rest
-		r.stats.Lane.n.Add(-int64(len(r.lines.Marks) - r.linesAt))
-		r.stats.Dropped.Add(int64(len(r.lines.Marks) - r.linesAt))
-		r.lines, r.linesAt = Page{}, 0
-	}
+	r.dropCarriedLines() // a page cut by a panic: before the rest
 	if len(p.Marks) == 0 {
 		return
 	}
 	defer func() {
 		if recover() != nil {
-			left := len(r.lines.Marks) - r.linesAt
-			r.stats.Lane.n.Add(-int64(left))
-			r.stats.Dropped.Add(int64(left))
-			r.lines, r.linesAt = Page{}, 0
+			r.dropCarriedLines()
 		}
 	}()
 	r.writeLines(c, p, 0)
+}
+
+// dropCarriedLines drops, counted, the lines kept after one that panicked.
+func (r *runner) dropCarriedLines() {
+	if r.lines.Marks == nil {
+		return
+	}
+	left := len(r.lines.Marks) - r.linesAt
+	r.stats.Lane.n.Add(-int64(left))
+	r.stats.Dropped.Add(int64(left))
+	r.lines, r.linesAt = Page{}, 0
 }
 
 // filtered returns the config as it may be shown (ConfigFilterer).

@@ -280,12 +280,9 @@ var defaultFileFormatter = &formatter.Lager{Tokens: formatter.FileTokens("\n")}
 
 // Log implements Handler.
 func (h *File) Log(e *core.Event, cfg *Config) error {
-	now := h.timeOf(e.Time)
-	h.maintain(now, cfg)
-	mark := len(h.buf)
-	if h.broken != nil && mark >= h.opt.maxPending {
-		h.broken.dropped++
-		return ErrFileUnavailable
+	now, mark, err := h.appending(e.Time, cfg)
+	if err != nil {
+		return err
 	}
 	h.buf = cfg.Format(h.buf, e)
 	h.appended(now, mark, e.Level, cfg)
@@ -294,16 +291,27 @@ func (h *File) Log(e *core.Event, cfg *Config) error {
 
 // LogLine implements LineLogger.
 func (h *File) LogLine(line []byte, t time.Time, level core.Level, cfg *Config) error {
-	now := h.timeOf(t)
-	h.maintain(now, cfg)
-	mark := len(h.buf)
-	if h.broken != nil && mark >= h.opt.maxPending {
-		h.broken.dropped++
-		return ErrFileUnavailable
+	now, mark, err := h.appending(t, cfg)
+	if err != nil {
+		return err
 	}
 	h.buf = append(h.buf, line...)
 	h.appended(now, mark, level, cfg)
 	return nil
+}
+
+// appending readies the file for the line of an event of time t: the
+// time of its checks, rotation, and where the line starts in the buffer;
+// ErrFileUnavailable when the file is broken and the buffer full.
+func (h *File) appending(t time.Time, cfg *Config) (now time.Time, mark int, err error) {
+	now = h.timeOf(t)
+	h.maintain(now, cfg)
+	mark = len(h.buf)
+	if h.broken != nil && mark >= h.opt.maxPending {
+		h.broken.dropped++
+		return now, mark, ErrFileUnavailable
+	}
+	return now, mark, nil
 }
 
 // appended follows the line of an event of level level that Log or

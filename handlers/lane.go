@@ -122,12 +122,8 @@ func (l *Lane) close() Page {
 }
 
 // CountKilled records that a killer counted the lines now waiting as
-// dropped; it returns how many.
-func (l *Lane) CountKilled() int {
-	n := l.Len()
-	l.counted.Store(int64(n))
-	return n
-}
+// dropped.
+func (l *Lane) CountKilled() { l.counted.Store(l.n.Load()) }
 
 // Kill closes the lane and drops its lines, as the killer of its sink
 // does with the handler's queue; it returns how many lines were dropped

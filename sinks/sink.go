@@ -355,9 +355,7 @@ func (s *Sink) putLines(e *core.Event, lanes []laneEntry) int {
 		}
 		if l.f != last || line == nil {
 			if buf == nil {
-				if buf = e.LineRoom(); buf == nil {
-					buf = make([]byte, 0, aheadLine)
-				}
+				buf = lineBuffer(e)
 			}
 			start := len(buf)
 			buf = formatter.Safe(l.f, buf, e)
@@ -400,6 +398,14 @@ type aheadFormat struct {
 	mask core.Mask
 }
 
+// lineBuffer returns memory for e's lines: its line room, or a new buffer.
+func lineBuffer(e *core.Event) []byte {
+	if buf := e.LineRoom(); buf != nil {
+		return buf
+	}
+	return make([]byte, 0, aheadLine)
+}
+
 // aheadLine is room for most lines, allocated once for all of an event's.
 const aheadLine = 256
 
@@ -412,9 +418,7 @@ func formatAhead(e *core.Event, ahead []aheadFormat) {
 			continue
 		}
 		if buf == nil {
-			if buf = e.LineRoom(); buf == nil {
-				buf = make([]byte, 0, aheadLine)
-			}
+			buf = lineBuffer(e)
 		}
 		start := len(buf)
 		buf = formatter.Safe(a.f, buf, e)
