@@ -29,8 +29,8 @@ const (
 )
 
 // BenchmarkFileHandler runs the workload through actorlog, with the
-// default overload thresholds and with thresholds raised so that callers
-// stay async; run it with -benchtime=1x. It reports events/s and bytes per
+// default overload thresholds, with thresholds raised so that callers
+// stay async, and with thresholds so low that they stay in sync mode; run it with -benchtime=1x. It reports events/s and bytes per
 // line; BenchmarkFileBaseline is the physical limit beside it.
 func BenchmarkFileHandler(b *testing.B) {
 	for _, tc := range []struct {
@@ -39,6 +39,9 @@ func BenchmarkFileHandler(b *testing.B) {
 	}{
 		{"default", sinks.Thresholds{}},
 		{"async", sinks.Thresholds{AsyncThreshold: 1 << 20, AsyncThresholdWindow: 1 << 19, DiscardThreshold: 1 << 21}},
+		// Sync mode all along, once a second line waits: each caller waits
+		// for its line.
+		{"sync", sinks.Thresholds{AsyncThreshold: 1, AsyncThresholdWindow: 1}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var bytesOut int64

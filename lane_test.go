@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
 	"github.com/actorlog/actorlog/sinks"
@@ -66,9 +67,9 @@ func TestALaneLineThatPanicsIsTheOnlyOneLost(t *testing.T) {
 	assert.Equal(t, int64(4), st.Handled, "the poisoning line was handled, then lost")
 }
 
-// While a console's writer is stuck, its lane fills, the sink goes to sync
-// mode and events take the usual way again: each producer's lines still
-// come in the order it logged them, and every event is written or a
+// While a console's writer is stuck, its lane fills and the sink goes to
+// sync mode, where callers wait for their lines: each producer's lines
+// still come in the order it logged them, and every event is written or a
 // counted drop.
 func TestLanesKeepOrderAcrossModes(t *testing.T) {
 	gate := make(chan struct{})
@@ -106,3 +107,59 @@ func TestLanesKeepOrderAcrossModes(t *testing.T) {
 }
 
 var formatterMessage = formatter.Lager{Tokens: formatter.Tokens(formatter.Message, formatter.Text("\n"))}
+
+// In sync mode a caller still puts its line in the lane, and returns once
+// the handler has written it: when Log returns, the line is out, with no
+// Flush; a caller whose line is not written within SyncTimeout is told.
+func TestSyncCallersWaitForTheirLines(t *testing.T) {
+	gate := make(chan struct{})
+	w := &lineSink{gate: gate}
+	sink := stuckInSync(t, w, time.Hour)
+	q := sink.QueueLen() // nothing else comes: the handler is stuck
+	done := make(chan error, 1)
+	go func() { done <- sink.Log(event("probe")) }()
+	require.Eventually(t, func() bool { return sink.QueueLen() == q+1 }, deadline, time.Millisecond, "the probe's line is put")
+	select {
+	case err := <-done:
+		t.Fatalf("a sync caller returned (%v) while its line could not be written", err)
+	default:
+	}
+	close(gate)
+	require.NoError(t, <-done)
+	assert.Contains(t, w.lines(), "probe", "the line is written when Log returns")
+	assert.Zero(t, sink.Dropped())
+}
+
+// A sync caller whose line the stuck handler does not write within
+// SyncTimeout gets ErrSyncTimeout; the line is still written later.
+func TestSyncLineTimesOut(t *testing.T) {
+	gate := make(chan struct{})
+	w := &lineSink{gate: gate}
+	sink := stuckInSync(t, w, 20*time.Millisecond)
+	require.ErrorIs(t, sink.Log(event("late")), sinks.ErrSyncTimeout)
+	close(gate)
+	require.NoError(t, sink.Flush(bg(t)))
+	assert.Contains(t, w.lines(), "late")
+}
+
+// stuckInSync starts a sink whose console writes to w, and fills its lane
+// with callers that do not wait while w is held shut, until the sink is in
+// sync mode.
+func stuckInSync(t *testing.T, w *lineSink, timeout time.Duration) *sinks.Sink {
+	t.Helper()
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000, SyncTimeout: timeout},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "console", Level: "info", Formatter: &formatterMessage},
+			Handler: &handlers.Console{Writer: w}}},
+	})
+	sink := actorlog.SinkOf(s)
+	for i := range 10 {
+		require.NoError(t, sink.LogNoWait(event(fmt.Sprintf("fill %d", i))))
+	}
+	require.Eventually(t, func() bool { return sink.Mode() == sinks.Sync }, deadline, time.Millisecond)
+	return sink
+}
+
+func event(msg string) *core.Event {
+	return &core.Event{Time: time.Now(), Level: actorlog.LevelInfo, Message: msg}
+}

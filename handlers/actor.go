@@ -561,7 +561,7 @@ func (r *runner) dropCarriedLines() {
 		return
 	}
 	left := len(r.lines.Marks) - r.linesAt
-	r.stats.Lane.n.Add(-int64(left))
+	r.stats.Lane.finish(left)
 	r.stats.Dropped.Add(int64(left))
 	r.lines, r.linesAt = Page{}, 0
 }

@@ -24,8 +24,8 @@ type LineLogger interface {
 // whole page at once, in the order they were put. A sink puts an event's
 // line in the lanes of its handlers instead of sending them the event
 // while every handler of the sink is a LineLogger that runs nothing but
-// actorlog's code (Installed.Lane), the sink is in async mode, and no
-// trace is set. The handler's actor takes its lane before every message
+// actorlog's code (Installed.Lane) and no trace is set; in sync mode the
+// caller then waits until its lines are written (Wake). The handler's actor takes its lane before every message
 // it handles, so a Flush (or anything else sent after an event) follows
 // the event's line. A handler that stops closes its lane: what a caller
 // puts then is refused, and goes the usual way.
@@ -33,10 +33,17 @@ type Lane struct {
 	mu      sync.Mutex
 	page    Page
 	spare   Page
-	posted  bool         // the actor was told, and has not taken the lane since
-	closed  bool         // the handler stopped: nothing more goes in
-	n       atomic.Int64 // lines put and not yet written
-	counted atomic.Int64 // lines a killer counted as dropped (see Kill)
+	posted  bool          // the actor was told, and has not taken the lane since
+	closed  bool          // the handler stopped: nothing more goes in
+	put     uint64        // lines ever put: the number of the last one
+	wake    chan struct{} // closed when lines are finished, for callers waiting (Wake)
+	onWake  int32         // callers given wake
+	n       atomic.Int64  // lines put and not yet written
+	counted atomic.Int64  // lines a killer counted as dropped (see Kill)
+	// finished counts the lines ever written or dropped. Lines finish in
+	// the order they were put, so line k is finished once finished >= k.
+	finished atomic.Uint64
+	waiting  atomic.Int32 // callers about to take, or holding, a wake channel
 }
 
 // Page is lines taken from a Lane: Text holds them one after another, and
@@ -65,20 +72,67 @@ func (p *Page) Line(i int) []byte {
 // Put adds a line of an event of time t and level level, and returns the
 // lines now waiting (Len), or -1 when the lane is closed. post is true
 // when the caller must tell the handler's actor (LaneFilled), which it was
-// not since it last took the lane.
-func (l *Lane) Put(line []byte, t time.Time, level core.Level) (waiting int, post bool) {
+// not since it last took the lane. seq numbers the line, for Wake.
+func (l *Lane) Put(line []byte, t time.Time, level core.Level) (seq uint64, waiting int, post bool) {
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
-		return -1, false
+		return 0, -1, false
 	}
 	l.page.Text = append(l.page.Text, line...)
 	l.page.Marks = append(l.page.Marks, LineMark{End: len(l.page.Text), Time: t, Level: level})
+	l.put++
+	seq = l.put
 	waiting = int(l.n.Add(1))
 	post = !l.posted
 	l.posted = true
 	l.mu.Unlock()
-	return waiting, post
+	return seq, waiting, post
+}
+
+// Wake returns nil once line seq (numbered by Put) is written, or dropped
+// and counted; until then, a channel closed the next time lines of the
+// lane are. A caller in sync mode waits for its line with it, and asks
+// again when the channel is closed.
+func (l *Lane) Wake(seq uint64) <-chan struct{} {
+	if l.finished.Load() >= seq {
+		return nil
+	}
+	l.waiting.Add(1)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.finished.Load() >= seq { // finished before the waiter was seen
+		l.waiting.Add(-1)
+		return nil
+	}
+	if l.wake == nil {
+		l.wake = make(chan struct{})
+	}
+	l.onWake++
+	return l.wake
+}
+
+// finish records that k more lines were written or dropped, and wakes the
+// callers waiting for lines.
+func (l *Lane) finish(k int) {
+	if k <= 0 {
+		return
+	}
+	l.n.Add(-int64(k))
+	l.finished.Add(uint64(k))
+	// A waiter counts itself before it reads finished; one not seen here
+	// saw the lines finished.
+	if l.waiting.Load() == 0 {
+		return
+	}
+	l.mu.Lock()
+	if l.wake != nil {
+		close(l.wake)
+		l.wake = nil
+		l.waiting.Add(-l.onWake)
+		l.onWake = 0
+	}
+	l.mu.Unlock()
 }
 
 // Len returns how many lines are waiting to be written.
@@ -102,7 +156,7 @@ const keepPage = 1 << 20
 // done stops counting k lines of p written, and gives p back for reuse
 // once all of them were.
 func (l *Lane) done(p Page, k int, all bool) {
-	l.n.Add(-int64(k))
+	l.finish(k)
 	if !all || cap(p.Text) > keepPage {
 		return
 	}
@@ -130,7 +184,7 @@ func (l *Lane) CountKilled() { l.counted.Store(l.n.Load()) }
 // beyond those CountKilled counted.
 func (l *Lane) Kill() int {
 	p := l.close()
-	l.n.Add(-int64(len(p.Marks)))
+	l.finish(len(p.Marks))
 	return max(len(p.Marks)-int(l.counted.Swap(0)), 0)
 }
 

@@ -28,11 +28,13 @@
 // Lanes: while every ready handler of a sink runs nothing but actorlog's
 // code on an event (handlers.Config.Recycles: a Console or File, a
 // formatter of package formatter, filters marked NoRetain, no high water
-// mark), no trace is set and the sink is in async mode, a caller applies
-// each handler's level and filters itself, formats the line, and puts it
-// in the handler's lane (handlers.Lane) instead of putting the event in
-// the inbox: the event never reaches an actor, and its memory is reused
-// at once (core.NewEvent). The handler's actor takes its lane before any
+// mark) and no trace is set, a caller applies each handler's level and
+// filters itself, formats the line, and puts it in the handler's lane
+// (handlers.Lane) instead of putting the event in the inbox: the event
+// never reaches an actor, and its memory is reused at once
+// (core.NewEvent). In sync mode the caller then waits until the handlers
+// have written its lines (handlers.Lane.Wake), which the handler's actor
+// signals once per page, not once per event. The handler's actor takes its lane before any
 // other message, so a Flush, a sync-mode event or a config change still
 // follows the lines logged before it; its lane counts in its queue, and
 // the killer drops and counts it. Otherwise, an event that handlers of

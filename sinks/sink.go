@@ -257,12 +257,19 @@ func (s *Sink) log(e *core.Event, wait bool) error {
 		s.drops.Discarded.Add(1)
 		return ErrDropped
 	case Sync:
-		if wait {
-			return s.logSync(e, life)
+		if !wait {
+			break
 		}
+		if lanes := s.lanes.Load(); lanes != nil {
+			var room [2]lineTicket
+			if tickets, waiting := s.putLines(e, *lanes, room[:0]); waiting >= 0 {
+				return s.waitLines(tickets, life)
+			}
+		}
+		return s.logSync(e, life)
 	}
 	if lanes := s.lanes.Load(); lanes != nil {
-		if waiting := s.putLines(e, *lanes); waiting >= 0 {
+		if _, waiting := s.putLines(e, *lanes, nil); waiting >= 0 {
 			// Lines waiting for one handler are the whole queue but
 			// what its mailbox holds besides, which its actor counts
 			// as it takes them: a caller that sees few leaves the mode
@@ -343,8 +350,9 @@ type laneEntry struct {
 // in their lanes; e is then reused at once, since no one holds it. It
 // returns the most lines waiting in one of those lanes, or -1, having put
 // nothing, when every lane that would take e is closed (its handler
-// stopping): e then goes the usual way.
-func (s *Sink) putLines(e *core.Event, lanes []laneEntry) int {
+// stopping): e then goes the usual way. When tickets is not nil, it
+// returns them with a ticket for each line put, to wait for (waitLines).
+func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) ([]lineTicket, int) {
 	var buf, line []byte
 	var last formatter.Formatter
 	put, refused, most := 0, 0, 0
@@ -361,23 +369,59 @@ func (s *Sink) putLines(e *core.Event, lanes []laneEntry) int {
 			buf = formatter.Safe(l.f, buf, e)
 			line, last = buf[start:], l.f
 		}
-		waiting, post := l.lane.Put(line, e.Time, e.Level)
+		seq, waiting, post := l.lane.Put(line, e.Time, e.Level)
 		if waiting < 0 {
 			refused++
 			continue
 		}
 		put++
 		most = max(most, waiting)
+		if tickets != nil {
+			tickets = append(tickets, lineTicket{lane: l.lane, seq: seq})
+		}
 		if post {
 			l.stats.Filled.Add(1)
 			s.system.Root.Send(l.pid, handlers.LaneFilled{})
 		}
 	}
 	if put == 0 && refused > 0 {
-		return -1
+		return tickets, -1
 	}
 	e.Hold(0)
-	return most
+	return tickets, most
+}
+
+// lineTicket is a line put in a lane, that a caller in sync mode waits
+// for.
+type lineTicket struct {
+	lane *handlers.Lane
+	seq  uint64
+}
+
+// waitLines waits, as Log does in sync mode, until the lines of tickets
+// are written, the sink stops or SyncTimeout passes.
+func (s *Sink) waitLines(tickets []lineTicket, life *lifetime) error {
+	var timer *time.Timer // made when a line is not written yet: one for all
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for _, t := range tickets {
+		for wake := t.lane.Wake(t.seq); wake != nil; wake = t.lane.Wake(t.seq) {
+			if timer == nil {
+				timer = time.NewTimer(s.th.Load().SyncTimeout)
+			}
+			select {
+			case <-wake:
+			case <-life.died:
+				return ErrSinkStopped
+			case <-timer.C:
+				return ErrSyncTimeout
+			}
+		}
+	}
+	return nil
 }
 
 // mailboxEvents returns the messages in the actor's mailbox, less the drain

@@ -1,0 +1,152 @@
+package handlers
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/actorlog/actorlog/core"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// closed reports whether ch is closed, without waiting.
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// panicWriter panics on every write.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("a writer bug") }
+
+// A caller waiting for its line (Wake) is woken when the line is written,
+// or dropped by a panic, a stopping handler or a killer; never before.
+func TestLaneWakesTheCallersOfFinishedLines(t *testing.T) {
+	cases := []struct {
+		name string
+		// finish ends lines of the lane of st, whose page the handler
+		// took as p, and returns how many.
+		finish func(st *Stats, p Page) int
+	}{
+		{"line written", func(st *Stats, p Page) int { st.Lane.done(p, 1, false); return 1 }},
+		{"page written", func(st *Stats, p Page) int { st.Lane.done(p, len(p.Marks), true); return 2 }},
+		{"killed", func(st *Stats, _ Page) int { st.Lane.Kill(); return 2 }},
+		{"lost to a panic", func(st *Stats, p Page) int {
+			r := &runner{stats: st, h: &Console{out: panicWriter{}}, added: true}
+			func() {
+				defer func() { _ = recover() }()
+				r.writeLines(nil, p, 0)
+			}()
+			return 1 // the second line is kept for after the restart
+		}},
+		{"kept after a panic, then dropped", func(st *Stats, p Page) int {
+			r := &runner{stats: st, h: &Console{out: panicWriter{}}, added: true}
+			func() {
+				defer func() { _ = recover() }()
+				r.writeLines(nil, p, 0)
+			}()
+			r.dropCarriedLines() // the handler stopped
+			return 2
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := &Stats{}
+			l := &st.Lane
+			now := time.Now()
+			first, waiting, post := l.Put([]byte("a\n"), now, core.LevelInfo)
+			require.Equal(t, 1, waiting)
+			assert.True(t, post, "the first line tells the actor")
+			second, _, post := l.Put([]byte("b\n"), now, core.LevelInfo)
+			assert.False(t, post, "the actor was told already")
+			require.Greater(t, second, first)
+
+			w1, w2 := l.Wake(first), l.Wake(second)
+			require.NotNil(t, w1)
+			require.NotNil(t, w2)
+			assert.False(t, closed(w1), "nothing was written yet")
+
+			var p Page
+			if c.name != "killed" {
+				p = l.take()
+				require.Len(t, p.Marks, 2)
+				assert.Equal(t, 2, l.Len(), "taken lines count until written")
+			}
+			n := c.finish(st, p)
+			assert.True(t, closed(w1), "the waiters are woken")
+			assert.Nil(t, l.Wake(first), "the first line is finished")
+			assert.Equal(t, 2-n, l.Len())
+			if n == 2 {
+				assert.Nil(t, l.Wake(second))
+				return
+			}
+			again := l.Wake(second)
+			require.NotNil(t, again, "the second line is not finished")
+			assert.False(t, closed(again))
+		})
+	}
+}
+
+// A closed lane refuses lines, with no number to wait for.
+func TestLaneClosedRefuses(t *testing.T) {
+	var l Lane
+	l.Put([]byte("a\n"), time.Now(), core.LevelInfo)
+	p := l.close()
+	require.Len(t, p.Marks, 1)
+	seq, waiting, post := l.Put([]byte("b\n"), time.Now(), core.LevelInfo)
+	assert.Equal(t, uint64(0), seq)
+	assert.Equal(t, -1, waiting)
+	assert.False(t, post)
+}
+
+// Many callers waiting while the handler writes page after page all go on,
+// each once its own line is written (run with -race).
+func TestLaneWakesEveryWaiter(t *testing.T) {
+	var l Lane
+	const callers, each = 8, 200
+	stop := make(chan struct{})
+	writer := make(chan struct{})
+	go func() { // the handler's actor
+		defer close(writer)
+		for {
+			p := l.take()
+			if len(p.Marks) > 0 {
+				l.done(p, len(p.Marks), true)
+				continue
+			}
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for c := range callers {
+		wg.Go(func() {
+			for i := range each {
+				seq, _, _ := l.Put(fmt.Appendf(nil, "%d %d\n", c, i), time.Now(), core.LevelInfo)
+				for wake := l.Wake(seq); wake != nil; wake = l.Wake(seq) {
+					<-wake
+				}
+				if got := l.finished.Load(); got < seq {
+					t.Errorf("woken at %d finished, for line %d", got, seq)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	<-writer
+	assert.Equal(t, uint64(callers*each), l.finished.Load())
+	assert.Equal(t, int32(0), l.waiting.Load(), "no waiter is left counted")
+	assert.Equal(t, 0, l.Len())
+}
