@@ -128,6 +128,18 @@ func TestMemory(t *testing.T) {
 	if got := m.Lines(); strings.Join(got, ",") != "e2,e3,e4" {
 		t.Errorf("Max keeps the newest: %v", got)
 	}
+	// At Max, an event costs its line, not a copy of all those kept.
+	big := &handlers.Memory{Max: 512}
+	e := &core.Event{Message: "x"}
+	for range 2 * big.Max {
+		_ = big.Log(e, &cfg)
+	}
+	if allocs := testing.AllocsPerRun(4*big.Max, func() { _ = big.Log(e, &cfg) }); allocs > 2 {
+		t.Errorf("%v allocations per event at Max", allocs)
+	}
+	if big.Len() != big.Max {
+		t.Errorf("Len %d at Max %d", big.Len(), big.Max)
+	}
 	events, err := m.WaitFor(ctx, 3)
 	if err != nil || len(events) != 3 || m.Len() != 3 {
 		t.Errorf("WaitFor: %d, %v", len(events), err)

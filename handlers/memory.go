@@ -32,9 +32,13 @@ func (m *Memory) Log(e *core.Event, cfg *Config) error {
 	m.events = append(m.events, e)
 	m.lines = append(m.lines, line)
 	if m.Max > 0 && len(m.events) > m.Max {
+		// The oldest go by reslicing; append moves the kept ones to new
+		// arrays only when the old ones are full, so a Memory at Max
+		// copies once per Max events, not Max entries per event.
 		drop := len(m.events) - m.Max
-		m.events = append(m.events[:0:0], m.events[drop:]...)
-		m.lines = append(m.lines[:0:0], m.lines[drop:]...)
+		clear(m.events[:drop]) // let the dropped events go
+		clear(m.lines[:drop])
+		m.events, m.lines = m.events[drop:], m.lines[drop:]
 	}
 	m.signal()
 	return nil
