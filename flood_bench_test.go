@@ -4,8 +4,6 @@ import (
 	"context"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -25,7 +23,7 @@ type slowHandler struct {
 }
 
 func (h *slowHandler) Log(e *core.Event, _ *handlers.Config) error {
-	if n, ok := reportedDrops(e.Message); ok {
+	if n, ok := sinks.ReportedDrops(e); ok {
 		h.reported.Add(n) // each report counts the drops since the one before
 		return nil
 	}
@@ -33,24 +31,6 @@ func (h *slowHandler) Log(e *core.Event, _ *handlers.Config) error {
 	}
 	h.handled.Add(1)
 	return nil
-}
-
-// reportedDrops reads the count out of the sink's drop reports.
-func reportedDrops(msg string) (int64, bool) {
-	for _, form := range []struct{ before, after string }{
-		{"again; ", " events were dropped"},
-		{"): ", " events dropped since the last report"},
-		{"sink default: ", " more events were dropped as discard mode ended"},
-	} {
-		_, rest, ok := strings.Cut(msg, form.before)
-		if !ok || !strings.HasSuffix(rest, form.after) {
-			continue
-		}
-		if n, err := strconv.ParseInt(strings.TrimSuffix(rest, form.after), 10, 64); err == nil {
-			return n, true
-		}
-	}
-	return 0, false
 }
 
 // BenchmarkFlood: 4 producers log as fast as they can into a handler that

@@ -99,6 +99,8 @@ func TestOverloadModes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "sink default: attempted to log 8 messages, which is above discard_threshold (8): new events are dropped", entered.Message)
 	assert.Equal(t, actorlog.LevelWarning, entered.Level)
+	_, counted := sinks.ReportedDrops(entered)
+	assert.False(t, counted, "entering discard mode reports no count yet")
 
 	close(slow.gate) // the slow handler drains; no more traffic
 	for _, b := range blocked {
@@ -108,6 +110,9 @@ func TestOverloadModes(t *testing.T) {
 	left, err := fast.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "below discard_threshold") })
 	require.NoError(t, err)
 	assert.Contains(t, left.Message, "which is below discard_threshold (8) again; 4 events were dropped")
+	n, counted := sinks.ReportedDrops(left)
+	assert.True(t, counted)
+	assert.Equal(t, int64(4), n, "the count is in the report's attributes too")
 	require.NoError(t, s.Flush(ctx))
 	assert.Equal(t, 9, slow.count(), "e0-e5 and s6-s8: every event not dropped was handled")
 	st := s.Status(ctx).Sinks[0]
@@ -132,6 +137,9 @@ func TestDiscardWarningRepeatsWhileItLasts(t *testing.T) {
 	repeated, err := fast.WaitMatch(bg(t), func(e *core.Event) bool { return strings.Contains(e.Message, "since the last report") })
 	require.NoError(t, err)
 	assert.Contains(t, repeated.Message, "which is above discard_threshold (2): 1 events dropped since the last report")
+	n, counted := sinks.ReportedDrops(repeated)
+	assert.True(t, counted)
+	assert.Equal(t, int64(1), n)
 	close(slow.gate)
 	assert.NoError(t, <-blocked)
 }

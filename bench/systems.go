@@ -10,7 +10,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -360,31 +359,13 @@ type slowHandler struct {
 }
 
 func (h *slowHandler) Log(e *core.Event, _ *handlers.Config) error {
-	if n, ok := reportedDrops(e.Message); ok {
+	if n, ok := sinks.ReportedDrops(e); ok {
 		h.reported.Add(n)
 		return nil
 	}
 	h.wait()
 	h.handled.Add(1)
 	return nil
-}
-
-// reportedDrops reads the count out of a sink's drop report.
-func reportedDrops(msg string) (int64, bool) {
-	for _, form := range []struct{ before, after string }{
-		{"again; ", " events were dropped"},
-		{"): ", " events dropped since the last report"},
-		{"sink default: ", " more events were dropped as discard mode ended"},
-	} {
-		_, rest, ok := strings.Cut(msg, form.before)
-		if !ok || !strings.HasSuffix(rest, form.after) {
-			continue
-		}
-		if n, err := strconv.ParseInt(strings.TrimSuffix(rest, form.after), 10, 64); err == nil {
-			return n, true
-		}
-	}
-	return 0, false
 }
 
 // runW4 floods a 10 µs/event handler from the producers for -flood.

@@ -82,7 +82,8 @@
 //   - [Discard], at DiscardThreshold (500): the caller drops the event and
 //     counts it. A warning says so on entering, again every
 //     DiscardCheckInterval (30 s) while it lasts, and on leaving, with the
-//     exact number dropped; every drop is reported exactly once.
+//     exact number dropped; every drop is reported exactly once. The
+//     number is also the warning's "dropped" attribute ([ReportedDrops]).
 //
 // The mode is recomputed after every event the sink passes on, after
 // every event a handler handles, and on a timer, so it never sticks

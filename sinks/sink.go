@@ -517,13 +517,14 @@ func (s *Sink) transition(from, to Mode, q int, th *Thresholds) {
 	case to == Discard:
 		s.lastWarn.Store(time.Now().UnixNano())
 		s.warn(core.LevelWarning, fmt.Sprintf("sink %s: attempted to log %d messages, which is above discard_threshold (%d): new events are dropped",
-			s.name, q, th.DiscardThreshold), q, th)
+			s.name, q, th.DiscardThreshold), q, th, -1)
 	case from == Discard:
 		msg := fmt.Sprintf("sink %s: attempted to log %d messages, which is below discard_threshold (%d) again", s.name, q, th.DiscardThreshold)
-		if n := s.unreported(); n > 0 {
+		n := s.unreported()
+		if n > 0 {
 			msg += fmt.Sprintf("; %d events were dropped", n)
 		}
-		s.warn(core.LevelWarning, msg, q, th)
+		s.warn(core.LevelWarning, msg, q, th, n)
 	}
 }
 
@@ -543,7 +544,7 @@ func (s *Sink) tick(now time.Time) {
 	q := s.QueueLen()
 	if s.Mode() != Discard {
 		if n := s.unreported(); n > 0 {
-			s.warn(core.LevelWarning, fmt.Sprintf("sink %s: %d more events were dropped as discard mode ended", s.name, n), q, th)
+			s.warn(core.LevelWarning, fmt.Sprintf("sink %s: %d more events were dropped as discard mode ended", s.name, n), q, th, n)
 		}
 		return
 	}
@@ -551,14 +552,38 @@ func (s *Sink) tick(now time.Time) {
 		return
 	}
 	s.lastWarn.Store(now.UnixNano())
+	n := s.unreported()
 	s.warn(core.LevelWarning, fmt.Sprintf("sink %s: attempted to log %d messages, which is above discard_threshold (%d): %d events dropped since the last report",
-		s.name, q, th.DiscardThreshold, s.unreported()), q, th)
+		s.name, q, th.DiscardThreshold, n), q, th, n)
 }
 
-func (s *Sink) warn(level core.Level, msg string, q int, th *Thresholds) {
-	s.deliver(&core.Event{Time: time.Now(), Level: level, Message: msg, Sink: s.name, Attrs: []slog.Attr{
-		slog.String("sink", s.name), slog.Int("queue", q), slog.Int("discard_threshold", th.DiscardThreshold),
-	}})
+// warn delivers one of the sink's overload warnings; one that reports
+// drops (dropped >= 0) carries their count (see ReportedDrops).
+func (s *Sink) warn(level core.Level, msg string, q int, th *Thresholds, dropped int64) {
+	attrs := []slog.Attr{slog.String("sink", s.name), slog.Int("queue", q), slog.Int("discard_threshold", th.DiscardThreshold)}
+	if dropped >= 0 {
+		attrs = append(attrs, slog.Int64(droppedKey, dropped))
+	}
+	s.deliver(&core.Event{Time: time.Now(), Level: level, Message: msg, Sink: s.name, Attrs: attrs})
+}
+
+// droppedKey is the key of the drop count in a sink's drop reports.
+const droppedKey = "dropped"
+
+// ReportedDrops returns the number of events that e, one of a sink's
+// overload warnings, reports dropped: those discarded since the report
+// before it, so that the sum over a sink's reports is its Drops().Discarded
+// once discard mode has ended and been reported. ok is false for any
+// other event, and for the warning on entering discard mode, which
+// reports no count yet.
+func ReportedDrops(e *core.Event) (n int64, ok bool) {
+	if len(e.Attrs) != 4 || e.Attrs[0].Key != "sink" || e.Attrs[2].Key != "discard_threshold" {
+		return 0, false
+	}
+	if a := e.Attrs[3]; a.Key == droppedKey && a.Value.Kind() == slog.KindInt64 {
+		return a.Value.Int64(), true
+	}
+	return 0, false
 }
 
 // kill is lager's killer: the sink's actor is stopped at once (its queued
