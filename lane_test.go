@@ -142,13 +142,39 @@ func TestSyncLineTimesOut(t *testing.T) {
 	assert.Contains(t, w.lines(), "late")
 }
 
+// Sync callers waiting for lines that the killer drops with the sink's
+// queue are told the sink stopped, as those waiting on the inbox path are.
+func TestSyncLinesKilled(t *testing.T) {
+	gate := make(chan struct{})
+	defer close(gate)
+	w := &lineSink{gate: gate}
+	sink := stuckInSync(t, w, time.Hour, 30)
+	q := sink.QueueLen()
+	errs := make(chan error, 2)
+	for i := range 2 {
+		go func() { errs <- sink.Log(event(fmt.Sprintf("waiting %d", i))) }()
+	}
+	require.Eventually(t, func() bool { return sink.QueueLen() == q+2 }, deadline, time.Millisecond, "both lines are put")
+	for i := 0; sink.Kills() == 0 && i < 40; i++ { // past the killer's mark
+		_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
+	}
+	require.Equal(t, int64(1), sink.Kills())
+	for range 2 {
+		assert.ErrorIs(t, <-errs, sinks.ErrSinkStopped)
+	}
+}
+
 // stuckInSync starts a sink whose console writes to w, and fills its lane
 // with callers that do not wait while w is held shut, until the sink is in
-// sync mode.
-func stuckInSync(t *testing.T, w *lineSink, timeout time.Duration) *sinks.Sink {
+// sync mode; killer, when given, is the killer's mark.
+func stuckInSync(t *testing.T, w *lineSink, timeout time.Duration, killer ...int) *sinks.Sink {
 	t.Helper()
+	hwm := 0
+	if len(killer) > 0 {
+		hwm = killer[0]
+	}
 	s := startCfg(t, actorlog.Config{
-		Overload: sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000, SyncTimeout: timeout},
+		Overload: sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000, SyncTimeout: timeout, KillerHWM: hwm},
 		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "console", Level: "info", Formatter: &formatterMessage},
 			Handler: &handlers.Console{Writer: w}}},
 	})

@@ -44,6 +44,9 @@ type Lane struct {
 	// the order they were put, so line k is finished once finished >= k.
 	finished atomic.Uint64
 	waiting  atomic.Int32 // callers about to take, or holding, a wake channel
+	// Kill dropped lines killedFrom to killedTo (killedFrom under mu).
+	killedFrom uint64
+	killedTo   atomic.Uint64
 }
 
 // Page is lines taken from a Lane: Text holds them one after another, and
@@ -183,9 +186,25 @@ func (l *Lane) CountKilled() { l.counted.Store(l.n.Load()) }
 // does with the handler's queue; it returns how many lines were dropped
 // beyond those CountKilled counted.
 func (l *Lane) Kill() int {
-	p := l.close()
+	l.mu.Lock()
+	l.closed = true
+	l.killedFrom = l.put - uint64(len(l.page.Marks)) + 1
+	l.killedTo.Store(l.put)
+	l.mu.Unlock()
+	p := l.take()
 	l.finish(len(p.Marks))
 	return max(len(p.Marks)-int(l.counted.Swap(0)), 0)
+}
+
+// Killed reports whether line seq (numbered by Put) was dropped by Kill:
+// finished, but never written.
+func (l *Lane) Killed(seq uint64) bool {
+	if l.killedTo.Load() < seq {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return seq >= l.killedFrom
 }
 
 // LaneFilled tells a handler's actor that its lane holds lines.

@@ -80,6 +80,8 @@ func TestLaneWakesTheCallersOfFinishedLines(t *testing.T) {
 				assert.Equal(t, 2, l.Len(), "taken lines count until written")
 			}
 			n := c.finish(st, p)
+			assert.Equal(t, c.name == "killed", l.Killed(first), "only the killer's lines are told apart")
+			assert.Equal(t, c.name == "killed", l.Killed(second))
 			assert.True(t, closed(w1), "the waiters are woken")
 			assert.Nil(t, l.Wake(first), "the first line is finished")
 			assert.Equal(t, 2-n, l.Len())

@@ -399,7 +399,8 @@ type lineTicket struct {
 }
 
 // waitLines waits, as Log does in sync mode, until the lines of tickets
-// are written, the sink stops or SyncTimeout passes.
+// are written, the sink stops or its killer drops them (ErrSinkStopped),
+// or SyncTimeout passes.
 func (s *Sink) waitLines(tickets []lineTicket, life *lifetime) error {
 	var timer *time.Timer // made when a line is not written yet: one for all
 	defer func() {
@@ -419,6 +420,9 @@ func (s *Sink) waitLines(tickets []lineTicket, life *lifetime) error {
 			case <-timer.C:
 				return ErrSyncTimeout
 			}
+		}
+		if t.lane.Killed(t.seq) { // the killer dropped it, with the sink's queue
+			return ErrSinkStopped
 		}
 	}
 	return nil
