@@ -25,9 +25,9 @@ type LineLogger interface {
 // line in the lanes of its handlers instead of sending them the event
 // while every handler of the sink is a LineLogger that runs nothing but
 // actorlog's code (Installed.Lane) and no trace is set; in sync mode the
-// caller then waits until its lines are written (Wake). The handler's actor takes its lane before every message
-// it handles, so a Flush (or anything else sent after an event) follows
-// the event's line. A handler that stops closes its lane: what a caller
+// caller then waits until its lines are written (Wake). The handler's
+// actor takes its lane before every message it handles, so a Flush (or
+// anything else sent after an event) follows the event's line. A handler that stops closes its lane: what a caller
 // puts then is refused, and goes the usual way.
 type Lane struct {
 	mu      sync.Mutex
@@ -35,15 +35,15 @@ type Lane struct {
 	spare   Page
 	posted  bool          // the actor was told, and has not taken the lane since
 	closed  bool          // the handler stopped: nothing more goes in
-	put     uint64        // lines ever put: the number of the last one
 	wake    chan struct{} // closed when lines are finished, for callers waiting (Wake)
 	onWake  int32         // callers given wake
-	n       atomic.Int64  // lines put and not yet written
 	counted atomic.Int64  // lines a killer counted as dropped (see Kill)
-	// finished counts the lines ever written or dropped. Lines finish in
-	// the order they were put, so line k is finished once finished >= k.
-	finished atomic.Uint64
-	waiting  atomic.Int32 // callers about to take, or holding, a wake channel
+	// put counts the lines ever put (under mu), numbering them; finished
+	// those ever written or dropped. Lines finish in the order they were
+	// put, so line k is finished once finished >= k, and put - finished
+	// lines wait.
+	put, finished atomic.Uint64
+	waiting       atomic.Int32 // callers about to take, or holding, a wake channel
 	// Kill dropped lines killedFrom to killedTo (killedFrom under mu).
 	killedFrom uint64
 	killedTo   atomic.Uint64
@@ -84,9 +84,8 @@ func (l *Lane) Put(line []byte, t time.Time, level core.Level) (seq uint64, wait
 	}
 	l.page.Text = append(l.page.Text, line...)
 	l.page.Marks = append(l.page.Marks, LineMark{End: len(l.page.Text), Time: t, Level: level})
-	l.put++
-	seq = l.put
-	waiting = int(l.n.Add(1))
+	seq = l.put.Add(1)
+	waiting = int(seq - l.finished.Load())
 	post = !l.posted
 	l.posted = true
 	l.mu.Unlock()
@@ -121,7 +120,6 @@ func (l *Lane) finish(k int) {
 	if k <= 0 {
 		return
 	}
-	l.n.Add(-int64(k))
 	l.finished.Add(uint64(k))
 	// A waiter counts itself before it reads finished; one not seen here
 	// saw the lines finished.
@@ -139,7 +137,10 @@ func (l *Lane) finish(k int) {
 }
 
 // Len returns how many lines are waiting to be written.
-func (l *Lane) Len() int { return int(l.n.Load()) }
+func (l *Lane) Len() int {
+	done := l.finished.Load() // first: put can only be more by the time it is read
+	return int(l.put.Load() - done)
+}
 
 // take returns the lines put since the last take (an empty page if none);
 // they stay counted by Len until written (done).
@@ -180,7 +181,7 @@ func (l *Lane) close() Page {
 
 // CountKilled records that a killer counted the lines now waiting as
 // dropped.
-func (l *Lane) CountKilled() { l.counted.Store(l.n.Load()) }
+func (l *Lane) CountKilled() { l.counted.Store(int64(l.Len())) }
 
 // Kill closes the lane and drops its lines, as the killer of its sink
 // does with the handler's queue; it returns how many lines were dropped
@@ -188,8 +189,9 @@ func (l *Lane) CountKilled() { l.counted.Store(l.n.Load()) }
 func (l *Lane) Kill() int {
 	l.mu.Lock()
 	l.closed = true
-	l.killedFrom = l.put - uint64(len(l.page.Marks)) + 1
-	l.killedTo.Store(l.put)
+	put := l.put.Load()
+	l.killedFrom = put - uint64(len(l.page.Marks)) + 1
+	l.killedTo.Store(put)
 	l.mu.Unlock()
 	p := l.take()
 	l.finish(len(p.Marks))
