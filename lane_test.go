@@ -114,7 +114,7 @@ var formatterMessage = formatter.Lager{Tokens: formatter.Tokens(formatter.Messag
 func TestSyncCallersWaitForTheirLines(t *testing.T) {
 	gate := make(chan struct{})
 	w := &lineSink{gate: gate}
-	sink := stuckInSync(t, w, time.Hour)
+	sink := stuckInSync(t, w, time.Hour, 0)
 	q := sink.QueueLen() // nothing else comes: the handler is stuck
 	done := make(chan error, 1)
 	go func() { done <- sink.Log(event("probe")) }()
@@ -135,7 +135,7 @@ func TestSyncCallersWaitForTheirLines(t *testing.T) {
 func TestSyncLineTimesOut(t *testing.T) {
 	gate := make(chan struct{})
 	w := &lineSink{gate: gate}
-	sink := stuckInSync(t, w, 20*time.Millisecond)
+	sink := stuckInSync(t, w, 20*time.Millisecond, 0)
 	require.ErrorIs(t, sink.Log(event("late")), sinks.ErrSyncTimeout)
 	close(gate)
 	require.NoError(t, sink.Flush(bg(t)))
@@ -166,13 +166,9 @@ func TestSyncLinesKilled(t *testing.T) {
 
 // stuckInSync starts a sink whose console writes to w, and fills its lane
 // with callers that do not wait while w is held shut, until the sink is in
-// sync mode; killer, when given, is the killer's mark.
-func stuckInSync(t *testing.T, w *lineSink, timeout time.Duration, killer ...int) *sinks.Sink {
+// sync mode; hwm is the killer's mark (0: no killer).
+func stuckInSync(t *testing.T, w *lineSink, timeout time.Duration, hwm int) *sinks.Sink {
 	t.Helper()
-	hwm := 0
-	if len(killer) > 0 {
-		hwm = killer[0]
-	}
 	s := startCfg(t, actorlog.Config{
 		Overload: sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000, SyncTimeout: timeout, KillerHWM: hwm},
 		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "console", Level: "info", Formatter: &formatterMessage},

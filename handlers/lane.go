@@ -44,9 +44,8 @@ type Lane struct {
 	// lines wait.
 	put, finished atomic.Uint64
 	waiting       atomic.Int32 // callers about to take, or holding, a wake channel
-	// Kill dropped lines killedFrom to killedTo (killedFrom under mu).
-	killedFrom uint64
-	killedTo   atomic.Uint64
+	// Kill dropped lines killedFrom to killedTo, set before they finish.
+	killedFrom, killedTo atomic.Uint64
 }
 
 // Page is lines taken from a Lane: Text holds them one after another, and
@@ -190,7 +189,7 @@ func (l *Lane) Kill() int {
 	l.mu.Lock()
 	l.closed = true
 	put := l.put.Load()
-	l.killedFrom = put - uint64(len(l.page.Marks)) + 1
+	l.killedFrom.Store(put - uint64(len(l.page.Marks)) + 1)
 	l.killedTo.Store(put)
 	l.mu.Unlock()
 	p := l.take()
@@ -198,15 +197,10 @@ func (l *Lane) Kill() int {
 	return max(len(p.Marks)-int(l.counted.Swap(0)), 0)
 }
 
-// Killed reports whether line seq (numbered by Put) was dropped by Kill:
-// finished, but never written.
+// Killed reports whether line seq (numbered by Put), once finished (Wake
+// returned nil), was dropped by Kill rather than written.
 func (l *Lane) Killed(seq uint64) bool {
-	if l.killedTo.Load() < seq {
-		return false
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return seq >= l.killedFrom
+	return seq >= l.killedFrom.Load() && seq <= l.killedTo.Load()
 }
 
 // LaneFilled tells a handler's actor that its lane holds lines.
