@@ -25,17 +25,34 @@ func interpret(f *Lager, e *core.Event) string {
 	return string(dst)
 }
 
+// compiledEvents are events from two call sites and none, with and
+// without an actor, and with attributes and metadata named like the keys
+// a call site gives. Formats see each twice, the second time written from
+// what a site cached.
 func compiledEvents() []*core.Event {
 	var pcs [1]uintptr
 	runtime.Callers(1, pcs[:])
+	other := otherSite()
 	at := time.Date(2026, 11, 22, 9, 41, 7, 231_000_000, time.UTC)
-	return []*core.Event{
+	events := []*core.Event{
 		{Time: at, Level: core.LevelInfo, Message: "plain"},
 		{Time: at, Level: core.LevelError, Message: "located", PC: pcs[0], Attrs: []slog.Attr{slog.Int("n", 7), slog.String("s", "a b")}},
 		{Time: at, Level: core.LevelWarning, Message: "from an actor", PC: pcs[0], Actor: actor.NewPID("node1", "worker"), Node: "node1"},
 		{Time: at, Level: core.LevelDebug, Message: "attrs named like virtual keys", Attrs: []slog.Attr{slog.String("pid", "<0.1.0>"), slog.String("module", "mod"), slog.Int("line", 3)}},
 		{Time: at, Level: core.LevelNotice, Message: "meta", Meta: []slog.Attr{slog.String("function", "f")}, Sink: "audit"},
+		{Time: at, Level: core.LevelInfo, Message: "elsewhere", PC: other},
+		{Time: at, Level: core.LevelInfo, Message: "elsewhere, renamed", PC: other, Attrs: []slog.Attr{slog.String("path", "/x"), slog.String("file", "f.go")}},
+		{Time: at, Level: core.LevelInfo, Message: "located, meta line", PC: pcs[0], Meta: []slog.Attr{slog.Int("line", 1)}},
+		{Time: at, Level: core.LevelInfo, Message: "elsewhere, from an actor", PC: other, Actor: actor.NewPID("node1", "other")},
 	}
+	return append(events, events...)
+}
+
+// otherSite returns a call site other than compiledEvents'.
+func otherSite() uintptr {
+	var pcs [1]uintptr
+	runtime.Callers(1, pcs[:])
+	return pcs[0]
 }
 
 func TestCompiledFormatsAsTheTokens(t *testing.T) {
@@ -47,6 +64,7 @@ func TestCompiledFormatsAsTheTokens(t *testing.T) {
 			Tokens(Text("no pid"), Text(""), Text("!")), 6, Centre), Text(" "), Message),
 		"key or nested":         Tokens(KeyOr("user", Text("anon"), Text(""), IfKey("line", Tokens(Text("@"), Key("line")), nil)), Text("-"), Text(""), Text("+"), Key("missing")),
 		"texts around branches": Tokens(KeyOr("pid", Text("x")), Text(""), Text("y"), IfKey("module", Tokens(Text("m")), Tokens(Text("n"))), Text("z")),
+		"call site in parts":    Tokens(Key("module"), Text(" "), Message, Text(" "), KeyOr("function", Text("?")), Key("file"), IfKey("line", Tokens(Text(":"), Key("line")), nil), Severity),
 		"everything":            Tokens(Date, Blank, Time, Sev, Severity, SeverityUpper, Node, Color, Metadata, MetadataWith(":", ","), Attrs, Fill("~")),
 	}
 	for name, tokens := range formats {
@@ -66,7 +84,7 @@ func TestCompiledFormatsAsTheTokens(t *testing.T) {
 
 // randomTokens builds a token list of up to n tokens, nesting up to depth.
 func randomTokens(r *rand.Rand, n, depth int) []Token {
-	keys := []string{"pid", "module", "line", "n", "s", "missing", "node"}
+	keys := []string{"pid", "module", "function", "file", "line", "n", "s", "missing", "node"}
 	var out []Token
 	for range r.IntN(n + 1) {
 		switch k := r.IntN(9); {
@@ -120,6 +138,28 @@ func TestCompiledFormatsAsTheTokensAtRandom(t *testing.T) {
 			if got, want := string(f.Format(nil, e)), interpret(f, e); got != want {
 				t.Fatalf("format %d, %q:\ncompiled %q\ntokens   %q", i, e.Message, got, want)
 			}
+		}
+	}
+}
+
+func TestSiteCacheTellsCallSitesApart(t *testing.T) {
+	var s site
+	const pc = 0x4a1f20
+	collides := pc + 4*uintptr(len(s.slots)) // the same slot
+	s.store(pc, []byte("a:f:1"))
+	if text, ok := s.load(pc); !ok || text != "a:f:1" {
+		t.Fatalf("load(pc) = %q, %v; want the stored text", text, ok)
+	}
+	if text, ok := s.load(collides); ok {
+		t.Fatalf("a call site sharing the slot read %q", text)
+	}
+	s.store(collides, []byte("b:g:2"))
+	for _, want := range []struct {
+		pc   uintptr
+		text string
+	}{{pc, "a:f:1"}, {collides, "b:g:2"}, {pc, "a:f:1"}} {
+		if text, ok := s.load(want.pc); !ok || text != want.text {
+			t.Errorf("load(%#x) = %q, %v; want %q", want.pc, text, ok, want.text)
 		}
 	}
 }
