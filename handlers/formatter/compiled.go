@@ -329,9 +329,7 @@ func (p *program) run(f *Lager, dst []byte, e *core.Event) []byte {
 		case tSeverity:
 			dst = append(dst, e.Level.String()...)
 		case tAttrs:
-			for _, a := range e.Attrs {
-				dst = appendLogfmtAttr(dst, "", a)
-			}
+			dst = appendLogfmtAttrs(dst, e.Attrs)
 		default:
 			dst = f.token(dst, e, &o.tok, nil)
 		}

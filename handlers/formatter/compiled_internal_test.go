@@ -163,3 +163,26 @@ func TestSiteCacheTellsCallSitesApart(t *testing.T) {
 		}
 	}
 }
+
+func TestLogfmtAttrsWriteAsEachAttr(t *testing.T) {
+	attrs := []slog.Attr{
+		slog.Int("request_id", 7), slog.Int("neg", -12), slog.String("path", "/api/v1/items"),
+		slog.String("", "empty key"), slog.String("e", ""), slog.String("two words", "a b"),
+		slog.String("k=v", `q"uote`), slog.String("ünï", "cödé"), slog.String("bad", "\xff"),
+		slog.Int("tab\t", 1), slog.Uint64("u", 3), slog.Bool("b", true), slog.Float64("f", 1.5),
+		slog.Group("g", slog.Int("in", 1), slog.String("s", "x y")), slog.String("del\x7f", "v"),
+	}
+	for i := range attrs {
+		want := appendLogfmtAttr(nil, "", attrs[i])
+		if got := appendLogfmtAttrs(nil, attrs[i:i+1]); string(got) != string(want) {
+			t.Errorf("%v: got %q, want %q", attrs[i], got, want)
+		}
+	}
+	var want []byte
+	for _, a := range attrs {
+		want = appendLogfmtAttr(want, "", a)
+	}
+	if got := appendLogfmtAttrs(nil, attrs); string(got) != string(want) {
+		t.Errorf("all at once: got %q, want %q", got, want)
+	}
+}

@@ -223,7 +223,7 @@ func appendLogfmtValue(dst []byte, v slog.Value) []byte {
 	case slog.KindBool:
 		return strconv.AppendBool(dst, v.Bool())
 	case slog.KindString:
-		if s := v.String(); !needsQuote(s) {
+		if s := v.String(); plainLogfmt(s) {
 			return append(dst, s...)
 		}
 	}
@@ -244,6 +244,27 @@ var breaksLogfmt = func() (t [utf8.RuneSelf]bool) {
 	}
 	return t
 }()
+
+// plainByte marks the bytes a logfmt key or bare value holds as they are:
+// ASCII that breaksLogfmt does not mark.
+var plainByte = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = !breaksLogfmt[c]
+	}
+	return t
+}()
+
+// plainLogfmt says whether s is a non-empty run of plainByte bytes, which
+// needs neither quoting nor replacing as a logfmt key or value (the usual
+// case, checked with one table lookup a byte).
+func plainLogfmt(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !plainByte[s[i]] {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // needsQuote says whether a logfmt value must be quoted: it is empty, or
 // holds a byte breaksLogfmt marks, a non-ASCII space or invalid UTF-8.
@@ -275,18 +296,11 @@ func needsQuote[T []byte | string](b T) bool {
 // appendKey appends an attribute key fit for logfmt: characters that would
 // break the key=value syntax become '_', and an empty key becomes "_".
 func appendKey(dst []byte, k string) []byte {
+	if plainLogfmt(k) {
+		return append(dst, k...)
+	}
 	if k == "" {
 		return append(dst, '_')
-	}
-	plain := true
-	for i := 0; i < len(k); i++ {
-		if c := k[i]; c >= utf8.RuneSelf || breaksLogfmt[c] {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return append(dst, k...)
 	}
 	for _, r := range k {
 		if r <= ' ' || r == '=' || r == '"' || r == 0x7f || r == utf8.RuneError {

@@ -228,10 +228,7 @@ func (f *Lager) token(dst []byte, e *core.Event, t *Token, c *lookups) []byte {
 	case tMetadata:
 		return appendSortedMetadata(dst, e.Attrs, t.kvSep, t.fieldSep)
 	case tAttrs:
-		for _, a := range e.Attrs {
-			dst = appendLogfmtAttr(dst, "", a)
-		}
-		return dst
+		return appendLogfmtAttrs(dst, e.Attrs)
 	case tKey:
 		if v, ok := c.get(e, t.text); ok {
 			return appendValue(dst, v)

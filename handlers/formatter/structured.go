@@ -19,6 +19,31 @@ type Logfmt struct {
 	UTC bool
 }
 
+// appendLogfmtAttrs appends each of attrs as appendLogfmtAttr does, with
+// no prefix; an integer or a string under a key that need no quoting nor
+// replacing (the usual attribute) is written straight.
+func appendLogfmtAttrs(dst []byte, attrs []slog.Attr) []byte {
+	for i := range attrs {
+		a := &attrs[i]
+		switch a.Value.Kind() {
+		case slog.KindInt64:
+			if plainLogfmt(a.Key) {
+				dst = append(append(append(dst, ' '), a.Key...), '=')
+				dst = strconv.AppendInt(dst, a.Value.Int64(), 10)
+				continue
+			}
+		case slog.KindString:
+			if s := a.Value.String(); plainLogfmt(a.Key) && plainLogfmt(s) {
+				dst = append(append(append(dst, ' '), a.Key...), '=')
+				dst = append(dst, s...)
+				continue
+			}
+		}
+		dst = appendLogfmtAttr(dst, "", *a)
+	}
+	return dst
+}
+
 // Format implements Formatter.
 func (f *Logfmt) Format(dst []byte, e *core.Event) []byte {
 	dst = append(dst, "time="...)
@@ -35,12 +60,8 @@ func (f *Logfmt) Format(dst []byte, e *core.Event) []byte {
 		dst = append(dst, " pid="...)
 		dst = appendLogfmtValue(dst, slog.StringValue(e.Actor.Address+"/"+e.Actor.Id))
 	}
-	for _, a := range e.Meta {
-		dst = appendLogfmtAttr(dst, "", a)
-	}
-	for _, a := range e.Attrs {
-		dst = appendLogfmtAttr(dst, "", a)
-	}
+	dst = appendLogfmtAttrs(dst, e.Meta)
+	dst = appendLogfmtAttrs(dst, e.Attrs)
 	return append(dst, '\n')
 }
 
