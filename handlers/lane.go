@@ -30,20 +30,25 @@ type LineLogger interface {
 // anything else sent after an event) follows the event's line. A handler that stops closes its lane: what a caller
 // puts then is refused, and goes the usual way.
 type Lane struct {
-	mu      sync.Mutex
-	page    Page
-	spare   Page
-	posted  bool          // the actor was told, and has not taken the lane since
-	closed  bool          // the handler stopped: nothing more goes in
-	wake    chan struct{} // closed when lines are finished, for callers waiting (Wake)
-	onWake  int32         // callers given wake
-	counted atomic.Int64  // lines a killer counted as dropped (see Kill)
+	// What callers touch on every line, under mu, shares its cache line
+	// with mu; what the handler writes as lines finish is on others.
+	mu     sync.Mutex
+	posted bool // the actor was told, and has not taken the lane since
+	closed bool // the handler stopped: nothing more goes in
 	// put counts the lines ever put (under mu), numbering them; finished
 	// those ever written or dropped. Lines finish in the order they were
 	// put, so line k is finished once finished >= k, and put - finished
 	// lines wait.
-	put, finished atomic.Uint64
-	waiting       atomic.Int32 // callers about to take, or holding, a wake channel
+	put  atomic.Uint64
+	page Page
+	_    [64]byte // finished and the rest on other cache lines than the above
+
+	finished atomic.Uint64
+	waiting  atomic.Int32  // callers about to take, or holding, a wake channel
+	onWake   int32         // callers given wake
+	wake     chan struct{} // closed when lines are finished, for callers waiting (Wake)
+	spare    Page
+	counted  atomic.Int64 // lines a killer counted as dropped (see Kill)
 	// Kill dropped lines killedFrom to killedTo, set before they finish.
 	killedFrom, killedTo atomic.Uint64
 }
