@@ -102,10 +102,28 @@ func (c *Collector) TooLarge() int64 { return c.tooLarge.Load() }
 
 // Stop stops the collector's actor and Proto.Actor remote. The System
 // goes on.
+//
+// Remote's graceful shutdown tells each node still connected that the
+// collector leaves. In the pinned Proto.Actor it panics (send on a closed
+// channel) when a node's connection ends at that very moment; Stop then
+// stops the server at once instead, as a non-graceful shutdown does.
 func (c *Collector) Stop(ctx context.Context) error {
 	err := actors.StopGracefully(ctx, c.sys.ActorSystem(), c.pid)
-	c.remote.Shutdown(true)
+	shutdown(c.remote)
 	return err
+}
+
+// shutdown shuts r down gracefully or, when Proto.Actor panics on the way
+// (its endpoint manager telling a connection that has just closed), at
+// once: the endpoint manager has stopped its actors by then, and only the
+// gRPC server is left to stop.
+func shutdown(r interface{ Shutdown(graceful bool) }) {
+	defer func() {
+		if recover() != nil {
+			r.Shutdown(false)
+		}
+	}()
+	r.Shutdown(true)
 }
 
 // collector is the collector's actor.

@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -37,5 +38,38 @@ func TestTheCollectorForgetsSilentForwarders(t *testing.T) {
 	}
 	if got := a.seen["c/2"].seq; got != 1 {
 		t.Errorf("seq %d, want 1", got)
+	}
+}
+
+// fakeRemote records the shutdowns asked of it, and panics in a graceful
+// one when told to, as the pinned Proto.Actor can.
+type fakeRemote struct {
+	panics bool
+	calls  []bool
+}
+
+func (f *fakeRemote) Shutdown(graceful bool) {
+	f.calls = append(f.calls, graceful)
+	if graceful && f.panics {
+		panic("send on closed channel")
+	}
+}
+
+func TestShutdownFallsBackWhenTheGracefulOnePanics(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		panics bool
+		want   []bool
+	}{
+		{"graceful", false, []bool{true}},
+		{"graceful panics: at once", true, []bool{true, false}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeRemote{panics: tc.panics}
+			shutdown(f)
+			if !slices.Equal(f.calls, tc.want) {
+				t.Errorf("shutdowns %v, want %v", f.calls, tc.want)
+			}
+		})
 	}
 }

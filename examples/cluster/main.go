@@ -7,12 +7,14 @@
 // ACTORLOG_CLUSTER_ROLE=collector), which listens on 127.0.0.1 and writes
 // every event it gets to one file, then two service nodes, whose actors
 // log and crash and whose forwarders send it all to the collector. When
-// the nodes are done it stops the collector and prints the merged file:
-// each line names the node it came from, and the crashes are translated.
+// the nodes have flushed it stops the collector, then the nodes, and
+// prints the merged file: each line names the node it came from, and the
+// crashes are translated.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -98,25 +100,59 @@ func run(out io.Writer, dir string) error {
 	address := strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
 	fmt.Fprintf(out, "collector listening on %s\n", address)
 
-	var nodes []*exec.Cmd
+	// The nodes log, flush to the collector and say so; they stay
+	// connected until the collector has stopped, so that it tells them it
+	// leaves, then they stop too.
+	type node struct {
+		name   string
+		cmd    *exec.Cmd
+		stdin  io.WriteCloser
+		done   io.Reader
+		stderr *bytes.Buffer // shown if the node fails: once the collector has gone, a node's remote reports the lost connection there
+	}
+	var nodes []node
+	defer func() {
+		for _, n := range nodes {
+			_ = n.cmd.Process.Kill()
+			_ = n.cmd.Wait()
+		}
+	}()
 	for _, name := range []string{"orders", "billing"} {
 		n := exec.Command(self)
 		n.Env = append(os.Environ(), roleEnv+"=node", "ACTORLOG_CLUSTER_NAME="+name, "ACTORLOG_CLUSTER_COLLECTOR="+address)
-		n.Stdout, n.Stderr = os.Stderr, os.Stderr
+		stderr := &bytes.Buffer{}
+		n.Stderr = stderr
+		in, err := n.StdinPipe()
+		if err != nil {
+			return err
+		}
+		done, err := n.StdoutPipe()
+		if err != nil {
+			return err
+		}
 		if err := n.Start(); err != nil {
 			return err
 		}
-		nodes = append(nodes, n)
+		nodes = append(nodes, node{name, n, in, done, stderr})
 	}
 	for _, n := range nodes {
-		if err := n.Wait(); err != nil {
-			return fmt.Errorf("node: %w", err)
+		if line, err := bufio.NewReader(n.done).ReadString('\n'); err != nil || line != "flushed\n" {
+			_ = n.cmd.Process.Kill()
+			_ = n.cmd.Wait() // its stderr is all in
+			return fmt.Errorf("node %s did not flush: %q, %v\n%s", n.name, line, err, n.stderr)
 		}
 	}
 	_ = stdin.Close() // the collector stops, writing everything out
 	if err := coll.Wait(); err != nil {
 		return fmt.Errorf("collector: %w", err)
 	}
+	for _, n := range nodes {
+		_ = n.stdin.Close()
+		if err := n.cmd.Wait(); err != nil {
+			return fmt.Errorf("node %s: %w\n%s", n.name, err, n.stderr)
+		}
+	}
+	nodes = nil
 	merged, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -205,5 +241,10 @@ func node(name, collectorAddress string) error {
 	log.Warning("service stopping")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return sys.Stop(ctx) // flushes: the forwarder waits for the collector's acks
+	if err := sys.Stop(ctx); err != nil { // flushes: the forwarder waits for the collector's acks
+		return err
+	}
+	fmt.Println("flushed")
+	_, _ = io.Copy(io.Discard, os.Stdin) // connected until the parent says the collector has stopped
+	return nil
 }
