@@ -89,11 +89,13 @@ func (l *Lane) Put(line []byte, t time.Time, level core.Level) (seq uint64, wait
 	l.page.Text = append(l.page.Text, line...)
 	l.page.Marks = append(l.page.Marks, LineMark{End: len(l.page.Text), Time: t, Level: level})
 	seq = l.put.Add(1)
-	waiting = int(seq - l.finished.Load())
 	post = !l.posted
 	l.posted = true
 	l.mu.Unlock()
-	return seq, waiting, post
+	// finished is read after the lock: it sits on a cache line that the
+	// handler writes, and a read under the lock made every caller wait
+	// for that line. The handler may have written line seq by then.
+	return seq, max(int(int64(seq)-int64(l.finished.Load())), 0), post
 }
 
 // Wake returns nil once line seq (numbered by Put) is written, or dropped

@@ -152,3 +152,42 @@ func TestLaneWakesEveryWaiter(t *testing.T) {
 	assert.Equal(t, int32(0), l.waiting.Load(), "no waiter is left counted")
 	assert.Equal(t, 0, l.Len())
 }
+
+// Put never reports fewer than zero lines waiting, though the handler may
+// write a caller's line before Put returns (a negative count reads as a
+// closed lane, and the caller would log the event twice). Run with -race.
+func TestLanePutWhileWritten(t *testing.T) {
+	var l Lane
+	const callers, each = 8, 5000
+	stop := make(chan struct{})
+	writer := make(chan struct{})
+	go func() { // the handler's actor, writing as fast as it can
+		defer close(writer)
+		for {
+			if p := l.take(); len(p.Marks) > 0 {
+				l.done(p, len(p.Marks), true)
+				continue
+			}
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Go(func() {
+			for range each {
+				if _, waiting, _ := l.Put([]byte("line\n"), time.Now(), core.LevelInfo); waiting < 0 {
+					t.Errorf("Put reported %d waiting on an open lane", waiting)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	<-writer
+	assert.Equal(t, uint64(callers*each), l.put.Load())
+}
