@@ -47,6 +47,7 @@ const DefaultDedupWindow = 10 * time.Minute
 type Collector struct {
 	sys     *actorlog.System
 	remote  *remote.Remote
+	sink    *actorlog.Sink
 	address string
 	pid     *actor.PID
 
@@ -72,7 +73,7 @@ func StartCollector(sys *actorlog.System, opts CollectorOptions) (*Collector, er
 	if err != nil {
 		return nil, err
 	}
-	c := &Collector{sys: sys, remote: r, address: address}
+	c := &Collector{sys: sys, remote: r, sink: sink, address: address}
 	a := &collector{c: c, sink: sink, opts: opts, seen: map[string]seen{}, now: time.Now}
 	pid, err := sys.ActorSystem().Root.SpawnNamed(actor.PropsFromProducer(func() actor.Actor { return a },
 		actor.WithReceiverMiddleware(actors.CrashReporter())), CollectorName)
@@ -106,21 +107,30 @@ func (c *Collector) TooLarge() int64 { return c.tooLarge.Load() }
 // Remote's graceful shutdown tells each node still connected that the
 // collector leaves. In the pinned Proto.Actor it panics (send on a closed
 // channel) when a node's connection ends at that very moment; Stop then
-// stops the server at once instead, as a non-graceful shutdown does.
+// stops the server at once instead, as a non-graceful shutdown does, and
+// logs a warning naming the panic into the collector's sink.
 func (c *Collector) Stop(ctx context.Context) error {
 	err := actors.StopGracefully(ctx, c.sys.ActorSystem(), c.pid)
-	shutdown(c.remote)
+	shutdown(c.remote, c.shutdownPanicked)
 	return err
+}
+
+// shutdownPanicked logs, into the collector's sink, that remote's
+// graceful shutdown panicked with v and was done at once instead.
+func (c *Collector) shutdownPanicked(v any) {
+	c.sink.Logger().Warning(fmt.Sprintf("collector: remote's graceful shutdown panicked (%v); its server was stopped at once", v),
+		"panic", fmt.Sprint(v))
 }
 
 // shutdown shuts r down gracefully or, when Proto.Actor panics on the way
 // (its endpoint manager telling a connection that has just closed), at
-// once: the endpoint manager has stopped its actors by then, and only the
-// gRPC server is left to stop.
-func shutdown(r interface{ Shutdown(graceful bool) }) {
+// once, and tells warn what the panic was: the endpoint manager has
+// stopped its actors by then, and only the gRPC server is left to stop.
+func shutdown(r interface{ Shutdown(graceful bool) }, warn func(any)) {
 	defer func() {
-		if recover() != nil {
+		if v := recover(); v != nil {
 			r.Shutdown(false)
+			warn(v)
 		}
 	}()
 	r.Shutdown(true)

@@ -4,6 +4,13 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/actors"
+	"github.com/actorlog/actorlog/actors/actortest"
+	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers"
+	"github.com/asynkron/protoactor-go/actor"
 )
 
 func TestTheCollectorForgetsSilentForwarders(t *testing.T) {
@@ -60,16 +67,53 @@ func TestShutdownFallsBackWhenTheGracefulOnePanics(t *testing.T) {
 		name   string
 		panics bool
 		want   []bool
+		warned []any
 	}{
-		{"graceful", false, []bool{true}},
-		{"graceful panics: at once", true, []bool{true, false}},
+		{"graceful", false, []bool{true}, nil},
+		{"graceful panics: at once, with a warning", true, []bool{true, false}, []any{"send on closed channel"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeRemote{panics: tc.panics}
-			shutdown(f)
+			var warned []any
+			shutdown(f, func(v any) { warned = append(warned, v) })
 			if !slices.Equal(f.calls, tc.want) {
 				t.Errorf("shutdowns %v, want %v", f.calls, tc.want)
 			}
+			if !slices.Equal(warned, tc.warned) {
+				t.Errorf("warnings %v, want %v", warned, tc.warned)
+			}
 		})
+	}
+}
+
+// The warning of a shutdown that panicked reaches the collector's sink,
+// naming the panic.
+func TestShutdownPanicIsLogged(t *testing.T) {
+	system := actor.NewActorSystem(actors.QuietConfig()...)
+	defer system.Shutdown()
+	mem := &handlers.Memory{}
+	sys, err := actorlog.Start(actorlog.Config{ActorSystem: system, Handlers: []actorlog.Handler{
+		{Config: handlers.Config{ID: "memory", Level: "debug"}, Handler: mem}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := actortest.Context(t)
+	defer func() { _ = sys.Stop(ctx) }()
+	sink, err := sys.Sink("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Collector{sink: sink}
+	shutdown(&fakeRemote{panics: true}, c.shutdownPanicked)
+	e, err := mem.WaitMatch(ctx, func(e *core.Event) bool { return e.Level == core.LevelWarning })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "collector: remote's graceful shutdown panicked (send on closed channel); its server was stopped at once"
+	if e.Message != want {
+		t.Errorf("message %q, want %q", e.Message, want)
+	}
+	if len(e.Attrs) != 1 || e.Attrs[0].Key != "panic" || e.Attrs[0].Value.String() != "send on closed channel" {
+		t.Errorf("attrs %v, want panic=send on closed channel", e.Attrs)
 	}
 }
