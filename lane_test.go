@@ -164,14 +164,60 @@ func TestSyncLinesKilled(t *testing.T) {
 	}
 }
 
+// The killer counts as dropped only the lines it drops: lines the handler
+// had taken before the kill are still written, and are not counted. Every
+// line logged is then written or counted as killed, never both, and the
+// kill's report gives the count.
+func TestKilledLinesAreCountedOnce(t *testing.T) {
+	gate := make(chan struct{})
+	w := &lineSink{gate: gate}
+	sink := stuckInSyncWith(t, w, sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
+		SyncTimeout: time.Hour, KillerHWM: 30, KillerReinstallAfter: time.Millisecond}, "debug")
+	logged := 10                                   // stuckInSync's
+	for i := 0; sink.Kills() == 0 && i < 40; i++ { // past the killer's mark
+		_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
+		logged++
+	}
+	require.Equal(t, int64(1), sink.Kills())
+	close(gate) // the handler writes what it had taken
+	var report string
+	require.Eventually(t, func() bool {
+		for _, l := range w.lines() {
+			if strings.Contains(l, "killed") {
+				report = l
+				return true
+			}
+		}
+		return false
+	}, deadline, time.Millisecond, "the handler is back, with the report")
+	written := 0
+	for _, l := range w.lines() {
+		if strings.HasPrefix(l, "fill") || strings.HasPrefix(l, "flood") {
+			written++
+		}
+	}
+	killed := sink.Drops().Killed.Load()
+	assert.Positive(t, written, "the lines taken before the kill are written")
+	assert.Equal(t, int64(logged), int64(written)+killed, "written %d, killed %d, of %d logged", written, killed, logged)
+	assert.Contains(t, report, fmt.Sprintf("; %d events discarded;", killed))
+}
+
 // stuckInSync starts a sink whose console writes to w, and fills its lane
 // with callers that do not wait while w is held shut, until the sink is in
 // sync mode; hwm is the killer's mark (0: no killer).
 func stuckInSync(t *testing.T, w *lineSink, timeout time.Duration, hwm int) *sinks.Sink {
 	t.Helper()
+	return stuckInSyncWith(t, w, sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
+		SyncTimeout: timeout, KillerHWM: hwm}, "info")
+}
+
+// stuckInSyncWith is stuckInSync with thresholds th, and the console at
+// level.
+func stuckInSyncWith(t *testing.T, w *lineSink, th sinks.Thresholds, level string) *sinks.Sink {
+	t.Helper()
 	s := startCfg(t, actorlog.Config{
-		Overload: sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000, SyncTimeout: timeout, KillerHWM: hwm},
-		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "console", Level: "info", Formatter: &formatterMessage},
+		Overload: th,
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "console", Level: level, Formatter: &formatterMessage},
 			Handler: &handlers.Console{Writer: w}}},
 	})
 	sink := actorlog.SinkOf(s)

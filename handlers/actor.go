@@ -112,6 +112,13 @@ func (s *Stats) Queued() int {
 	return max(s.Queue.Len()-int(s.Batches.Load())-int(s.Filled.Load())+int(s.Pending.Load())+s.Lane.Len(), 0)
 }
 
+// CountKilled returns the events a killer drops with the handler: those
+// waiting in its mailbox, and the lines of its lane that it has not taken
+// (Lane.CountKilled, which this records for Lane.Kill).
+func (s *Stats) CountKilled() int {
+	return max(s.Queue.Len()-int(s.Batches.Load())-int(s.Filled.Load())+int(s.Pending.Load()), 0) + s.Lane.CountKilled()
+}
+
 func (s *Stats) fail(err error) {
 	s.Errors.Add(1)
 	s.LastError.Store(&err)

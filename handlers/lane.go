@@ -44,11 +44,14 @@ type Lane struct {
 	_    [64]byte // finished and the rest on other cache lines than the above
 
 	finished atomic.Uint64
-	waiting  atomic.Int32  // callers about to take, or holding, a wake channel
-	onWake   int32         // callers given wake
-	wake     chan struct{} // closed when lines are finished, for callers waiting (Wake)
-	spare    Page
-	counted  atomic.Int64 // lines a killer counted as dropped (see Kill)
+	// taken counts the lines ever taken from the lane: by the handler,
+	// or by Kill, which drops them.
+	taken   atomic.Uint64
+	waiting atomic.Int32  // callers about to take, or holding, a wake channel
+	onWake  int32         // callers given wake
+	wake    chan struct{} // closed when lines are finished, for callers waiting (Wake)
+	spare   Page
+	counted atomic.Int64 // lines a killer counted as dropped (see Kill)
 	// Kill dropped lines killedFrom to killedTo, set before they finish.
 	killedFrom, killedTo atomic.Uint64
 }
@@ -156,6 +159,7 @@ func (l *Lane) take() Page {
 	l.posted = false
 	p := l.page
 	l.page, l.spare = Page{Text: l.spare.Text[:0], Marks: l.spare.Marks[:0]}, Page{}
+	l.taken.Add(uint64(len(p.Marks)))
 	return p
 }
 
@@ -185,13 +189,20 @@ func (l *Lane) close() Page {
 	return l.take()
 }
 
-// CountKilled records that a killer counted the lines now waiting as
-// dropped.
-func (l *Lane) CountKilled() { l.counted.Store(int64(l.Len())) }
+// CountKilled records, and returns, the lines a killer counts as dropped:
+// those the handler has not taken. The lines it took are written though
+// the sink is killed.
+func (l *Lane) CountKilled() int {
+	taken := l.taken.Load() // first: put can only be more by the time it is read
+	n := int(l.put.Load() - taken)
+	l.counted.Store(int64(n))
+	return n
+}
 
 // Kill closes the lane and drops its lines, as the killer of its sink
-// does with the handler's queue; it returns how many lines were dropped
-// beyond those CountKilled counted.
+// does with the handler's queue; it returns how many more lines it
+// dropped than CountKilled counted, or fewer (below zero) when the
+// handler took some of those in between, which it writes.
 func (l *Lane) Kill() int {
 	l.mu.Lock()
 	l.closed = true
@@ -201,7 +212,7 @@ func (l *Lane) Kill() int {
 	l.mu.Unlock()
 	p := l.take()
 	l.finish(len(p.Marks))
-	return max(len(p.Marks)-int(l.counted.Swap(0)), 0)
+	return len(p.Marks) - int(l.counted.Swap(0))
 }
 
 // Killed reports whether line seq (numbered by Put), once finished (Wake

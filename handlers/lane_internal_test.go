@@ -191,3 +191,46 @@ func TestLanePutWhileWritten(t *testing.T) {
 	<-writer
 	assert.Equal(t, uint64(callers*each), l.put.Load())
 }
+
+// The killer counts the lines the handler has not taken; Kill says how
+// many more it dropped than that, or fewer when the handler took some in
+// between (those are written, not dropped).
+func TestLaneKillCountsWhatItDrops(t *testing.T) {
+	cases := []struct {
+		name string
+		// Lines put and taken (a whole page, kept by the handler) before
+		// CountKilled; then whether the handler takes its page, and the
+		// lines put, before Kill.
+		inHand, waiting int
+		takeAfter       bool
+		putAfter        int
+		counted, extra  int
+	}{
+		{"nothing taken", 0, 3, false, 0, 3, 0},
+		{"a page in hand", 2, 1, false, 0, 1, 0},
+		{"taken in between", 0, 3, true, 0, 3, -3},
+		{"put in between", 0, 3, false, 2, 3, 2},
+		{"taken, then put, in between", 1, 2, true, 2, 2, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var l Lane
+			put := func(n int) {
+				for range n {
+					l.Put([]byte("x\n"), time.Now(), core.LevelInfo)
+				}
+			}
+			put(c.inHand)
+			if c.inHand > 0 {
+				require.Len(t, l.take().Marks, c.inHand)
+			}
+			put(c.waiting)
+			assert.Equal(t, c.counted, l.CountKilled())
+			if c.takeAfter {
+				require.Len(t, l.take().Marks, c.waiting)
+			}
+			put(c.putAfter)
+			assert.Equal(t, c.extra, l.Kill())
+		})
+	}
+}

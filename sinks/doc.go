@@ -91,7 +91,9 @@
 // killed (lager's killer): its queued events and its handlers' are
 // discarded and counted, it restarts empty at once, and its handlers come
 // back after KillerReinstallAfter, each receiving an error event that says
-// what was discarded. All thresholds ([Thresholds]) can change at run
+// what was discarded. Lines a handler had taken from its lane before the
+// kill are still written, and not counted: the count in Drops.Killed and
+// in the report is of what was dropped, settled once the queues are gone. All thresholds ([Thresholds]) can change at run
 // time ([Sink.SetThresholds]).
 //
 // Each handler may also have a high water mark (handlers.Config): at most

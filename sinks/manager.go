@@ -350,7 +350,9 @@ func (m *manager) started(c actor.Context) {
 	m.stop, m.checker = make(chan struct{}), make(chan struct{})
 	go m.check(m.stop, m.checker)
 	if m.sink.starts.Add(1) > 1 {
-		m.killReport = m.sink.killReport.Swap(nil)
+		if k := m.sink.lastKill.Swap(nil); k != nil {
+			m.killReport = k.report(m.sink.name)
+		}
 		watchers := m.sink.watcherPIDs()
 		m.reinstalls = len(watchers)
 		for _, w := range watchers {
@@ -408,14 +410,12 @@ func (m *manager) stopping() {
 	if items := m.sink.in.take(); len(items) > 0 {
 		m.sink.in.taken(len(items))
 		if extra := int64(len(items)) - m.sink.inboxKilled.Swap(0); extra > 0 {
-			m.sink.drops.Killed.Add(extra)
+			m.sink.settleKilled(extra)
 		}
 	}
 	for _, h := range m.handlers { // killed with the sink (the killer counted them)
 		h.batch, h.acks = nil, nil
-		if extra := h.stats.Lane.Kill(); extra > 0 {
-			m.sink.drops.Killed.Add(int64(extra))
-		}
+		m.sink.settleKilled(int64(h.stats.Lane.Kill()))
 	}
 	m.batched = 0
 }

@@ -95,9 +95,9 @@ type Sink struct {
 
 	kills       atomic.Int64
 	killing     atomic.Bool
-	killerArmed atomic.Int64 // unix ns before which the killer waits
-	reinstallAt atomic.Int64 // unix ns before which watchers wait after a kill
-	killReport  atomic.Pointer[core.Event]
+	killerArmed atomic.Int64           // unix ns before which the killer waits
+	reinstallAt atomic.Int64           // unix ns before which watchers wait after a kill
+	lastKill    atomic.Pointer[killed] // the last kill, until the next incarnation reports it
 
 	starts   atomic.Int64
 	mu       sync.Mutex
@@ -610,8 +610,7 @@ func (s *Sink) kill(q int, th *Thresholds) {
 	discarded += inboxed
 	if hs := s.handlerQueues.Load(); hs != nil {
 		for _, h := range *hs {
-			discarded += h.Queued()
-			h.Lane.CountKilled() // among them: dropped as the sink stops
+			discarded += h.CountKilled() // dropped as the sink stops
 		}
 	}
 	back := now.Add(th.KillerReinstallAfter)
@@ -619,12 +618,43 @@ func (s *Sink) kill(q int, th *Thresholds) {
 	s.drops.Killed.Add(int64(discarded))
 	s.killerArmed.Store(back.UnixNano())
 	s.reinstallAt.Store(back.UnixNano())
-	s.killReport.Store(&core.Event{Time: now, Level: core.LevelError, Sink: s.name,
-		Message: fmt.Sprintf("sink %s killed: %d events queued, above killer_hwm (%d); %d events discarded; handlers back at %s",
-			s.name, q, th.KillerHWM, discarded, back.Format("15:04:05.000")),
-		Attrs: []slog.Attr{slog.String("sink", s.name), slog.Int("queue", q), slog.Int("killer_hwm", th.KillerHWM),
-			slog.Int("discarded", discarded), slog.Time("reinstall_at", back)}})
+	k := &killed{at: now, queue: q, hwm: th.KillerHWM, back: back}
+	k.discarded.Store(int64(discarded))
+	s.lastKill.Store(k)
 	s.system.Root.Stop(life.pid)
+}
+
+// killed is a kill, reported to the handlers when they are back.
+type killed struct {
+	at, back   time.Time
+	queue, hwm int
+	// discarded is what the killer counted, corrected by the stopping
+	// incarnation once it has dropped the queues (settleKilled).
+	discarded atomic.Int64
+}
+
+// settleKilled corrects the count of the last kill by n (below zero when
+// fewer events were dropped than the killer counted): the sink's Killed
+// drops and the kill's report say the same.
+func (s *Sink) settleKilled(n int64) {
+	if n == 0 {
+		return
+	}
+	s.drops.Killed.Add(n)
+	if k := s.lastKill.Load(); k != nil {
+		k.discarded.Add(n)
+	}
+}
+
+// report is the event that tells the handlers back after the kill what
+// happened.
+func (k *killed) report(sink string) *core.Event {
+	n := k.discarded.Load()
+	return &core.Event{Time: k.at, Level: core.LevelError, Sink: sink,
+		Message: fmt.Sprintf("sink %s killed: %d events queued, above killer_hwm (%d); %d events discarded; handlers back at %s",
+			sink, k.queue, k.hwm, n, k.back.Format("15:04:05.000")),
+		Attrs: []slog.Attr{slog.String("sink", sink), slog.Int("queue", k.queue), slog.Int("killer_hwm", k.hwm),
+			slog.Int64("discarded", n), slog.Time("reinstall_at", k.back)}}
 }
 
 var stderrFormat = &formatter.Lager{}
