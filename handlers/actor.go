@@ -538,6 +538,10 @@ func (r *runner) writeLines(c actor.Context, p Page, from int) {
 		i = len(p.Marks)
 		return
 	}
+	if pl, ok := ll.(PageLogger); ok && from == 0 && len(p.Marks) > 0 && pl.LogPage(&p, &r.cfg) {
+		i = len(p.Marks)
+		return
+	}
 	for ; i < len(p.Marks); i++ {
 		m := &p.Marks[i]
 		if err := ll.LogLine(p.Line(i), m.Time, m.Level, &r.cfg); err != nil {

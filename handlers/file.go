@@ -300,6 +300,34 @@ func (h *File) LogLine(line []byte, t time.Time, level core.Level, cfg *Config) 
 	return nil
 }
 
+// LogPage implements PageLogger: when nothing is due for any line of p
+// that LogLine would do between two lines — a check, a rotation at a date
+// or past the size, an fsync for its level, a retry of a broken file — it
+// appends the page's text at once.
+func (h *File) LogPage(p *Page, cfg *Config) bool {
+	if h.f == nil || h.broken != nil || h.Clock != nil || h.opt.syncOn&p.Levels != 0 ||
+		(h.opt.size > 0 && h.size+int64(len(p.Text)) > h.opt.size) {
+		return false // LogLine reads a Clock for each line: so do the lines
+	}
+	// The times of the checks never go back (timeOf): if nothing is due
+	// at the last line's, nothing is at the lines before it.
+	last := h.latest
+	if t := p.Marks[len(p.Marks)-1].Time; t.IsZero() {
+		last = time.Now()
+	} else if t.After(last) {
+		last = t
+	}
+	if (h.opt.hasDate && !last.Before(h.nextRotate)) || h.opt.checkInterval == 0 || !last.Before(h.nextCheck) {
+		return false
+	}
+	now := h.timeOf(p.Marks[0].Time)
+	mark := len(h.buf)
+	h.buf = append(h.buf, p.Text...)
+	h.timeOf(p.Marks[len(p.Marks)-1].Time)
+	h.appended(now, mark, core.LevelNone, cfg)
+	return true
+}
+
 // appending readies the file for the line of an event of time t: the
 // time of its checks, rotation, and where the line starts in the buffer;
 // ErrFileUnavailable when the file is broken and the buffer full.

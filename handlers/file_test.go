@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -415,4 +416,84 @@ func TestFileResolveJoinsRootOnce(t *testing.T) {
 	got, err := abs.Resolve(root)
 	require.NoError(t, err)
 	assert.Equal(t, "/var/log/x.log", got, "an absolute path ignores the root")
+}
+
+// LogPage writes a page at once only when no line of it needs LogLine's
+// own handling; either way, a File given the page ends as one given its
+// lines one by one.
+func TestFileLogPageIsLogLineAtOnce(t *testing.T) {
+	base := time.Now()
+	cases := []struct {
+		name string
+		file handlers.File
+		// lines of the page: level and time after base
+		levels []core.Level
+		after  []time.Duration
+		atOnce bool
+	}{
+		{"plain", handlers.File{}, []core.Level{core.LevelInfo, core.LevelDebug, core.LevelWarning}, []time.Duration{0, 0, time.Millisecond}, true},
+		{"a level to fsync", handlers.File{}, []core.Level{core.LevelInfo, core.LevelError, core.LevelInfo}, []time.Duration{0, 0, 0}, false},
+		{"past the size", handlers.File{Size: 40}, []core.Level{core.LevelInfo, core.LevelInfo, core.LevelInfo}, []time.Duration{0, 0, 0}, false},
+		{"up to the size", handlers.File{Size: 60}, []core.Level{core.LevelInfo, core.LevelInfo, core.LevelInfo}, []time.Duration{0, 0, 0}, true},
+		{"a check due", handlers.File{}, []core.Level{core.LevelInfo, core.LevelInfo}, []time.Duration{0, 2 * time.Second}, false},
+		{"checks off", handlers.File{CheckInterval: handlers.Off}, []core.Level{core.LevelInfo}, []time.Duration{0}, false},
+		{"a date rotation due", handlers.File{Date: "$M1", CheckInterval: time.Hour}, []core.Level{core.LevelInfo, core.LevelInfo}, []time.Duration{0, 40 * 24 * time.Hour}, false},
+		{"no time", handlers.File{}, []core.Level{core.LevelInfo, core.LevelInfo}, nil, true},
+		{"a clock", handlers.File{Clock: time.Now}, []core.Level{core.LevelInfo}, []time.Duration{0}, false},
+	}
+	open := func(t *testing.T, h *handlers.File) *handlers.Config {
+		h.Path = filepath.Join(t.TempDir(), "test.log")
+		id, err := h.Resolve("")
+		require.NoError(t, err)
+		cfg := &handlers.Config{ID: id, Level: "debug", Formatter: lineOnly}
+		require.NoError(t, cfg.Check())
+		cfg.SetReport(func(*core.Event) {})
+		require.NoError(t, h.Add(cfg))
+		t.Cleanup(func() { _ = h.Remove() })
+		return cfg
+	}
+	// files returns what the directory of h holds, by name (the archives
+	// of a rotation are named by the time: by their order here).
+	files := func(t *testing.T, h *handlers.File) []string {
+		entries, err := os.ReadDir(filepath.Dir(h.Path))
+		require.NoError(t, err)
+		var out []string
+		for _, e := range entries {
+			out = append(out, readFile(t, filepath.Join(filepath.Dir(h.Path), e.Name())))
+		}
+		return out
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var p handlers.Page
+			for i, l := range c.levels {
+				p.Text = fmt.Appendf(p.Text, "line %d at %s\n", i, l)
+				m := handlers.LineMark{End: len(p.Text), Level: l}
+				if c.after != nil {
+					m.Time = base.Add(c.after[i])
+				}
+				p.Marks = append(p.Marks, m)
+				p.Levels |= l.Bit()
+			}
+			page, lines := c.file, c.file
+			pageCfg, linesCfg := open(t, &page), open(t, &lines)
+			atOnce := page.LogPage(&p, pageCfg)
+			assert.Equal(t, c.atOnce, atOnce)
+			if !atOnce {
+				assert.Equal(t, []string{""}, files(t, &page), "nothing done")
+				for i := range p.Marks {
+					require.NoError(t, page.LogLine(p.Line(i), p.Marks[i].Time, p.Marks[i].Level, pageCfg))
+				}
+			}
+			for i := range p.Marks {
+				require.NoError(t, lines.LogLine(p.Line(i), p.Marks[i].Time, p.Marks[i].Level, linesCfg))
+			}
+			require.NoError(t, page.Flush())
+			require.NoError(t, lines.Flush())
+			assert.Equal(t, files(t, &lines), files(t, &page))
+			if atOnce {
+				assert.Equal(t, []string{string(p.Text)}, files(t, &page))
+			}
+		})
+	}
 }

@@ -57,10 +57,23 @@ type Lane struct {
 }
 
 // Page is lines taken from a Lane: Text holds them one after another, and
-// Marks says where each ends, and the time and level of its event.
+// Marks says where each ends, and the time and level of its event; Levels
+// has the bit of each line's level.
 type Page struct {
-	Text  []byte
-	Marks []LineMark
+	Text   []byte
+	Marks  []LineMark
+	Levels core.Mask
+}
+
+// PageLogger is a LineLogger that can write a whole page at once, sparing
+// the work LogLine does for each line: what a File does. LogPage writes
+// the lines of p as LogLine would, one after another, and returns true;
+// or it returns false, having done nothing, when one of them needs
+// LogLine's own handling (a rotation or check due, a level to fsync, a
+// broken file), and the lines are then written with LogLine.
+type PageLogger interface {
+	LineLogger
+	LogPage(p *Page, cfg *Config) bool
 }
 
 // LineMark is a line of a Page.
@@ -91,6 +104,7 @@ func (l *Lane) Put(line []byte, t time.Time, level core.Level) (seq uint64, wait
 	}
 	l.page.Text = append(l.page.Text, line...)
 	l.page.Marks = append(l.page.Marks, LineMark{End: len(l.page.Text), Time: t, Level: level})
+	l.page.Levels |= level.Bit()
 	seq = l.put.Add(1)
 	post = !l.posted
 	l.posted = true
