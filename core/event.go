@@ -53,6 +53,8 @@ type Event struct {
 
 	// refs counts the holders of an event from NewEvent (see Hold).
 	refs int32
+	// home numbers the memory of an event from NewEvent (see Home).
+	home uint32
 }
 
 // SetLineRoom gives e memory for its lines, allocated with it (a Logger

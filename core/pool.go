@@ -24,8 +24,24 @@ type block struct {
 	line [lineRoom]byte
 }
 
-// blocks holds blocks whose events every holder released.
-var blocks = sync.Pool{New: func() any { return new(block) }}
+// blocks holds blocks whose events every holder released; homes numbers
+// them (Event.Home).
+var (
+	blocks = sync.Pool{New: func() any {
+		b := new(block)
+		b.e.home = homes.Add(1)
+		return b
+	}}
+	homes atomic.Uint32
+)
+
+// Home returns the number of the memory an event from NewEvent uses (0 for
+// other events). The memory is reused by the goroutines of the processor
+// that released it, mostly (sync.Pool), and keeps its number: callers on
+// different processors mostly hold events with different homes, which a
+// sink uses to spread their lines over the shards of a handler's lane
+// (handlers.Lane.Put).
+func (e *Event) Home() uint32 { return e.home }
 
 // The states of Event.refs besides a positive count of holders.
 const (
@@ -88,7 +104,7 @@ func (e *Event) Release() {
 // puts it back for NewEvent.
 func (e *Event) recycle() {
 	b := (*block)(unsafe.Pointer(e)) // e is a block's first field
-	b.e = Event{}
+	b.e = Event{home: b.e.home}
 	b.buf = [inlineAttrs]slog.Attr{}
 	blocks.Put(b)
 }

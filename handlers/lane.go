@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,34 +29,61 @@ type LineLogger interface {
 // actorlog's code (Installed.Lane) and no trace is set; in sync mode the
 // caller then waits until its lines are written (Wake). The handler's
 // actor takes its lane before every message it handles, so a Flush (or
-// anything else sent after an event) follows the event's line. A handler that stops closes its lane: what a caller
-// puts then is refused, and goes the usual way.
+// anything else sent after an event) follows the event's line. A handler
+// that stops closes its lane: what a caller puts then is refused, and goes
+// the usual way.
+//
+// A lane is cut in shards, each with its own lock and page, so that
+// callers on different processors do not write the same memory: a caller
+// puts its line in the shard its event's home (core.Event.Home) names.
+// Every line is numbered as it is put, under its shard's lock, from one
+// count for the whole lane; the handler takes every shard at once, with
+// all their locks held, and merges their lines by number. What it takes is
+// then every line up to some number, in the order they were put.
 type Lane struct {
-	// What callers touch on every line, under mu, shares its cache line
-	// with mu; what the handler writes as lines finish is on others.
-	mu     sync.Mutex
-	posted bool // the actor was told, and has not taken the lane since
-	closed bool // the handler stopped: nothing more goes in
-	// put counts the lines ever put (under mu), numbering them; finished
-	// those ever written or dropped. Lines finish in the order they were
-	// put, so line k is finished once finished >= k, and put - finished
-	// lines wait.
-	put  atomic.Uint64
-	page Page
-	_    [64]byte // finished and the rest on other cache lines than the above
+	// put counts the lines ever put, numbering them; finished those ever
+	// written or dropped. Lines finish in the order they were numbered,
+	// so line k is finished once finished >= k, and put - finished lines
+	// wait.
+	put atomic.Uint64
+	_   [56]byte
+	// posted: the actor was told, and has not taken the lane since.
+	posted atomic.Bool
+	_      [63]byte
+
+	shards atomic.Pointer[[]laneShard] // made on the first use
 
 	finished atomic.Uint64
 	// taken counts the lines ever taken from the lane: by the handler,
 	// or by Kill, which drops them.
 	taken   atomic.Uint64
-	waiting atomic.Int32  // callers about to take, or holding, a wake channel
+	waiting atomic.Int32 // callers about to take, or holding, a wake channel
+	wmu     sync.Mutex
 	onWake  int32         // callers given wake
 	wake    chan struct{} // closed when lines are finished, for callers waiting (Wake)
-	spare   Page
-	counted atomic.Int64 // lines a killer counted as dropped (see Kill)
+	counted atomic.Int64  // lines a killer counted as dropped (see Kill)
 	// Kill dropped lines killedFrom to killedTo, set before they finish.
 	killedFrom, killedTo atomic.Uint64
+
+	// The taker's, under tmu: the merged page given back (done), and the
+	// shards' pages taken last, to become their next ones.
+	tmu   sync.Mutex
+	spare Page
+	next  []Page
+	heads []int
 }
+
+// laneShard is one shard of a lane, on cache lines of its own.
+type laneShard struct {
+	mu     sync.Mutex
+	closed bool
+	page   Page
+	_      [128 - 8 - 8 - 56]byte
+}
+
+// laneShards is how many shards a lane has: twice the processors, so
+// that two callers running at once rarely share one, and at most 16.
+func laneShards() int { return min(2*max(runtime.GOMAXPROCS(0), 1), 16) }
 
 // Page is lines taken from a Lane: Text holds them one after another, and
 // Marks says where each ends, and the time and level of its event; Levels
@@ -81,6 +110,7 @@ type LineMark struct {
 	End   int // where the line ends in Text
 	Time  time.Time
 	Level core.Level
+	seq   uint64 // the line's number in its lane
 }
 
 // Line returns line i of p.
@@ -92,26 +122,43 @@ func (p *Page) Line(i int) []byte {
 	return p.Text[start:p.Marks[i].End]
 }
 
-// Put adds a line of an event of time t and level level, and returns the
-// lines now waiting (Len), or -1 when the lane is closed. post is true
-// when the caller must tell the handler's actor (LaneFilled), which it was
-// not since it last took the lane. seq numbers the line, for Wake.
-func (l *Lane) Put(line []byte, t time.Time, level core.Level) (seq uint64, waiting int, post bool) {
-	l.mu.Lock()
-	if l.closed {
-		l.mu.Unlock()
+// shardList returns the lane's shards, made on the first call.
+func (l *Lane) shardList() []laneShard {
+	if sh := l.shards.Load(); sh != nil {
+		return *sh
+	}
+	l.tmu.Lock()
+	defer l.tmu.Unlock()
+	if sh := l.shards.Load(); sh != nil {
+		return *sh
+	}
+	sh := make([]laneShard, laneShards())
+	l.next, l.heads = make([]Page, len(sh)), make([]int, len(sh))
+	l.shards.Store(&sh)
+	return sh
+}
+
+// Put adds a line of an event of time t and level level, from an event
+// whose home (core.Event.Home) is home, and returns the lines now waiting
+// (Len), or -1 when the lane is closed. post is true when the caller must
+// tell the handler's actor (LaneFilled), which it was not since it last
+// took the lane. seq numbers the line, for Wake.
+func (l *Lane) Put(line []byte, t time.Time, level core.Level, home uint32) (seq uint64, waiting int, post bool) {
+	shards := l.shardList()
+	sh := &shards[home%uint32(len(shards))]
+	sh.mu.Lock()
+	if sh.closed {
+		sh.mu.Unlock()
 		return 0, -1, false
 	}
-	l.page.Text = append(l.page.Text, line...)
-	l.page.Marks = append(l.page.Marks, LineMark{End: len(l.page.Text), Time: t, Level: level})
-	l.page.Levels |= level.Bit()
+	sh.page.Text = append(sh.page.Text, line...)
 	seq = l.put.Add(1)
-	post = !l.posted
-	l.posted = true
-	l.mu.Unlock()
+	sh.page.Marks = append(sh.page.Marks, LineMark{End: len(sh.page.Text), Time: t, Level: level, seq: seq})
+	sh.page.Levels |= level.Bit()
+	post = !l.posted.Load() && l.posted.CompareAndSwap(false, true)
+	sh.mu.Unlock()
 	// finished is read after the lock: it sits on a cache line that the
-	// handler writes, and a read under the lock made every caller wait
-	// for that line. The handler may have written line seq by then.
+	// handler writes. The handler may have written line seq by then.
 	return seq, max(int(int64(seq)-int64(l.finished.Load())), 0), post
 }
 
@@ -124,8 +171,8 @@ func (l *Lane) Wake(seq uint64) <-chan struct{} {
 		return nil
 	}
 	l.waiting.Add(1)
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
 	if l.finished.Load() >= seq { // finished before the waiter was seen
 		l.waiting.Add(-1)
 		return nil
@@ -149,14 +196,14 @@ func (l *Lane) finish(k int) {
 	if l.waiting.Load() == 0 {
 		return
 	}
-	l.mu.Lock()
+	l.wmu.Lock()
 	if l.wake != nil {
 		close(l.wake)
 		l.wake = nil
 		l.waiting.Add(-l.onWake)
 		l.onWake = 0
 	}
-	l.mu.Unlock()
+	l.wmu.Unlock()
 }
 
 // Len returns how many lines are waiting to be written.
@@ -167,14 +214,72 @@ func (l *Lane) Len() int {
 
 // take returns the lines put since the last take (an empty page if none);
 // they stay counted by Len until written (done).
-func (l *Lane) take() Page {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.posted = false
-	p := l.page
-	l.page, l.spare = Page{Text: l.spare.Text[:0], Marks: l.spare.Marks[:0]}, Page{}
-	l.taken.Add(uint64(len(p.Marks)))
-	return p
+func (l *Lane) take() Page { return l.takeWith(nil) }
+
+// takeWith takes the lines of every shard, with all their locks held, and
+// calls locked (if not nil) before it lets go of them; it returns the
+// lines merged in the order they were numbered.
+func (l *Lane) takeWith(locked func(shards []laneShard)) Page {
+	shards := l.shardList()
+	l.tmu.Lock()
+	defer l.tmu.Unlock()
+	for i := range shards { // in order: a caller holds one lock at most
+		shards[i].mu.Lock()
+	}
+	if locked != nil {
+		locked(shards)
+	}
+	l.posted.Store(false)
+	n, size, levels, from := 0, 0, core.Mask(0), -1
+	for i := range shards {
+		sh := &shards[i]
+		if len(sh.page.Marks) > 0 {
+			n += len(sh.page.Marks)
+			size += len(sh.page.Text)
+			levels |= sh.page.Levels
+			from = i
+		}
+		sh.page, l.next[i] = Page{Text: l.next[i].Text[:0], Marks: l.next[i].Marks[:0]}, sh.page
+	}
+	l.taken.Add(uint64(n))
+	for i := range shards {
+		shards[i].mu.Unlock()
+	}
+	out := Page{Text: l.spare.Text[:0], Marks: l.spare.Marks[:0], Levels: levels}
+	l.spare = Page{}
+	if n > 0 && len(l.next[from].Marks) == n { // one shard's lines: its page
+		out, l.next[from] = l.next[from], out
+	} else if n > 0 {
+		l.merge(&out, n, size)
+	}
+	for i := range l.next {
+		if cap(l.next[i].Text) > keepPage {
+			l.next[i] = Page{} // not kept after a flood
+		}
+	}
+	return out
+}
+
+// merge appends to out the n lines (size bytes) of the shards' pages
+// taken, by their numbers.
+func (l *Lane) merge(out *Page, n, size int) {
+	out.Text = slices.Grow(out.Text, size)
+	out.Marks = slices.Grow(out.Marks, n)
+	clear(l.heads)
+	for range n {
+		best := -1
+		for i := range l.next {
+			if k := l.heads[i]; k < len(l.next[i].Marks) && (best < 0 || l.next[i].Marks[k].seq < l.next[best].Marks[l.heads[best]].seq) {
+				best = i
+			}
+		}
+		p, k := &l.next[best], l.heads[best]
+		out.Text = append(out.Text, p.Line(k)...)
+		m := p.Marks[k]
+		m.End = len(out.Text)
+		out.Marks = append(out.Marks, m)
+		l.heads[best]++
+	}
 }
 
 // keepPage is the largest page kept for reuse, in bytes: after a flood a
@@ -188,19 +293,20 @@ func (l *Lane) done(p Page, k int, all bool) {
 	if !all || cap(p.Text) > keepPage {
 		return
 	}
-	l.mu.Lock()
+	l.tmu.Lock()
 	if l.spare.Text == nil {
 		l.spare = p
 	}
-	l.mu.Unlock()
+	l.tmu.Unlock()
 }
 
 // close closes the lane and returns what it still held.
 func (l *Lane) close() Page {
-	l.mu.Lock()
-	l.closed = true
-	l.mu.Unlock()
-	return l.take()
+	return l.takeWith(func(shards []laneShard) {
+		for i := range shards {
+			shards[i].closed = true
+		}
+	})
 }
 
 // CountKilled records, and returns, the lines a killer counts as dropped:
@@ -218,13 +324,16 @@ func (l *Lane) CountKilled() int {
 // dropped than CountKilled counted, or fewer (below zero) when the
 // handler took some of those in between, which it writes.
 func (l *Lane) Kill() int {
-	l.mu.Lock()
-	l.closed = true
-	put := l.put.Load()
-	l.killedFrom.Store(put - uint64(len(l.page.Marks)) + 1)
-	l.killedTo.Store(put)
-	l.mu.Unlock()
-	p := l.take()
+	p := l.takeWith(func(shards []laneShard) {
+		held := 0
+		for i := range shards {
+			shards[i].closed = true
+			held += len(shards[i].page.Marks)
+		}
+		put := l.put.Load()
+		l.killedFrom.Store(put - uint64(held) + 1)
+		l.killedTo.Store(put)
+	})
 	l.finish(len(p.Marks))
 	return len(p.Marks) - int(l.counted.Swap(0))
 }

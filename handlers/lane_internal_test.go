@@ -61,10 +61,10 @@ func TestLaneWakesTheCallersOfFinishedLines(t *testing.T) {
 			st := &Stats{}
 			l := &st.Lane
 			now := time.Now()
-			first, waiting, post := l.Put([]byte("a\n"), now, core.LevelInfo)
+			first, waiting, post := l.Put([]byte("a\n"), now, core.LevelInfo, 0)
 			require.Equal(t, 1, waiting)
 			assert.True(t, post, "the first line tells the actor")
-			second, _, post := l.Put([]byte("b\n"), now, core.LevelInfo)
+			second, _, post := l.Put([]byte("b\n"), now, core.LevelInfo, 1)
 			assert.False(t, post, "the actor was told already")
 			require.Greater(t, second, first)
 
@@ -99,10 +99,10 @@ func TestLaneWakesTheCallersOfFinishedLines(t *testing.T) {
 // A closed lane refuses lines, with no number to wait for.
 func TestLaneClosedRefuses(t *testing.T) {
 	var l Lane
-	l.Put([]byte("a\n"), time.Now(), core.LevelInfo)
+	l.Put([]byte("a\n"), time.Now(), core.LevelInfo, 0)
 	p := l.close()
 	require.Len(t, p.Marks, 1)
-	seq, waiting, post := l.Put([]byte("b\n"), time.Now(), core.LevelInfo)
+	seq, waiting, post := l.Put([]byte("b\n"), time.Now(), core.LevelInfo, 1)
 	assert.Equal(t, uint64(0), seq)
 	assert.Equal(t, -1, waiting)
 	assert.False(t, post)
@@ -134,7 +134,7 @@ func TestLaneWakesEveryWaiter(t *testing.T) {
 	for c := range callers {
 		wg.Go(func() {
 			for i := range each {
-				seq, _, _ := l.Put(fmt.Appendf(nil, "%d %d\n", c, i), time.Now(), core.LevelInfo)
+				seq, _, _ := l.Put(fmt.Appendf(nil, "%d %d\n", c, i), time.Now(), core.LevelInfo, uint32(c))
 				for wake := l.Wake(seq); wake != nil; wake = l.Wake(seq) {
 					<-wake
 				}
@@ -176,10 +176,10 @@ func TestLanePutWhileWritten(t *testing.T) {
 		}
 	}()
 	var wg sync.WaitGroup
-	for range callers {
+	for c := range callers {
 		wg.Go(func() {
 			for range each {
-				if _, waiting, _ := l.Put([]byte("line\n"), time.Now(), core.LevelInfo); waiting < 0 {
+				if _, waiting, _ := l.Put([]byte("line\n"), time.Now(), core.LevelInfo, uint32(c)); waiting < 0 {
 					t.Errorf("Put reported %d waiting on an open lane", waiting)
 					return
 				}
@@ -216,8 +216,8 @@ func TestLaneKillCountsWhatItDrops(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var l Lane
 			put := func(n int) {
-				for range n {
-					l.Put([]byte("x\n"), time.Now(), core.LevelInfo)
+				for i := range n { // over the shards
+					l.Put([]byte("x\n"), time.Now(), core.LevelInfo, uint32(i))
 				}
 			}
 			put(c.inHand)
@@ -232,5 +232,65 @@ func TestLaneKillCountsWhatItDrops(t *testing.T) {
 			put(c.putAfter)
 			assert.Equal(t, c.extra, l.Kill())
 		})
+	}
+}
+
+// Callers on different shards, one of them changing shard at every line
+// as a goroutine moving between processors does, while the handler takes
+// page after page: the handler gets every line once, by number (one
+// after another, with no gap), and each caller's lines in the order it
+// put them. Run with -race.
+func TestLaneKeepsTheOrderAcrossShards(t *testing.T) {
+	var l Lane
+	const callers, each = 6, 2000
+	stop := make(chan struct{})
+	got := make(chan []string)
+	go func() { // the handler's actor
+		var lines []string
+		var want uint64 = 1
+		for stopped := false; ; {
+			select {
+			case <-stop:
+				stopped = true // the callers are done: one more take
+			default:
+			}
+			p := l.take()
+			for i := range p.Marks {
+				if p.Marks[i].seq != want {
+					t.Errorf("line %d taken where %d was due", p.Marks[i].seq, want)
+				}
+				want = p.Marks[i].seq + 1
+				lines = append(lines, string(p.Line(i)))
+			}
+			l.done(p, len(p.Marks), true)
+			if stopped && len(p.Marks) == 0 {
+				got <- lines
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for c := range callers {
+		wg.Go(func() {
+			for i := range each {
+				home := uint32(c)
+				if c == 0 {
+					home = uint32(i) // a new shard every line
+				}
+				l.Put(fmt.Appendf(nil, "%d %d", c, i), time.Now(), core.LevelInfo, home)
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	lines := <-got
+	require.Equal(t, callers*each, len(lines), "lines taken")
+	next := make([]int, callers)
+	for _, line := range lines {
+		var c, i int
+		_, err := fmt.Sscanf(line, "%d %d", &c, &i)
+		require.NoError(t, err)
+		require.Equal(t, next[c], i, "caller %d's lines in order", c)
+		next[c]++
 	}
 }

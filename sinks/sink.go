@@ -369,7 +369,7 @@ func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) 
 			buf = formatter.Safe(l.f, buf, e)
 			line, last = buf[start:], l.f
 		}
-		seq, waiting, post := l.lane.Put(line, e.Time, e.Level)
+		seq, waiting, post := l.lane.Put(line, e.Time, e.Level, e.Home())
 		if waiting < 0 {
 			refused++
 			continue
