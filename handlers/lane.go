@@ -70,7 +70,6 @@ type Lane struct {
 	tmu   sync.Mutex
 	spare Page
 	next  []Page
-	heads []int
 }
 
 // laneShard is one shard of a lane, on cache lines of its own.
@@ -133,7 +132,7 @@ func (l *Lane) shardList() []laneShard {
 		return *sh
 	}
 	sh := make([]laneShard, laneShards())
-	l.next, l.heads = make([]Page, len(sh)), make([]int, len(sh))
+	l.next = make([]Page, len(sh))
 	l.shards.Store(&sh)
 	return sh
 }
@@ -241,7 +240,7 @@ func (l *Lane) takeWith(locked func(shards []laneShard)) Page {
 		}
 		sh.page, l.next[i] = Page{Text: l.next[i].Text[:0], Marks: l.next[i].Marks[:0]}, sh.page
 	}
-	l.taken.Add(uint64(n))
+	base := l.taken.Add(uint64(n)) - uint64(n) + 1 // the first line's number
 	for i := range shards {
 		shards[i].mu.Unlock()
 	}
@@ -250,7 +249,7 @@ func (l *Lane) takeWith(locked func(shards []laneShard)) Page {
 	if n > 0 && len(l.next[from].Marks) == n { // one shard's lines: its page
 		out, l.next[from] = l.next[from], out
 	} else if n > 0 {
-		l.merge(&out, n, size)
+		l.merge(&out, base, n, size)
 	}
 	for i := range l.next {
 		if cap(l.next[i].Text) > keepPage {
@@ -260,25 +259,36 @@ func (l *Lane) takeWith(locked func(shards []laneShard)) Page {
 	return out
 }
 
-// merge appends to out the n lines (size bytes) of the shards' pages
-// taken, by their numbers.
-func (l *Lane) merge(out *Page, n, size int) {
-	out.Text = slices.Grow(out.Text, size)
-	out.Marks = slices.Grow(out.Marks, n)
-	clear(l.heads)
-	for range n {
-		best := -1
-		for i := range l.next {
-			if k := l.heads[i]; k < len(l.next[i].Marks) && (best < 0 || l.next[i].Marks[k].seq < l.next[best].Marks[l.heads[best]].seq) {
-				best = i
-			}
+// merge puts in out the n lines (size bytes) of the shards' pages taken,
+// numbered base to base+n-1, each where its number says: all their marks
+// first, with their lengths, then where each ends, then their text.
+func (l *Lane) merge(out *Page, base uint64, n, size int) {
+	out.Marks = slices.Grow(out.Marks[:0], n)[:n]
+	out.Text = slices.Grow(out.Text[:0], size)[:size]
+	for i := range l.next {
+		start := 0
+		for _, m := range l.next[i].Marks {
+			end := m.End
+			m.End -= start
+			out.Marks[m.seq-base] = m
+			start = end
 		}
-		p, k := &l.next[best], l.heads[best]
-		out.Text = append(out.Text, p.Line(k)...)
-		m := p.Marks[k]
-		m.End = len(out.Text)
-		out.Marks = append(out.Marks, m)
-		l.heads[best]++
+	}
+	end := 0
+	for i := range out.Marks {
+		end += out.Marks[i].End
+		out.Marks[i].End = end
+	}
+	for i := range l.next {
+		p := &l.next[i]
+		for k := range p.Marks {
+			j := p.Marks[k].seq - base
+			start := 0
+			if j > 0 {
+				start = out.Marks[j-1].End
+			}
+			copy(out.Text[start:out.Marks[j].End], p.Line(k))
+		}
 	}
 }
 
