@@ -141,16 +141,22 @@ func (l *Lane) shardList() []laneShard {
 // whose home (core.Event.Home) is home, and returns the lines now waiting
 // (Len), or -1 when the lane is closed. post is true when the caller must
 // tell the handler's actor (LaneFilled), which it was not since it last
-// took the lane. seq numbers the line, for Wake.
-func (l *Lane) Put(line []byte, t time.Time, level core.Level, home uint32) (seq uint64, waiting int, post bool) {
+// took the lane. seq numbers the line, for Wake. yield is true when the
+// line brought the lines of its shard that the handler has not taken past
+// a multiple of YieldBytes: the caller should let the handler's goroutine
+// run (runtime.Gosched), or callers that never wait would fill the lane
+// for a whole slice of the scheduler's time, megabytes, before it does.
+func (l *Lane) Put(line []byte, t time.Time, level core.Level, home uint32) (seq uint64, waiting int, post, yield bool) {
 	shards := l.shardList()
 	sh := &shards[home%uint32(len(shards))]
 	sh.mu.Lock()
 	if sh.closed {
 		sh.mu.Unlock()
-		return 0, -1, false
+		return 0, -1, false, false
 	}
+	before := len(sh.page.Text)
 	sh.page.Text = append(sh.page.Text, line...)
+	yield = before/YieldBytes != len(sh.page.Text)/YieldBytes
 	seq = l.put.Add(1)
 	sh.page.Marks = append(sh.page.Marks, LineMark{End: len(sh.page.Text), Time: t, Level: level, seq: seq})
 	sh.page.Levels |= level.Bit()
@@ -158,8 +164,13 @@ func (l *Lane) Put(line []byte, t time.Time, level core.Level, home uint32) (seq
 	sh.mu.Unlock()
 	// finished is read after the lock: it sits on a cache line that the
 	// handler writes. The handler may have written line seq by then.
-	return seq, max(int(int64(seq)-int64(l.finished.Load())), 0), post
+	return seq, max(int(int64(seq)-int64(l.finished.Load())), 0), post, yield
 }
+
+// YieldBytes is how much text a lane's shard holds, not taken by the
+// handler, each time Put tells its caller to yield: a page that stays in
+// the processors' caches.
+const YieldBytes = 32 << 10
 
 // Wake returns nil once line seq (numbered by Put) is written, or dropped
 // and counted; until then, a channel closed the next time lines of the
@@ -292,15 +303,16 @@ func (l *Lane) merge(out *Page, base uint64, n, size int) {
 	}
 }
 
-// keepPage is the largest page kept for reuse, in bytes: after a flood a
-// lane does not hold on to the flood's memory.
+// keepPage is the largest shard's page kept for reuse, in bytes (and the
+// merged page's, per shard): after a flood a lane does not hold on to the
+// flood's memory.
 const keepPage = 1 << 20
 
 // done stops counting k lines of p written, and gives p back for reuse
 // once all of them were.
 func (l *Lane) done(p Page, k int, all bool) {
 	l.finish(k)
-	if !all || cap(p.Text) > keepPage {
+	if !all || cap(p.Text) > keepPage*len(l.shardList()) {
 		return
 	}
 	l.tmu.Lock()

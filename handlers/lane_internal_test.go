@@ -61,10 +61,10 @@ func TestLaneWakesTheCallersOfFinishedLines(t *testing.T) {
 			st := &Stats{}
 			l := &st.Lane
 			now := time.Now()
-			first, waiting, post := l.Put([]byte("a\n"), now, core.LevelInfo, 0)
+			first, waiting, post, _ := l.Put([]byte("a\n"), now, core.LevelInfo, 0)
 			require.Equal(t, 1, waiting)
 			assert.True(t, post, "the first line tells the actor")
-			second, _, post := l.Put([]byte("b\n"), now, core.LevelInfo, 1)
+			second, _, post, _ := l.Put([]byte("b\n"), now, core.LevelInfo, 1)
 			assert.False(t, post, "the actor was told already")
 			require.Greater(t, second, first)
 
@@ -102,7 +102,7 @@ func TestLaneClosedRefuses(t *testing.T) {
 	l.Put([]byte("a\n"), time.Now(), core.LevelInfo, 0)
 	p := l.close()
 	require.Len(t, p.Marks, 1)
-	seq, waiting, post := l.Put([]byte("b\n"), time.Now(), core.LevelInfo, 1)
+	seq, waiting, post, _ := l.Put([]byte("b\n"), time.Now(), core.LevelInfo, 1)
 	assert.Equal(t, uint64(0), seq)
 	assert.Equal(t, -1, waiting)
 	assert.False(t, post)
@@ -134,7 +134,7 @@ func TestLaneWakesEveryWaiter(t *testing.T) {
 	for c := range callers {
 		wg.Go(func() {
 			for i := range each {
-				seq, _, _ := l.Put(fmt.Appendf(nil, "%d %d\n", c, i), time.Now(), core.LevelInfo, uint32(c))
+				seq, _, _, _ := l.Put(fmt.Appendf(nil, "%d %d\n", c, i), time.Now(), core.LevelInfo, uint32(c))
 				for wake := l.Wake(seq); wake != nil; wake = l.Wake(seq) {
 					<-wake
 				}
@@ -179,7 +179,7 @@ func TestLanePutWhileWritten(t *testing.T) {
 	for c := range callers {
 		wg.Go(func() {
 			for range each {
-				if _, waiting, _ := l.Put([]byte("line\n"), time.Now(), core.LevelInfo, uint32(c)); waiting < 0 {
+				if _, waiting, _, _ := l.Put([]byte("line\n"), time.Now(), core.LevelInfo, uint32(c)); waiting < 0 {
 					t.Errorf("Put reported %d waiting on an open lane", waiting)
 					return
 				}
@@ -293,4 +293,26 @@ func TestLaneKeepsTheOrderAcrossShards(t *testing.T) {
 		require.Equal(t, next[c], i, "caller %d's lines in order", c)
 		next[c]++
 	}
+}
+
+// Put asks its caller to yield each time the text of its shard that the
+// handler has not taken passes a multiple of YieldBytes, and again only
+// after the handler took it.
+func TestLanePutYieldsByThePage(t *testing.T) {
+	var l Lane
+	line := make([]byte, 1000)
+	yields := func(n int) (at []int) {
+		for i := range n {
+			if _, _, _, yield := l.Put(line, time.Now(), core.LevelInfo, 0); yield {
+				at = append(at, i)
+			}
+		}
+		return at
+	}
+	per := YieldBytes / len(line) // lines before the text passes YieldBytes
+	assert.Equal(t, []int{per, 2*per + 1}, yields(2*per+2), "at each multiple")
+	assert.Len(t, l.take().Marks, 2*per+2)
+	assert.Equal(t, []int{per}, yields(per+1), "the handler took the page: from zero")
+	_, _, _, yield := l.Put(line, time.Now(), core.LevelInfo, 1)
+	assert.False(t, yield, "another shard counts its own")
 }

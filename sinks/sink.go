@@ -262,20 +262,22 @@ func (s *Sink) log(e *core.Event, wait bool) error {
 		}
 		if lanes := s.lanes.Load(); lanes != nil {
 			var room [2]lineTicket
-			if tickets, waiting := s.putLines(e, *lanes, room[:0]); waiting >= 0 {
+			if tickets, waiting, _ := s.putLines(e, *lanes, room[:0]); waiting >= 0 {
 				return s.waitLines(tickets, life)
 			}
 		}
 		return s.logSync(e, life)
 	}
 	if lanes := s.lanes.Load(); lanes != nil {
-		if _, waiting := s.putLines(e, *lanes, nil); waiting >= 0 {
+		if _, waiting, yield := s.putLines(e, *lanes, nil); waiting >= 0 {
 			// Lines waiting for one handler are the whole queue but
 			// what its mailbox holds besides, which its actor counts
 			// as it takes them: a caller that sees few leaves the mode
 			// alone (the handlers and the periodic check do not).
 			if th := s.th.Load(); waiting+s.in.len() > th.AsyncThreshold/2 {
 				s.afterPut()
+			} else if yield {
+				runtime.Gosched() // a page for the handler (Lane.Put)
 			}
 			return nil
 		}
@@ -352,10 +354,10 @@ type laneEntry struct {
 // nothing, when every lane that would take e is closed (its handler
 // stopping): e then goes the usual way. When tickets is not nil, it
 // returns them with a ticket for each line put, to wait for (waitLines).
-func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) ([]lineTicket, int) {
+func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) (_ []lineTicket, most int, yielding bool) {
 	var buf, line []byte
 	var last formatter.Formatter
-	put, refused, most := 0, 0, 0
+	put, refused := 0, 0
 	for i := range lanes {
 		l := &lanes[i]
 		if !l.accepts(e) {
@@ -369,13 +371,14 @@ func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) 
 			buf = formatter.Safe(l.f, buf, e)
 			line, last = buf[start:], l.f
 		}
-		seq, waiting, post := l.lane.Put(line, e.Time, e.Level, e.Home())
+		seq, waiting, post, yield := l.lane.Put(line, e.Time, e.Level, e.Home())
 		if waiting < 0 {
 			refused++
 			continue
 		}
 		put++
 		most = max(most, waiting)
+		yielding = yielding || yield
 		if tickets != nil {
 			tickets = append(tickets, lineTicket{lane: l.lane, seq: seq})
 		}
@@ -385,10 +388,10 @@ func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) 
 		}
 	}
 	if put == 0 && refused > 0 {
-		return tickets, -1
+		return tickets, -1, false
 	}
 	e.Hold(0)
-	return tickets, most
+	return tickets, most, yielding
 }
 
 // lineTicket is a line put in a lane, that a caller in sync mode waits
