@@ -32,7 +32,12 @@
 // A LineWriter that is also a [LineLogger] (Console and File) can take
 // lines without their events: while every handler of its sink can, its
 // sink's callers put their lines in its [Lane], which its actor writes a
-// page at a time, with no event or message per line. A handler that runs
+// page at a time, with no event or message per line. The lane is cut in
+// shards, so that callers on different processors do not share a lock or
+// memory, and its lines are numbered as they are put: the actor merges the
+// shards by number, and writes the lines in the order they were put. A
+// File, a [PageLogger], appends a whole page at once when none of its
+// lines needs a check, a rotation or an fsync between them. A handler that runs
 // only actorlog's code on an event ([Config.Recycles]) releases it once
 // handled, so that its memory is reused.
 //

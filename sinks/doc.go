@@ -32,7 +32,12 @@
 // filters itself, formats the line, and puts it in the handler's lane
 // (handlers.Lane) instead of putting the event in the inbox: the event
 // never reaches an actor, and its memory is reused at once
-// (core.NewEvent). In sync mode the caller then waits until the handlers
+// (core.NewEvent). The line goes in the lane's shard that the event's
+// home names (core.Event.Home), so callers on different processors
+// mostly write different memory under different locks; a caller whose
+// shard holds 32 KiB the handler has not taken yields its processor
+// (handlers.Lane.Put), so that the handler's goroutine runs even when no
+// caller ever waits. In sync mode the caller then waits until the handlers
 // have written its lines (handlers.Lane.Wake), which the handler's actor
 // signals once per page, not once per event. The handler's actor takes its lane before any
 // other message, so a Flush, a sync-mode event or a config change still
