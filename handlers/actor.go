@@ -109,14 +109,18 @@ type Stats struct {
 // Queued returns the events waiting for the handler: its mailbox, with
 // each Batch counted by its events, and its lane's lines.
 func (s *Stats) Queued() int {
-	return max(s.Queue.Len()-int(s.Batches.Load())-int(s.Filled.Load())+int(s.Pending.Load())+s.Lane.Len(), 0)
+	return max(s.inMailbox()+s.Lane.Len(), 0)
 }
 
 // CountKilled returns the events a killer drops with the handler: those
 // waiting in its mailbox, and the lines of its lane that it has not taken
 // (Lane.CountKilled, which this records for Lane.Kill).
-func (s *Stats) CountKilled() int {
-	return max(s.Queue.Len()-int(s.Batches.Load())-int(s.Filled.Load())+int(s.Pending.Load()), 0) + s.Lane.CountKilled()
+func (s *Stats) CountKilled() int { return max(s.inMailbox(), 0) + s.Lane.CountKilled() }
+
+// inMailbox returns the events waiting in the handler's mailbox, each
+// Batch counted by its events, LaneFilled messages left out.
+func (s *Stats) inMailbox() int {
+	return s.Queue.Len() - int(s.Batches.Load()) - int(s.Filled.Load()) + int(s.Pending.Load())
 }
 
 func (s *Stats) fail(err error) {
