@@ -18,13 +18,18 @@
 //
 // Each system runs in a child process of its own (this program run with
 // -one), so that its peak RSS is its own. The table gives each system's
-// ratio to the raw baseline and to zap. -events sets the events per
+// ratio to the raw baseline and to zap (for w1 also to zap-buffered, and
+// the run's CPU time). -rounds N runs every system N times, alternating
+// them, and prints for each its median round, with ratios that are the
+// medians of the ratios within each round: on a machine whose speed
+// drifts (shared CPUs), one round is one sample. -events sets the events per
 // producer (250,000) and -flood the flood's length. -one w1:actorlog
 // -cpuprofile F runs one system in this process and writes its CPU profile.
 package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -32,6 +37,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -42,6 +48,7 @@ type result struct {
 	Workload, System string
 	Events           int
 	Seconds          float64
+	CPUSeconds       float64 // w1, w3: user and system time of the run
 	Lines            int
 	Bytes            int64
 	PeakRSSMiB       float64
@@ -69,6 +76,7 @@ var (
 	flood     = flag.Duration("flood", 5*time.Second, "how long w4 floods")
 	only      = flag.String("systems", "", "comma-separated systems to run (default: all)")
 	cpuprof   = flag.String("cpuprofile", "", "with -one: write a CPU profile of the run to this file")
+	rounds    = flag.Int("rounds", 1, "run the systems this many times, alternating, and print medians")
 )
 
 func main() {
@@ -107,20 +115,24 @@ func main() {
 	}
 	failed := false
 	for _, w := range workloads {
-		var results []result
-		for _, sys := range systemsFor(w) {
-			if *only != "" && !strings.Contains(","+*only+",", ","+sys+",") {
-				continue
+		var runs [][]result // by round
+		for range max(*rounds, 1) {
+			var results []result
+			for _, sys := range systemsFor(w) {
+				if *only != "" && !strings.Contains(","+*only+",", ","+sys+",") {
+					continue
+				}
+				r, err := child(self, w, sys)
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "bench: %s %s: %v\n", w, sys, err)
+					failed = true
+					continue
+				}
+				results = append(results, r)
 			}
-			r, err := child(self, w, sys)
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "bench: %s %s: %v\n", w, sys, err)
-				failed = true
-				continue
-			}
-			results = append(results, r)
+			runs = append(runs, results)
 		}
-		printTable(w, results)
+		printTable(w, runs)
 	}
 	if failed {
 		os.Exit(1)
@@ -184,21 +196,33 @@ func peakRSS() float64 {
 	return 0
 }
 
-func printTable(w string, rs []result) {
-	find := func(name string) *result {
-		for i := range rs {
-			if rs[i].System == name {
-				return &rs[i]
+// printTable prints workload w's table from runs, its results by round:
+// for each system, the run of the median round by the workload's measure,
+// and its ratios to raw and zap as the medians of their ratios within each
+// round (a machine whose speed drifts moves every system of a round alike).
+func printTable(w string, runs [][]result) {
+	measure := map[string]func(result) float64{
+		"w1": func(r result) float64 { return r.eventsPerSec() },
+		"w2": func(r result) float64 { return r.NsPerOp },
+		"w3": func(r result) float64 { return float64(r.P50) },
+		"w4": func(r result) float64 { return r.eventsPerSec() },
+	}[w]
+	var rs []result // each system's median run, in the order of the first round
+	for _, r := range runs[0] {
+		rs = append(rs, medianRun(runs, r.System, measure))
+	}
+	ratio := func(sys, base string) string {
+		var ratios []float64
+		for _, round := range runs {
+			s, b := find(round, sys), find(round, base)
+			if s != nil && b != nil && measure(*b) != 0 {
+				ratios = append(ratios, measure(*s)/measure(*b))
 			}
 		}
-		return nil
-	}
-	raw, zap := find("raw"), find("zap")
-	ratio := func(v float64, base *result, get func(result) float64) string {
-		if base == nil || get(*base) == 0 {
+		if len(ratios) == 0 {
 			return "-"
 		}
-		return fmt.Sprintf("%.2f×", v/get(*base))
+		return fmt.Sprintf("%.2f×", median(ratios))
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Printf("\n== %s\n", map[string]string{
@@ -209,23 +233,20 @@ func printTable(w string, rs []result) {
 	}[w])
 	switch w {
 	case "w1":
-		fmt.Fprintln(tw, "system\tevents/s\tvs raw\tvs zap\tMB/s\tbytes/line\tlines\tpeak RSS MiB\tnote\t")
-		get := func(r result) float64 { return r.eventsPerSec() }
+		fmt.Fprintln(tw, "system\tevents/s\tvs raw\tvs zap\tvs zap-buffered\tCPU s\tMB/s\tbytes/line\tlines\tpeak RSS MiB\tnote\t")
 		for _, r := range rs {
-			fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.1f\t%.1f\t%d\t%.0f\t%s\t\n", r.System, r.eventsPerSec(), ratio(get(r), raw, get), ratio(get(r), zap, get),
-				float64(r.Bytes)/r.Seconds/1e6, float64(r.Bytes)/float64(max(r.Lines, 1)), r.Lines, r.PeakRSSMiB, r.Note)
+			fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%.2f\t%.1f\t%.1f\t%d\t%.0f\t%s\t\n", r.System, r.eventsPerSec(), ratio(r.System, "raw"), ratio(r.System, "zap"),
+				ratio(r.System, "zap-buffered"), r.CPUSeconds, float64(r.Bytes)/r.Seconds/1e6, float64(r.Bytes)/float64(max(r.Lines, 1)), r.Lines, r.PeakRSSMiB, r.Note)
 		}
 	case "w2":
 		fmt.Fprintln(tw, "system\tns/op\tallocs/op\tvs zap\t")
-		get := func(r result) float64 { return r.NsPerOp }
 		for _, r := range rs {
-			fmt.Fprintf(tw, "%s\t%.2f\t%d\t%s\t\n", r.System, r.NsPerOp, r.AllocsPerOp, ratio(get(r), zap, get))
+			fmt.Fprintf(tw, "%s\t%.2f\t%d\t%s\t\n", r.System, r.NsPerOp, r.AllocsPerOp, ratio(r.System, "zap"))
 		}
 	case "w3":
 		fmt.Fprintln(tw, "system\tp50\tp99\tmax\tp50 vs zap\t")
-		get := func(r result) float64 { return float64(r.P50) }
 		for _, r := range rs {
-			fmt.Fprintf(tw, "%s\t%v\t%v\t%v\t%s\t\n", r.System, r.P50, r.P99, r.Max, ratio(get(r), zap, get))
+			fmt.Fprintf(tw, "%s\t%v\t%v\t%v\t%s\t\n", r.System, r.P50, r.P99, r.Max, ratio(r.System, "zap"))
 		}
 	case "w4":
 		fmt.Fprintln(tw, "system\tcalls/s\thandled\tdropped (counted)\tdropped (reported)\tcaller p99\tpeak RSS MiB\tnote\t")
@@ -234,4 +255,36 @@ func printTable(w string, rs []result) {
 		}
 	}
 	_ = tw.Flush()
+	if len(runs) > 1 {
+		fmt.Printf("(%d rounds, alternating the systems: each row is its median round; ratios are medians of those within a round)\n", len(runs))
+	}
+}
+
+// find returns system sys's result in round, or nil.
+func find(round []result, sys string) *result {
+	for i := range round {
+		if round[i].System == sys {
+			return &round[i]
+		}
+	}
+	return nil
+}
+
+// medianRun returns system sys's result of the median round by measure.
+func medianRun(runs [][]result, sys string, measure func(result) float64) result {
+	var rs []result
+	for _, round := range runs {
+		if r := find(round, sys); r != nil {
+			rs = append(rs, *r)
+		}
+	}
+	slices.SortFunc(rs, func(a, b result) int { return cmp.Compare(measure(a), measure(b)) })
+	return rs[len(rs)/2]
+}
+
+// median returns the median of vs (the upper one of an even count).
+func median(vs []float64) float64 {
+	vs = slices.Clone(vs)
+	slices.Sort(vs)
+	return vs[len(vs)/2]
 }

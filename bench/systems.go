@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -200,7 +201,7 @@ func runW1(sys, path string, timed bool) (result, error) {
 	total := *producers * *perProd
 	var r result
 	r.Events = total
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	var lat []time.Duration
 	switch sys {
 	case "raw":
@@ -250,7 +251,7 @@ func runW1(sys, path string, timed bool) (result, error) {
 			return r, err
 		}
 	}
-	r.Seconds = time.Since(start).Seconds()
+	r.Seconds, r.CPUSeconds = time.Since(start).Seconds(), cpuTime()-cpu0
 	r.Lines, r.Bytes, err = countLines(path)
 	if err != nil {
 		return r, err
@@ -467,4 +468,14 @@ func countLines(path string) (lines int, size int64, err error) {
 			return lines, size, err
 		}
 	}
+}
+
+// cpuTime returns the CPU time the process has used, user and system, in
+// seconds.
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
