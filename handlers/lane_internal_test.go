@@ -113,23 +113,7 @@ func TestLaneClosedRefuses(t *testing.T) {
 func TestLaneWakesEveryWaiter(t *testing.T) {
 	var l Lane
 	const callers, each = 8, 200
-	stop := make(chan struct{})
-	writer := make(chan struct{})
-	go func() { // the handler's actor
-		defer close(writer)
-		for {
-			p := l.take()
-			if len(p.Marks) > 0 {
-				l.done(p, len(p.Marks), true)
-				continue
-			}
-			select {
-			case <-stop:
-				return
-			default:
-			}
-		}
-	}()
+	stop := writeLane(&l, nil)
 	var wg sync.WaitGroup
 	for c := range callers {
 		wg.Go(func() {
@@ -146,8 +130,7 @@ func TestLaneWakesEveryWaiter(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	close(stop)
-	<-writer
+	stop()
 	assert.Equal(t, uint64(callers*each), l.finished.Load())
 	assert.Equal(t, int32(0), l.waiting.Load(), "no waiter is left counted")
 	assert.Equal(t, 0, l.Len())
@@ -159,22 +142,7 @@ func TestLaneWakesEveryWaiter(t *testing.T) {
 func TestLanePutWhileWritten(t *testing.T) {
 	var l Lane
 	const callers, each = 8, 5000
-	stop := make(chan struct{})
-	writer := make(chan struct{})
-	go func() { // the handler's actor, writing as fast as it can
-		defer close(writer)
-		for {
-			if p := l.take(); len(p.Marks) > 0 {
-				l.done(p, len(p.Marks), true)
-				continue
-			}
-			select {
-			case <-stop:
-				return
-			default:
-			}
-		}
-	}()
+	stop := writeLane(&l, nil) // writing as fast as it can
 	var wg sync.WaitGroup
 	for c := range callers {
 		wg.Go(func() {
@@ -187,8 +155,7 @@ func TestLanePutWhileWritten(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	close(stop)
-	<-writer
+	stop()
 	assert.Equal(t, uint64(callers*each), l.put.Load())
 }
 
@@ -243,32 +210,17 @@ func TestLaneKillCountsWhatItDrops(t *testing.T) {
 func TestLaneKeepsTheOrderAcrossShards(t *testing.T) {
 	var l Lane
 	const callers, each = 6, 2000
-	stop := make(chan struct{})
-	got := make(chan []string)
-	go func() { // the handler's actor
-		var lines []string
-		var want uint64 = 1
-		for stopped := false; ; {
-			select {
-			case <-stop:
-				stopped = true // the callers are done: one more take
-			default:
+	var lines []string
+	var want uint64 = 1
+	stop := writeLane(&l, func(p Page) {
+		for i := range p.Marks {
+			if p.Marks[i].seq != want {
+				t.Errorf("line %d taken where %d was due", p.Marks[i].seq, want)
 			}
-			p := l.take()
-			for i := range p.Marks {
-				if p.Marks[i].seq != want {
-					t.Errorf("line %d taken where %d was due", p.Marks[i].seq, want)
-				}
-				want = p.Marks[i].seq + 1
-				lines = append(lines, string(p.Line(i)))
-			}
-			l.done(p, len(p.Marks), true)
-			if stopped && len(p.Marks) == 0 {
-				got <- lines
-				return
-			}
+			want = p.Marks[i].seq + 1
+			lines = append(lines, string(p.Line(i)))
 		}
-	}()
+	})
 	var wg sync.WaitGroup
 	for c := range callers {
 		wg.Go(func() {
@@ -282,8 +234,7 @@ func TestLaneKeepsTheOrderAcrossShards(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	close(stop)
-	lines := <-got
+	stop()
 	require.Equal(t, callers*each, len(lines), "lines taken")
 	next := make([]int, callers)
 	for _, line := range lines {
@@ -315,4 +266,32 @@ func TestLanePutYieldsByThePage(t *testing.T) {
 	assert.Equal(t, []int{per}, yields(per+1), "the handler took the page: from zero")
 	_, _, _, yield := l.Put(line, time.Now(), core.LevelInfo, 1)
 	assert.False(t, yield, "another shard counts its own")
+}
+
+// writeLane runs a stand-in for the handler's actor until the returned
+// stop is called: it takes page after page of l, gives each page that has
+// lines to got (if not nil), and marks its lines written. stop waits for
+// it, after a last take that finds the lane empty.
+func writeLane(l *Lane, got func(Page)) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for stopped := false; ; {
+			select {
+			case <-quit:
+				stopped = true
+			default:
+			}
+			p := l.take()
+			if len(p.Marks) > 0 {
+				if got != nil {
+					got(p)
+				}
+				l.done(p, len(p.Marks), true)
+			} else if stopped {
+				return
+			}
+		}
+	}()
+	return func() { close(quit); <-done }
 }
