@@ -303,11 +303,12 @@ func (h *File) LogLine(line []byte, t time.Time, level core.Level, cfg *Config) 
 // LogPage implements PageLogger: when nothing is due for any line of p
 // that LogLine would do between two lines — a check, a rotation at a date
 // or past the size, an fsync for its level, a retry of a broken file — it
-// appends the page's text at once.
+// appends the page's text at once. With a Clock it leaves the lines to
+// LogLine, which reads the Clock for each.
 func (h *File) LogPage(p *Page, cfg *Config) bool {
 	if h.f == nil || h.broken != nil || h.Clock != nil || h.opt.syncOn&p.Levels != 0 ||
 		(h.opt.size > 0 && h.size+int64(len(p.Text)) > h.opt.size) {
-		return false // LogLine reads a Clock for each line: so do the lines
+		return false
 	}
 	// The times of the checks never go back (timeOf): if nothing is due
 	// at the last line's, nothing is at the lines before it.
