@@ -24,10 +24,17 @@ type lineSink struct {
 	out      bytes.Buffer
 	poisoned bool
 	gate     chan struct{} // when not nil, Write waits for it to close
+	entered  chan string   // when not nil, told each line Write waits with
 }
 
 func (w *lineSink) Write(p []byte) (int, error) {
 	if w.gate != nil {
+		if w.entered != nil {
+			select {
+			case w.entered <- string(p):
+			default:
+			}
+		}
 		<-w.gate
 	}
 	w.mu.Lock()
@@ -170,9 +177,15 @@ func TestSyncLinesKilled(t *testing.T) {
 // kill's report gives the count.
 func TestKilledLinesAreCountedOnce(t *testing.T) {
 	gate := make(chan struct{})
-	w := &lineSink{gate: gate}
+	w := &lineSink{gate: gate, entered: make(chan string, 1)}
 	sink := stuckInSyncWith(t, w, sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
-		SyncTimeout: time.Hour, KillerHWM: 30, KillerReinstallAfter: time.Millisecond}, "debug")
+		SyncTimeout: time.Hour, KillerHWM: 30, KillerReinstallAfter: time.Millisecond}, "info")
+	select { // the handler has taken lines, and is writing the first
+	case line := <-w.entered:
+		require.Equal(t, "fill 0\n", line)
+	case <-time.After(deadline):
+		t.Fatal("the handler never wrote")
+	}
 	logged := 10                                   // stuckInSync's
 	for i := 0; sink.Kills() == 0 && i < 40; i++ { // past the killer's mark
 		_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
