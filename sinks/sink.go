@@ -272,9 +272,13 @@ func (s *Sink) log(e *core.Event, wait bool) error {
 		if _, waiting, yield := s.putLines(e, *lanes, nil); waiting >= 0 {
 			// Lines waiting for one handler are the whole queue but
 			// what its mailbox holds besides, which its actor counts
-			// as it takes them: a caller that sees few leaves the mode
-			// alone (the handlers and the periodic check do not).
-			if th := s.th.Load(); waiting+s.in.len() > th.AsyncThreshold/2 {
+			// as it takes them: a caller that sees fewer than three
+			// quarters of the async threshold leaves the mode alone
+			// (the handlers, after each page, and the periodic check
+			// do not). Reading every queue costs, and below that mark
+			// this lane, most of the queue, is still short of the
+			// threshold.
+			if th := s.th.Load(); waiting+s.in.len() > th.AsyncThreshold*3/4 {
 				s.afterPut()
 			} else if yield {
 				runtime.Gosched() // a page for the handler (Lane.Put)
