@@ -171,48 +171,69 @@ func TestSyncLinesKilled(t *testing.T) {
 	}
 }
 
-// The killer counts as dropped only the lines it drops: lines the handler
-// had taken before the kill are still written, and are not counted. Every
-// line logged is then written or counted as killed, never both, and the
-// kill's report gives the count.
-func TestKilledLinesAreCountedOnce(t *testing.T) {
-	gate := make(chan struct{})
-	w := &lineSink{gate: gate, entered: make(chan string, 1)}
-	sink := stuckInSyncWith(t, w, sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
-		SyncTimeout: time.Hour, KillerHWM: 30, KillerReinstallAfter: time.Millisecond}, "info")
-	select { // the handler has taken lines, and is writing the first
-	case line := <-w.entered:
-		require.Equal(t, "fill 0\n", line)
-	case <-time.After(deadline):
-		t.Fatal("the handler never wrote")
-	}
-	logged := 10                                   // stuckInSync's
-	for i := 0; sink.Kills() == 0 && i < 40; i++ { // past the killer's mark
-		_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
-		logged++
-	}
-	require.Equal(t, int64(1), sink.Kills())
-	close(gate) // the handler writes what it had taken
-	var report string
-	require.Eventually(t, func() bool {
-		for _, l := range w.lines() {
-			if strings.Contains(l, "killed") {
-				report = l
-				return true
+// The killer counts as dropped only what it drops: lines the handler had
+// taken from its lane, or the rest of the batch it was handling, are still
+// written, and are not counted; events that went from the inbox to the
+// handler's mailbox after the kill are counted once. Every event logged is
+// then written or counted as killed, never both, and the kill's report
+// gives the count.
+func TestKilledEventsAreCountedOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		f    formatter.Formatter
+	}{
+		{"lines in a lane", &formatterMessage},
+		{"events in batches (a formatter of the user's: no lane)", userFormat{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gate := make(chan struct{})
+			w := &lineSink{gate: gate, entered: make(chan string, 1)}
+			sink := stuckInSyncWith(t, w, sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
+				SyncTimeout: time.Hour, KillerHWM: 30, KillerReinstallAfter: time.Millisecond}, tc.f)
+			select { // the handler has taken events, and is writing the first
+			case line := <-w.entered:
+				require.Equal(t, "fill 0\n", line)
+			case <-time.After(deadline):
+				t.Fatal("the handler never wrote")
 			}
-		}
-		return false
-	}, deadline, time.Millisecond, "the handler is back, with the report")
-	written := 0
-	for _, l := range w.lines() {
-		if strings.HasPrefix(l, "fill") || strings.HasPrefix(l, "flood") {
-			written++
-		}
+			logged := 10                                   // stuckInSync's
+			for i := 0; sink.Kills() == 0 && i < 60; i++ { // past the killer's mark
+				_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
+				logged++
+			}
+			require.Equal(t, int64(1), sink.Kills())
+			close(gate) // the handler writes what it had taken
+			var report string
+			require.Eventually(t, func() bool {
+				for _, l := range w.lines() {
+					if strings.Contains(l, "killed") {
+						report = l
+						return true
+					}
+				}
+				return false
+			}, deadline, time.Millisecond, "the handler is back, with the report")
+			written := 0
+			for _, l := range w.lines() {
+				if strings.HasPrefix(l, "fill") || strings.HasPrefix(l, "flood") {
+					written++
+				}
+			}
+			killed := sink.Drops().Killed.Load()
+			assert.Positive(t, written, "what was taken before the kill is written")
+			assert.Equal(t, int64(logged), int64(written)+killed, "written %d, killed %d, of %d logged", written, killed, logged)
+			assert.Equal(t, killed, sink.Dropped(), "no other drop")
+			assert.Contains(t, report, fmt.Sprintf("; %d events discarded;", killed))
+		})
 	}
-	killed := sink.Drops().Killed.Load()
-	assert.Positive(t, written, "the lines taken before the kill are written")
-	assert.Equal(t, int64(logged), int64(written)+killed, "written %d, killed %d, of %d logged", written, killed, logged)
-	assert.Contains(t, report, fmt.Sprintf("; %d events discarded;", killed))
+}
+
+// userFormat writes an event's message and a newline: a formatter of the
+// user's, which turns the sink's lanes off.
+type userFormat struct{}
+
+func (userFormat) Format(dst []byte, e *core.Event) []byte {
+	return append(append(dst, e.Message...), '\n')
 }
 
 // stuckInSync starts a sink whose console writes to w, and fills its lane
@@ -221,16 +242,16 @@ func TestKilledLinesAreCountedOnce(t *testing.T) {
 func stuckInSync(t *testing.T, w *lineSink, timeout time.Duration, hwm int) *sinks.Sink {
 	t.Helper()
 	return stuckInSyncWith(t, w, sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
-		SyncTimeout: timeout, KillerHWM: hwm}, "info")
+		SyncTimeout: timeout, KillerHWM: hwm}, &formatterMessage)
 }
 
-// stuckInSyncWith is stuckInSync with thresholds th, and the console at
-// level.
-func stuckInSyncWith(t *testing.T, w *lineSink, th sinks.Thresholds, level string) *sinks.Sink {
+// stuckInSyncWith is stuckInSync with thresholds th, and the console's
+// formatter f.
+func stuckInSyncWith(t *testing.T, w *lineSink, th sinks.Thresholds, f formatter.Formatter) *sinks.Sink {
 	t.Helper()
 	s := startCfg(t, actorlog.Config{
 		Overload: th,
-		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "console", Level: level, Formatter: &formatterMessage},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "console", Level: "info", Formatter: f},
 			Handler: &handlers.Console{Writer: w}}},
 	})
 	sink := actorlog.SinkOf(s)

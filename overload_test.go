@@ -3,6 +3,7 @@ package actorlog_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -182,11 +183,17 @@ func TestKiller(t *testing.T) {
 	close(slow.gate) // the stuck handler lets its actor stop
 	require.Eventually(t, func() bool { p := sink.PID(); return p != nil && p != first }, deadline, time.Millisecond, "the sink restarts at once")
 	assert.Equal(t, int64(1), sink.Kills())
-	assert.Equal(t, int64(11), sink.Drops().Killed.Load(), "3 queued + 8 blocked callers' events were discarded")
 
 	report, err := mem.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "killed") })
 	require.NoError(t, err, "the report survives the kill: the handler gets it when it is back")
-	assert.Regexp(t, `^sink default killed: 11 events queued, above killer_hwm \(10\); 11 events discarded; handlers back at \d\d:\d\d:\d\d\.\d{3}$`, report.Message)
+	// The 3 queued and the 8 blocked callers' events are discarded, but
+	// for those the slow handler took before its actor was told to stop
+	// (it had stopped by the time the report came): those are handled,
+	// and not counted.
+	handled := slow.count() - 1 // "held" aside
+	killed := sink.Drops().Killed.Load()
+	assert.Equal(t, int64(11), int64(handled)+killed, "handled %d, killed %d", handled, killed)
+	assert.Regexp(t, fmt.Sprintf(`^sink default killed: 11 events queued, above killer_hwm \(10\); %d events discarded; handlers back at \d\d:\d\d:\d\d\.\d{3}$`, killed), report.Message)
 	require.Eventually(t, func() bool { return len(s.Status(ctx).Sinks[0].Handlers) == 2 }, deadline, time.Millisecond, "both handlers are back")
 	log.Error("after the kill")
 	_, err = mem.WaitMatch(ctx, func(e *core.Event) bool { return e.Message == "after the kill" })

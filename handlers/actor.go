@@ -104,6 +104,15 @@ type Stats struct {
 	Pending, Batches, Filled atomic.Int64
 	// Lane holds the lines callers formatted for the handler (see Lane).
 	Lane Lane
+	// Settle, when not nil, is told by the handler's actor as it stops
+	// after a killer counted its mailbox (CountKilled) how many more of
+	// those events it drops than were counted, or fewer (below zero):
+	// events it was handling when the killer struck are handled all the
+	// same, and batches the sink sent since are dropped.
+	Settle func(n int)
+	// killCounted is the mailbox's events a killer counted, plus one (0:
+	// none counted since the handler started).
+	killCounted atomic.Int64
 }
 
 // Queued returns the events waiting for the handler: its mailbox, with
@@ -114,8 +123,24 @@ func (s *Stats) Queued() int {
 
 // CountKilled returns the events a killer drops with the handler: those
 // waiting in its mailbox, and the lines of its lane that it has not taken
-// (Lane.CountKilled, which this records for Lane.Kill).
-func (s *Stats) CountKilled() int { return max(s.inMailbox(), 0) + s.Lane.CountKilled() }
+// (Lane.CountKilled, which this records for Lane.Kill). It records the
+// mailbox's count for the handler's actor, which settles it (Settle) as it
+// stops.
+func (s *Stats) CountKilled() int {
+	n := max(s.inMailbox(), 0)
+	s.killCounted.Store(int64(n) + 1)
+	return n + s.Lane.CountKilled()
+}
+
+// settleKilled tells Settle, as the handler stops, how many events of its
+// mailbox it drops beyond those a killer counted.
+func (s *Stats) settleKilled() {
+	if counted := s.killCounted.Swap(0); counted > 0 && s.Settle != nil {
+		if n := max(s.inMailbox(), 0) - int(counted-1); n != 0 {
+			s.Settle(n)
+		}
+	}
+}
 
 // inMailbox returns the events waiting in the handler's mailbox, each
 // Batch counted by its events, LaneFilled messages left out.
@@ -251,7 +276,8 @@ func (r *runner) Receive(c actor.Context) {
 			r.worker.Close()
 		}
 	case *actor.Stopping:
-		r.releaseAcks() // callers waiting for a carried batch go on
+		r.stats.settleKilled() // what its mailbox holds now is dropped
+		r.releaseAcks()        // callers waiting for a carried batch go on
 		r.closeLane(c)
 		if r.timer != nil {
 			r.timer.Stop()

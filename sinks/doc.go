@@ -96,9 +96,10 @@
 // killed (lager's killer): its queued events and its handlers' are
 // discarded and counted, it restarts empty at once, and its handlers come
 // back after KillerReinstallAfter, each receiving an error event that says
-// what was discarded. Lines a handler had taken from its lane before the
-// kill are still written, and not counted: the count in Drops.Killed and
-// in the report is of what was dropped, settled once the queues are gone. All thresholds ([Thresholds]) can change at run
+// what was discarded. What a handler had taken before its actor was told
+// to stop — lines from its lane, the rest of a batch — is still written,
+// and not counted: the count in Drops.Killed and in the report is of what
+// was dropped, settled as the queues go (Lane.Kill, Stats.Settle). All thresholds ([Thresholds]) can change at run
 // time ([Sink.SetThresholds]).
 //
 // Each handler may also have a high water mark (handlers.Config): at most

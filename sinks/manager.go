@@ -405,14 +405,13 @@ func (m *manager) stopping() {
 		m.drainHandlers()
 		return
 	}
-	// Killed: the inbox goes with the queues (the killer counted it when
-	// it struck; later arrivals are counted here).
-	if items := m.sink.in.take(); len(items) > 0 {
-		m.sink.in.taken(len(items))
-		if extra := int64(len(items)) - m.sink.inboxKilled.Swap(0); extra > 0 {
-			m.sink.settleKilled(extra)
-		}
-	}
+	// Killed: the inbox goes with the queues. The killer counted it when
+	// it struck; later arrivals are counted here, and events it counted
+	// that went to the handlers since are taken off here (their handlers'
+	// mailboxes count them as they stop).
+	items := m.sink.in.take()
+	m.sink.in.taken(len(items))
+	m.sink.settleKilled(int64(len(items)) - m.sink.inboxKilled.Swap(0))
 	for _, h := range m.handlers { // killed with the sink (the killer counted them)
 		h.batch, h.acks = nil, nil
 		m.sink.settleKilled(int64(h.stats.Lane.Kill()))
@@ -462,7 +461,7 @@ func (m *manager) install(c actor.Context, msg install) {
 		id:      spec.Config.ID,
 		mask:    spec.Config.Mask(),
 		watcher: msg.watcher,
-		stats:   &handlers.Stats{},
+		stats:   &handlers.Stats{Settle: func(n int) { m.sink.settleKilled(int64(n)) }},
 		window:  supervision.Window{Intensity: m.opts.HandlerIntensity, Period: m.opts.HandlerPeriod},
 		custom:  spec.Handler == nil,
 		waiting: c.Sender(),
