@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/sinks"
+	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -276,4 +278,60 @@ func TestSyncCallersGoOnWhenTheirBatchPanics(t *testing.T) {
 	}
 	require.NoError(t, s.Flush(ctx))
 	assert.Equal(t, 4, h.count(), "e0-e2 and after")
+}
+
+// gatedActor is a custom handler actor that blocks on each event until
+// its gate opens, and counts the events it took, and the kill reports.
+type gatedActor struct {
+	gate          chan struct{}
+	started       chan struct{}
+	once          sync.Once
+	got, reported atomic.Int64
+}
+
+func (g *gatedActor) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *core.Event:
+		if strings.Contains(m.Message, "killed") {
+			g.reported.Add(1)
+			return
+		}
+		g.once.Do(func() { close(g.started) })
+		<-g.gate
+		g.got.Add(1)
+	case handlers.Flush:
+		c.Respond(handlers.Flushed{})
+	}
+}
+
+// A custom actor's queue counts in its sink's, as a handler's does: a
+// stuck one takes the sink to sync mode, and its killer counts what the
+// actor had not taken, and only that.
+func TestCustomActorsQueueCounts(t *testing.T) {
+	g := &gatedActor{gate: make(chan struct{}), started: make(chan struct{})}
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
+			KillerHWM: 20, KillerReinstallAfter: time.Millisecond},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "custom", Level: "info"},
+			Props: actor.PropsFromProducer(func() actor.Actor { return g })}},
+	})
+	sink := actorlog.SinkOf(s)
+	require.NoError(t, sink.LogNoWait(event("held")))
+	<-g.started
+	for i := range 6 {
+		require.NoError(t, sink.LogNoWait(event(fmt.Sprintf("queued %d", i))))
+	}
+	waitMode(t, sink, sinks.Sync, 6)
+
+	logged := 7
+	for i := 0; sink.Kills() == 0 && i < 40; i++ { // past the killer's mark
+		_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
+		logged++
+	}
+	require.Equal(t, int64(1), sink.Kills())
+	close(g.gate)
+	require.Eventually(t, func() bool { return g.reported.Load() == 1 }, deadline, time.Millisecond, "the actor is back, with the report")
+	assert.Equal(t, int64(logged), g.got.Load()+sink.Dropped(), "taken %d, dropped %d, of %d logged", g.got.Load(), sink.Dropped(), logged)
+	assert.Positive(t, sink.Drops().Killed.Load())
+	assert.Equal(t, 0, sink.QueueLen(), "the report, taken, left nothing counted")
 }

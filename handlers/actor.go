@@ -99,8 +99,9 @@ type Stats struct {
 	// Queue reads the handler's mailbox length.
 	Queue actors.Gauge
 	// Pending counts events the sink batched for the handler that it has
-	// not handled yet, Batches the Batch messages in its mailbox, and
-	// Filled the LaneFilled messages.
+	// not handled yet (for a custom actor: the events the sink sent it
+	// that it has not taken), Batches the Batch messages in its mailbox,
+	// and Filled the LaneFilled messages.
 	Pending, Batches, Filled atomic.Int64
 	// Lane holds the lines callers formatted for the handler (see Lane).
 	Lane Lane
@@ -132,9 +133,11 @@ func (s *Stats) CountKilled() int {
 	return n + s.Lane.CountKilled()
 }
 
-// settleKilled tells Settle, as the handler stops, how many events of its
-// mailbox it drops beyond those a killer counted.
-func (s *Stats) settleKilled() {
+// SettleKilled tells Settle, as the handler's actor stops, how many events
+// of its mailbox it drops beyond those a killer counted (CountKilled); a
+// handler actor of actorlog's calls it itself, and a sink calls it for a
+// custom actor.
+func (s *Stats) SettleKilled() {
 	if counted := s.killCounted.Swap(0); counted > 0 && s.Settle != nil {
 		if n := max(s.inMailbox(), 0) - int(counted-1); n != 0 {
 			s.Settle(n)
@@ -276,7 +279,7 @@ func (r *runner) Receive(c actor.Context) {
 			r.worker.Close()
 		}
 	case *actor.Stopping:
-		r.stats.settleKilled() // what its mailbox holds now is dropped
+		r.stats.SettleKilled() // what its mailbox holds now is dropped
 		r.releaseAcks()        // callers waiting for a carried batch go on
 		r.closeLane(c)
 		if r.timer != nil {

@@ -44,7 +44,11 @@
 // Instead of a Handler, a sink also takes the Props of a custom actor,
 // which receives *core.Event and answers [Flush] with [Flushed]. Its
 // config's level and filters (the translator's switches among them) are
-// applied by the sink, since it has no handler actor of actorlog's.
+// applied by the sink, since it has no handler actor of actorlog's. The
+// sink counts the events it sent the actor and the actor has not taken
+// in its queue (a receiver middleware takes them out), so a slow custom
+// actor holds its callers in sync mode as any handler does, and a killer
+// counts what it drops.
 //
 // # Handlers
 //

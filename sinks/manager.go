@@ -234,7 +234,7 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 			// translator's switches among them): the sink does, unless a
 			// trace sent the event.
 			if byTrace || m.customAccepts(h, e) {
-				c.Send(h.pid, e)
+				sendCustom(c, h, e)
 			}
 		case byTrace:
 			m.sendBatch(c, h)
@@ -472,6 +472,8 @@ func (m *manager) install(c actor.Context, msg install) {
 	props := spec.Props
 	if spec.Handler != nil {
 		props = handlers.Props(spec.Handler, spec.Config, h.stats, func() { m.sink.recompute() })
+	} else {
+		props = props.Clone(actor.WithReceiverMiddleware(counting(h.stats)))
 	}
 	props = props.Clone(actor.WithReceiverMiddleware(actors.CrashReporter()))
 	pid, err := spawn(c, props, "handler-"+h.id)
@@ -484,6 +486,38 @@ func (m *manager) install(c actor.Context, msg install) {
 	m.publishQueues()
 	if h.custom { // a custom actor has no Add: it is installed once spawned
 		m.installed(&handlers.Installed{ID: h.id})
+	}
+}
+
+// sendCustom sends custom actor h event e, counted in its queue (Pending)
+// until the actor takes it (counting).
+func sendCustom(c actor.SenderContext, h *installed, e *core.Event) {
+	h.stats.Pending.Add(1)
+	c.Send(h.pid, &actor.MessageEnvelope{Header: fromSink, Message: e})
+}
+
+// fromSink marks the events a sink sends a custom actor, which counting
+// takes out of its queue: the actor still receives a *core.Event.
+var fromSink = map[string]string{"actorlog": "sink"}
+
+// counting is a custom actor's receiver middleware that keeps its queue
+// counted, as a handler actor of actorlog's does: the sink counts each
+// event it sends in stats.Pending (sendCustom), and this takes it out as
+// the actor takes the event; as the actor stops, what it leaves is
+// settled with the killer's count (handlers.Stats.Settle).
+func counting(stats *handlers.Stats) actor.ReceiverMiddleware {
+	return func(next actor.ReceiverFunc) actor.ReceiverFunc {
+		return func(c actor.ReceiverContext, env *actor.MessageEnvelope) {
+			switch env.Message.(type) {
+			case *core.Event:
+				if env.GetHeader("actorlog") == "sink" {
+					stats.Pending.Add(-1)
+				}
+			case *actor.Stopping:
+				stats.SettleKilled()
+			}
+			next(c, env)
+		}
 	}
 }
 
@@ -527,7 +561,11 @@ func (m *manager) installed(msg *handlers.Installed) {
 		m.answerInstall(h, nil)
 		if m.killReport != nil && h.watcher != nil && m.reinstalls > 0 {
 			// A handler back after a kill learns what happened.
-			if h.mask.Enabled(m.killReport.Level) {
+			switch {
+			case !h.mask.Enabled(m.killReport.Level):
+			case h.custom:
+				sendCustom(m.ctx, h, m.killReport)
+			default:
 				m.ctx.Send(h.pid, m.killReport)
 			}
 			if m.reinstalls--; m.reinstalls == 0 {
