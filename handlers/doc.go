@@ -47,8 +47,10 @@
 // applied by the sink, since it has no handler actor of actorlog's. The
 // sink counts the events it sent the actor and the actor has not taken
 // in its queue (a receiver middleware takes them out), so a slow custom
-// actor holds its callers in sync mode as any handler does, and a killer
-// counts what it drops.
+// actor moves its sink to sync and discard modes as any handler does
+// (callers in sync mode wait for the sink's other handlers, not for a
+// custom actor: past the discard threshold they drop, counted), and a
+// killer counts what it drops.
 //
 // # Handlers
 //
