@@ -490,15 +490,17 @@ func (m *manager) install(c actor.Context, msg install) {
 }
 
 // sendCustom sends custom actor h event e, counted in its queue (Pending)
-// until the actor takes it (counting).
+// until the actor takes it (counting). A header marks the events the sink
+// sent, which the actor still receives as *core.Event; each envelope has
+// a header of its own, since a middleware of the user's may set others.
 func sendCustom(c actor.SenderContext, h *installed, e *core.Event) {
 	h.stats.Pending.Add(1)
-	c.Send(h.pid, &actor.MessageEnvelope{Header: fromSink, Message: e})
+	c.Send(h.pid, &actor.MessageEnvelope{Header: map[string]string{fromSink: "1"}, Message: e})
 }
 
-// fromSink marks the events a sink sends a custom actor, which counting
-// takes out of its queue: the actor still receives a *core.Event.
-var fromSink = map[string]string{"actorlog": "sink"}
+// fromSink is the header that marks the events a sink sends a custom
+// actor.
+const fromSink = "actorlog-sink"
 
 // counting is a custom actor's receiver middleware that keeps its queue
 // counted, as a handler actor of actorlog's does: the sink counts each
@@ -510,7 +512,7 @@ func counting(stats *handlers.Stats) actor.ReceiverMiddleware {
 		return func(c actor.ReceiverContext, env *actor.MessageEnvelope) {
 			switch env.Message.(type) {
 			case *core.Event:
-				if env.GetHeader("actorlog") == "sink" {
+				if env.GetHeader(fromSink) != "" {
 					stats.Pending.Add(-1)
 				}
 			case *actor.Stopping:
