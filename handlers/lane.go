@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/actorlog/actorlog/core"
 )
@@ -72,12 +73,17 @@ type Lane struct {
 	next  []Page
 }
 
-// laneShard is one shard of a lane, on cache lines of its own.
+// laneShard is one shard of a lane, padded to two cache lines of its own.
 type laneShard struct {
+	shardState
+	_ [128 - unsafe.Sizeof(shardState{})%128]byte
+}
+
+// shardState is what a lane's shard holds.
+type shardState struct {
 	mu     sync.Mutex
 	closed bool
 	page   Page
-	_      [128 - 8 - 8 - 56]byte
 }
 
 // laneShards is how many shards a lane has: twice the processors, so
