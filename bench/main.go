@@ -24,7 +24,8 @@
 // medians of the ratios within each round: on a machine whose speed
 // drifts (shared CPUs), one round is one sample. -events sets the events per
 // producer (250,000) and -flood the flood's length. -one w1:actorlog
-// -cpuprofile F runs one system in this process and writes its CPU profile.
+// -cpuprofile F runs one system in this process and writes its CPU profile;
+// -trace F writes its execution trace.
 package main
 
 import (
@@ -37,6 +38,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -76,6 +78,7 @@ var (
 	flood     = flag.Duration("flood", 5*time.Second, "how long w4 floods")
 	only      = flag.String("systems", "", "comma-separated systems to run (default: all)")
 	cpuprof   = flag.String("cpuprofile", "", "with -one: write a CPU profile of the run to this file")
+	tracefile = flag.String("trace", "", "with -one: write an execution trace of the run to this file (go tool trace)")
 	rounds    = flag.Int("rounds", 1, "run the systems this many times, alternating, and print medians")
 )
 
@@ -93,9 +96,22 @@ func main() {
 				os.Exit(1)
 			}
 		}
+		if *tracefile != "" {
+			f, err := os.Create(*tracefile)
+			if err == nil {
+				err = trace.Start(f)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "bench:", err)
+				os.Exit(1)
+			}
+		}
 		r, err := runOne(w, sys)
 		if *cpuprof != "" {
 			pprof.StopCPUProfile()
+		}
+		if *tracefile != "" {
+			trace.Stop()
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
