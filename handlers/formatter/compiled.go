@@ -328,6 +328,8 @@ func (p *program) run(f *Lager, dst []byte, e *core.Event) []byte {
 			dst = appendTime(dst, e.Time, f.UTC)
 		case tSeverity:
 			dst = append(dst, e.Level.String()...)
+		case tColor:
+			dst = append(dst, f.Colors.For(e.Level)...)
 		case tAttrs:
 			dst = appendLogfmtAttrs(dst, e.Attrs)
 		default:
