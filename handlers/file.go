@@ -45,6 +45,17 @@ const (
 // every event whose level is in SyncOn, which is also fsynced. Nothing else
 // makes a system call per event.
 //
+// A buffer written because it is full is written behind: a goroutine of
+// the File's writes it while the handler fills the next buffer, so that
+// the disk's time is not spent by the handler, and by callers waiting for
+// it in sync mode. One buffer at most is written behind. Anything else
+// that writes, fsyncs, checks, rotates or closes the file (Flush, a
+// SyncOn level, SyncInterval, Remove) first waits for it, and finds the
+// file as a synchronous write would have left it; a failure is reported
+// then, and the bytes not written go back to the buffer, before the
+// events logged since. With SyncSize or SyncInterval Off every event is
+// written at once, by the handler.
+//
 // Every CheckInterval, on the next event, the file is looked at (one stat):
 // if it was moved or deleted (logrotate, rm), what is buffered goes to the
 // old file and a new one is opened at Path. Reopen does the same at once.
@@ -119,6 +130,21 @@ type File struct {
 	cfg        *Config   // the handler's config, for reports outside Log
 	latest     time.Time // the latest event time seen
 	crashLog   bool      // names the file "crash log file" in reports
+	// inflight is the buffer being written behind, on a goroutine of its
+	// own (writeBehind), nil when none is; spare is the buffer it wrote
+	// last, for the next one.
+	inflight *behind
+	spare    []byte
+}
+
+// behind is a full buffer a File writes on a goroutine of its own, while
+// its handler goes on filling the next one.
+type behind struct {
+	buf  []byte
+	at   time.Time // when the buffer got its first byte
+	done chan struct{}
+	n    int // set, with err, before done is closed
+	err  error
 }
 
 // fileOptions are File's options with the defaults applied.
@@ -263,6 +289,7 @@ func (h *File) Add(cfg *Config) error {
 	if err := claim(h.abs, cfg.ID, h); err != nil {
 		return Fatal(err)
 	}
+	h.settle(h.now(), cfg) // a write behind left by an earlier Add
 	h.opt, h.cfg = opt, cfg
 	cfg.SetDefaultFormatter(defaultFileFormatter)
 	now := h.now()
@@ -351,9 +378,59 @@ func (h *File) appended(now time.Time, mark int, level core.Level, cfg *Config) 
 	if h.since.IsZero() {
 		h.since = now
 	}
-	if fsync := h.opt.syncOn.Enabled(level); fsync || len(h.buf) >= h.opt.syncSize {
-		h.write(now, cfg, fsync, false)
+	switch fsync := h.opt.syncOn.Enabled(level); {
+	case fsync:
+		h.write(now, cfg, true, false)
+	case len(h.buf) >= h.opt.syncSize && h.opt.syncSize > 0:
+		h.writeBehind(now, cfg)
+	case len(h.buf) >= h.opt.syncSize: // no buffering: every event at once
+		h.write(now, cfg, false, false)
 	}
+}
+
+// writeBehind hands the full buffer to a goroutine that writes it, and
+// gives the handler an empty one, so that the handler goes on taking
+// events during the write: the disk's time is not its callers' (they
+// would wait for it in sync mode). One buffer at most is written behind;
+// the next full one waits for it (settle). Everything else that writes,
+// fsyncs, checks or closes the file settles first, so it finds the file as
+// a synchronous write would have left it. A broken file is written
+// synchronously, by write's own retry rules.
+func (h *File) writeBehind(now time.Time, cfg *Config) {
+	h.settle(now, cfg)
+	if h.f == nil || h.broken != nil {
+		h.write(now, cfg, false, false)
+		return
+	}
+	b := &behind{buf: h.buf, at: h.since, done: make(chan struct{})}
+	h.buf, h.spare, h.since = h.spare[:0], nil, time.Time{}
+	h.inflight = b
+	go func(f *os.File) {
+		defer close(b.done)
+		b.n, b.err = f.Write(b.buf)
+	}(h.f)
+}
+
+// settle waits for the buffer being written behind, if any. What a failed
+// write left goes back before what was buffered since, and the failure
+// starts an episode, as with a synchronous write.
+func (h *File) settle(now time.Time, cfg *Config) {
+	b := h.inflight
+	if b == nil {
+		return
+	}
+	<-b.done
+	h.inflight = nil
+	if b.err == nil {
+		if cap(b.buf) <= 4*h.opt.syncSize+1<<20 {
+			h.spare = b.buf[:0]
+		}
+		return
+	}
+	rest := b.buf[b.n:]
+	h.buf = append(rest[:len(rest):len(rest)], h.buf...)
+	h.since = b.at
+	h.fail(now, cfg, &h.broken, "write", b.err)
 }
 
 // WritesLines implements LineWriter: Log writes what Config.Format makes.
@@ -363,6 +440,13 @@ func (h *File) WritesLines() bool { return true }
 // tried again), or the next time rotation, whichever comes first.
 func (h *File) NextWake() time.Time {
 	next := h.nextRotate
+	if b := h.inflight; b != nil {
+		// The buffer written behind is settled, its failure reported and
+		// its bytes kept, when a buffer in its place would be due.
+		if due := b.at.Add(h.opt.syncInterval); next.IsZero() || due.Before(next) {
+			next = due
+		}
+	}
 	if len(h.buf) > 0 {
 		due := h.since.Add(h.opt.syncInterval)
 		if h.broken != nil {
@@ -377,6 +461,7 @@ func (h *File) NextWake() time.Time {
 
 // Wake implements Waker.
 func (h *File) Wake(now time.Time, cfg *Config) {
+	h.settle(now, cfg)
 	h.maintain(now, cfg)
 	if len(h.buf) > 0 && !now.Before(h.since.Add(h.opt.syncInterval)) {
 		h.write(now, cfg, false, false)
@@ -482,6 +567,7 @@ func (h *File) maintain(now time.Time, cfg *Config) {
 // was moved or deleted, the buffer goes to the old file and a new one is
 // opened.
 func (h *File) check(now time.Time, cfg *Config) {
+	h.settle(now, cfg) // its bytes in the file's size
 	h.nextCheck = now.Add(h.opt.checkInterval)
 	st, err := os.Stat(h.abs)
 	if err == nil && os.SameFile(st, h.info) {
@@ -537,6 +623,7 @@ func (h *File) open(now time.Time) error {
 }
 
 func (h *File) close() {
+	h.settle(h.now(), h.cfg)
 	if h.f != nil {
 		_ = h.f.Close()
 		h.f = nil
@@ -546,6 +633,7 @@ func (h *File) close() {
 // write writes the buffer to the file, and fsyncs it if asked. While the
 // file is broken it only tries when the retry is due, or when forced.
 func (h *File) write(now time.Time, cfg *Config, fsync, force bool) error {
+	h.settle(now, cfg)
 	if h.f == nil {
 		return errNotOpen
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/actorlog/actorlog/core"
@@ -122,16 +123,81 @@ func TestFileSyncOn(t *testing.T) {
 }
 
 // lager's "sync_size option should work": 640 bytes, 64-byte lines: the
-// tenth line writes the buffer.
+// tenth line writes the buffer. It is written behind, on a goroutine of
+// the File's, which synctest.Wait waits for.
 func TestFileSyncSize(t *testing.T) {
-	r := newFileRig(t, &handlers.File{SyncSize: 640, SyncOn: "none"})
-	line := strings.Repeat("x", 63)
-	for i := 1; i <= 9; i++ {
+	synctest.Test(t, func(t *testing.T) {
+		r := newFileRig(t, &handlers.File{SyncSize: 640, SyncOn: "none"})
+		line := strings.Repeat("x", 63)
+		for i := 1; i <= 9; i++ {
+			require.NoError(t, r.log(core.LevelError, line))
+		}
+		synctest.Wait()
+		assert.Equal(t, "", readFile(t, r.h.Path))
 		require.NoError(t, r.log(core.LevelError, line))
+		synctest.Wait()
+		assert.Len(t, readFile(t, r.h.Path), 640)
+	})
+}
+
+// A full buffer is written behind while the handler fills the next one:
+// the lines reach the file whole and in order, across buffers, a Flush
+// and size rotations (the buffer being written goes to the file it was
+// meant for, before the file is moved aside).
+func TestFileWritesBehindInOrder(t *testing.T) {
+	tests := []struct {
+		name string
+		size int64 // rotation size; Off for none
+	}{
+		{"one file", handlers.Off},
+		{"rotated by size", 4000},
 	}
-	assert.Equal(t, "", readFile(t, r.h.Path))
-	require.NoError(t, r.log(core.LevelError, line))
-	assert.Len(t, readFile(t, r.h.Path), 640)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newFileRig(t, &handlers.File{SyncSize: 100, SyncOn: "none", Size: tt.size, Count: 1000, Date: handlers.DateNone})
+			var want strings.Builder
+			for i := range 1000 {
+				line := fmt.Sprintf("line %04d", i)
+				want.WriteString(line + "\n")
+				require.NoError(t, r.log(core.LevelInfo, line))
+				if i == 500 {
+					require.NoError(t, r.h.Flush())
+				}
+			}
+			require.NoError(t, r.h.Flush())
+			var got strings.Builder
+			archives, _ := filepath.Glob(r.h.Path + ".*")
+			for i := len(archives) - 1; i >= 0; i-- { // the oldest first
+				got.WriteString(readFile(t, fmt.Sprintf("%s.%d", r.h.Path, i)))
+			}
+			got.WriteString(readFile(t, r.h.Path))
+			assert.Equal(t, want.String(), got.String())
+			if tt.size > 0 {
+				assert.Greater(t, len(archives), 1, "rotated")
+			}
+		})
+	}
+}
+
+// A write behind that fails is reported once, and keeps its bytes: they
+// go back to the buffer, before the lines logged since, so that nothing
+// is lost without a count.
+func TestFileWriteBehindFailureKeepsTheBytes(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	h := &handlers.File{Path: "/dev/full", SyncSize: 100, SyncOn: "none", Date: handlers.DateNone, Size: handlers.Off}
+	r := newFileRig(t, h)
+	total := 0
+	for i := range 30 {
+		line := fmt.Sprintf("line %04d", i)
+		total += len(line) + 1
+		require.NoError(t, r.log(core.LevelInfo, line))
+	}
+	assert.Equal(t, []string{"error: Failed to write log message to log file /dev/full: no space left on device"}, r.reported())
+	err := h.Flush()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("%d bytes not written", total))
 }
 
 func TestFileSyncOffWritesEveryEvent(t *testing.T) {
