@@ -56,7 +56,8 @@
 //
 // [Console] writes to standard output, standard error or any writer, in
 // lager's console format with colors on a terminal. [File] is lager's file
-// backend: buffered appends, fsync at chosen levels, rotation by size, at
+// backend: buffered appends (a full buffer written behind while the next
+// one fills), fsync at chosen levels, rotation by size, at
 // date specs and on demand, external rotation noticed, and no event lost
 // silently when the file cannot be written. [CrashLog] is lager's crash
 // log: every crash and supervisor failure report of the actor system,
