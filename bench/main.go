@@ -34,6 +34,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,33 +87,11 @@ func main() {
 	flag.Parse()
 	if *one != "" {
 		w, sys, _ := strings.Cut(*one, ":")
-		if *cpuprof != "" {
-			f, err := os.Create(*cpuprof)
-			if err == nil {
-				err = pprof.StartCPUProfile(f)
-			}
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "bench:", err)
-				os.Exit(1)
-			}
-		}
-		if *tracefile != "" {
-			f, err := os.Create(*tracefile)
-			if err == nil {
-				err = trace.Start(f)
-			}
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "bench:", err)
-				os.Exit(1)
-			}
-		}
+		stopProfile := record(*cpuprof, pprof.StartCPUProfile, pprof.StopCPUProfile)
+		stopTrace := record(*tracefile, trace.Start, trace.Stop)
 		r, err := runOne(w, sys)
-		if *cpuprof != "" {
-			pprof.StopCPUProfile()
-		}
-		if *tracefile != "" {
-			trace.Stop()
-		}
+		stopProfile()
+		stopTrace()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
@@ -152,6 +131,26 @@ func main() {
 	}
 	if failed {
 		os.Exit(1)
+	}
+}
+
+// record starts writing a profile or trace to path with start, unless
+// path is empty, and returns what stops it (stop, then close the file).
+func record(path string, start func(io.Writer) error, stop func()) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = start(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	return func() {
+		stop()
+		_ = f.Close()
 	}
 }
 
