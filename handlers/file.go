@@ -47,8 +47,8 @@ const (
 //
 // A buffer written because it is full is written behind: a goroutine of
 // the File's writes it while the handler fills the next buffer, so that
-// the disk's time is not spent by the handler, and by callers waiting for
-// it in sync mode. One buffer at most is written behind. Anything else
+// neither the handler nor the callers waiting for it in sync mode spend
+// the disk's time. One buffer at most is written behind. Anything else
 // that writes, fsyncs, checks, rotates or closes the file (Flush, a
 // SyncOn level, SyncInterval, Remove) first waits for it, and finds the
 // file as a synchronous write would have left it; a failure is reported
@@ -378,13 +378,13 @@ func (h *File) appended(now time.Time, mark int, level core.Level, cfg *Config) 
 	if h.since.IsZero() {
 		h.since = now
 	}
-	switch fsync := h.opt.syncOn.Enabled(level); {
-	case fsync:
+	switch {
+	case h.opt.syncOn.Enabled(level):
 		h.write(now, cfg, true, false)
-	case len(h.buf) >= h.opt.syncSize && h.opt.syncSize > 0:
-		h.writeBehind(now, cfg)
-	case len(h.buf) >= h.opt.syncSize: // no buffering: every event at once
+	case h.opt.syncSize == 0: // no buffering: every event at once
 		h.write(now, cfg, false, false)
+	case len(h.buf) >= h.opt.syncSize:
+		h.writeBehind(now, cfg)
 	}
 }
 
@@ -422,7 +422,7 @@ func (h *File) settle(now time.Time, cfg *Config) {
 	<-b.done
 	h.inflight = nil
 	if b.err == nil {
-		if cap(b.buf) <= 4*h.opt.syncSize+1<<20 {
+		if !h.oversized(b.buf) {
 			h.spare = b.buf[:0]
 		}
 		return
@@ -648,8 +648,8 @@ func (h *File) write(now time.Time, cfg *Config, fsync, force bool) error {
 			return err
 		}
 		h.since = time.Time{}
-		if cap(h.buf) > 4*h.opt.syncSize+1<<20 {
-			h.buf = nil // do not keep a buffer grown by huge events or an outage
+		if h.oversized(h.buf) {
+			h.buf = nil
 		}
 	}
 	if fsync {
@@ -661,6 +661,10 @@ func (h *File) write(now time.Time, cfg *Config, fsync, force bool) error {
 	h.recover(cfg, &h.broken, "%s %s is written again")
 	return nil
 }
+
+// oversized says whether buf grew, by huge events or an outage, beyond
+// what a File keeps for its next buffer.
+func (h *File) oversized(buf []byte) bool { return cap(buf) > 4*h.opt.syncSize+1<<20 }
 
 var errNotOpen = errors.New("not open")
 
