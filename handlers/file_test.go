@@ -200,6 +200,27 @@ func TestFileWriteBehindFailureKeepsTheBytes(t *testing.T) {
 	assert.Contains(t, err.Error(), fmt.Sprintf("%d bytes not written", total))
 }
 
+// A handler that goes quiet after a buffer was handed off still learns
+// of its failure: the write behind is due when a buffer in its place
+// would be, and the alarm settles it.
+func TestFileWriteBehindIsSettledByTheAlarm(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	h := &handlers.File{Path: "/dev/full", SyncSize: 20, SyncOn: "none", Date: handlers.DateNone, Size: handlers.Off}
+	r := newFileRig(t, h)
+	require.NoError(t, r.log(core.LevelInfo, "10 bytes."))
+	require.NoError(t, r.log(core.LevelInfo, "10 bytes.")) // 20: handed off
+	assert.Empty(t, r.reported(), "nothing settled yet")
+	assert.Equal(t, r.now.Add(handlers.DefaultFileSyncInterval), h.NextWake())
+	r.advance(handlers.DefaultFileSyncInterval)
+	r.wake()
+	assert.Equal(t, []string{"error: Failed to write log message to log file /dev/full: no space left on device"}, r.reported())
+	err := h.Flush()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "20 bytes not written")
+}
+
 func TestFileSyncOffWritesEveryEvent(t *testing.T) {
 	r := newFileRig(t, &handlers.File{SyncInterval: handlers.Off, SyncOn: "none"})
 	require.NoError(t, r.log(core.LevelDebug, "at once"))
