@@ -111,6 +111,12 @@ type Stats struct {
 	// events it was handling when the killer struck are handled all the
 	// same, and batches the sink sent since are dropped.
 	Settle func(n int)
+	// Report, when not nil, is where the handler's actor sends what its
+	// Handler reports (Config.Report): its sink's inbox, where a report
+	// is counted with the sink's queue and waits for the sink's next
+	// incarnation if there is none. Nil sends reports to the actor's
+	// parent.
+	Report func(*core.Event)
 	// killCounted is the mailbox's events a killer counted, plus one (0:
 	// none counted since the handler started).
 	killCounted atomic.Int64
@@ -252,7 +258,10 @@ func (r *runner) Receive(c actor.Context) {
 			r.remove()
 		}
 		r.cfg.report = r.report
-		if r.report == nil {
+		if r.cfg.report == nil {
+			r.cfg.report = r.stats.Report
+		}
+		if r.cfg.report == nil {
 			system, parent := c.ActorSystem(), c.Parent()
 			r.cfg.report = func(e *core.Event) { system.Root.Send(parent, e) }
 		}

@@ -99,8 +99,11 @@
 // what was discarded. What a handler had taken before its actor was told
 // to stop — lines from its lane, the rest of a batch — is still written,
 // and not counted: the count in Drops.Killed and in the report is of what
-// was dropped, settled as the queues go (Lane.Kill, Stats.Settle). All thresholds ([Thresholds]) can change at run
-// time ([Sink.SetThresholds]).
+// was dropped, settled as the queues go (Lane.Kill, Stats.Settle). The
+// sink's own warnings and its handlers' reports go through its inbox like
+// logged events: counted with the queue and by the killer, and kept for
+// the next incarnation when none runs. All thresholds ([Thresholds]) can
+// change at run time ([Sink.SetThresholds]).
 //
 // Each handler may also have a high water mark (handlers.Config): at most
 // that many events a second, the rest counted and reported when the second

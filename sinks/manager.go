@@ -131,7 +131,7 @@ func (m *manager) Receive(c actor.Context) {
 	case drain:
 		msg.life.drains.Add(-1)
 		m.sink.recompute()
-	case *core.Event: // the sink's own reports and its handlers'
+	case *core.Event: // sent to the sink's actor itself (a custom actor's report, say)
 		m.fanOut(c, msg, nil)
 		m.batchesDue(c)
 	case *actor.Started:
@@ -461,7 +461,7 @@ func (m *manager) install(c actor.Context, msg install) {
 		id:      spec.Config.ID,
 		mask:    spec.Config.Mask(),
 		watcher: msg.watcher,
-		stats:   &handlers.Stats{Settle: func(n int) { m.sink.settleKilled(int64(n)) }},
+		stats:   &handlers.Stats{Settle: func(n int) { m.sink.settleKilled(int64(n)) }, Report: m.sink.deliver},
 		window:  supervision.Window{Intensity: m.opts.HandlerIntensity, Period: m.opts.HandlerPeriod},
 		custom:  spec.Handler == nil,
 		waiting: c.Sender(),

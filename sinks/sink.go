@@ -498,12 +498,18 @@ func (s *Sink) logSync(e *core.Event, life *lifetime) error {
 	}
 }
 
-// deliver hands the sink's own report to its actor whatever the mode, so
-// that a warning about discarding is not discarded.
+// deliver puts a report of the sink's own, or of one of its handlers, in
+// the sink's inbox whatever the mode, so that a warning about discarding
+// is not discarded. It goes the way of the events logged before it, is
+// counted with the queue (and by a killer, exactly), and one made while
+// no incarnation runs waits for the next one; once the sink is closed it
+// is counted as dropped.
 func (s *Sink) deliver(e *core.Event) {
-	if life := s.life.Load(); life != nil {
-		s.system.Root.Send(life.pid, e)
+	if s.closed.Load() {
+		s.drops.Closed.Add(1)
+		return
 	}
+	s.put(e, nil)
 }
 
 // recompute sets the mode from the queue length, reports entering and
