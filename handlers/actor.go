@@ -125,7 +125,7 @@ type Stats struct {
 // Queued returns the events waiting for the handler: its mailbox, with
 // each Batch counted by its events, and its lane's lines.
 func (s *Stats) Queued() int {
-	return max(s.inMailbox()+s.Lane.Len(), 0)
+	return max(s.inMailbox()+s.Lane.queued(), 0)
 }
 
 // CountKilled returns the events a killer drops with the handler: those

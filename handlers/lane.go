@@ -222,11 +222,30 @@ func (l *Lane) finish(k int) {
 	l.wmu.Unlock()
 }
 
-// Len returns how many lines are waiting to be written.
+// Len returns how many lines are waiting to be written. It is the
+// handler's: finished, which only the handler moves (Kill aside), is read
+// first, so that a line put meanwhile is counted.
 func (l *Lane) Len() int {
-	done := l.finished.Load() // first: put can only be more by the time it is read
+	done := l.finished.Load()
 	return int(l.put.Load() - done)
 }
+
+// queued is Len for any other goroutine, as the sink's mode decision
+// reads it: put is read before finished, so that a caller delayed between
+// the two reads, while other callers put lines and the handler writes
+// them, counts fewer lines than were waiting, never more. Read the other
+// way, a delay of a few milliseconds counted thousands of lines that had
+// long been written, and threw the sink into discard mode.
+func (l *Lane) queued() int {
+	put := l.put.Load()
+	if testBetweenReads != nil {
+		testBetweenReads()
+	}
+	return max(int(int64(put)-int64(l.finished.Load())), 0)
+}
+
+// testBetweenReads, when set by a test, runs between queued's two reads.
+var testBetweenReads func()
 
 // take returns the lines put since the last take (an empty page if none);
 // they stay counted by Len until written (done).

@@ -295,3 +295,41 @@ func writeLane(l *Lane, got func(Page)) (stop func()) {
 	}()
 	return func() { close(quit); <-done }
 }
+
+// The queue the sink's mode is set from never counts lines that were put
+// and written while its reader was delayed between its two reads: such
+// a count once threw a sink into discard mode with a dozen lines waiting.
+func TestLaneQueuedNeverCountsLinesAlreadyWritten(t *testing.T) {
+	tests := []struct {
+		name             string
+		waiting, between int // lines waiting before the read; put and written during it
+		want             int
+	}{
+		{"nothing moves", 3, 0, 3},
+		{"a flood written meanwhile", 3, 5000, 3},
+		{"an empty lane", 0, 100, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var l Lane
+			put := func(n int) {
+				for range n {
+					l.Put([]byte("line\n"), time.Time{}, core.LevelInfo, 0)
+				}
+			}
+			put(tt.waiting)
+			testBetweenReads = func() {
+				p := l.take() // the lines waiting, and those put now, written
+				put(tt.between)
+				p2 := l.take()
+				l.done(p, len(p.Marks), true)
+				l.done(p2, len(p2.Marks), true)
+				put(tt.waiting) // as many waiting again
+			}
+			defer func() { testBetweenReads = nil }()
+			if got := l.queued(); got > tt.want {
+				t.Errorf("queued = %d, want at most %d: it counted lines already written", got, tt.want)
+			}
+		})
+	}
+}
