@@ -105,17 +105,13 @@ func (w *watcher) Receive(c actor.Context) {
 	case retryInstall:
 		w.reinstall(c)
 	case sinkStarted:
-		// After a kill the handlers come back only after
-		// KillerReinstallAfter.
-		if wait := time.Until(time.Unix(0, w.w.Sink.reinstallAt.Load())); wait > 0 {
-			w.later(c, wait)
-			return
-		}
-		w.reinstall(c)
+		w.reinstallWhenDue(c)
 	case handlerExited:
 		w.report(core.LevelError, fmt.Sprintf("handler %s in sink %s exited: %v", w.w.Spec.Config.ID, w.w.Sink.name, msg.reason),
 			w.attrs(slog.String("reason", msg.reason.Error()))...)
-		w.reinstall(c)
+		// A handler killed with its sink may be told exited by the
+		// stopping incarnation: it still waits for KillerReinstallAfter.
+		w.reinstallWhenDue(c)
 	case handlerRemoved:
 		supervision.Exit(c, nil)
 	case *actor.Stopping:
@@ -139,6 +135,16 @@ func (w *watcher) install(c actor.Context) error {
 		return err
 	}
 	return reply.(installAnswer).err
+}
+
+// reinstallWhenDue installs the handler again, at once or, after a kill,
+// once KillerReinstallAfter has passed.
+func (w *watcher) reinstallWhenDue(c actor.Context) {
+	if wait := time.Until(time.Unix(0, w.w.Sink.reinstallAt.Load())); wait > 0 {
+		w.later(c, wait)
+		return
+	}
+	w.reinstall(c)
 }
 
 func (w *watcher) reinstall(c actor.Context) {
