@@ -215,10 +215,10 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 		// Before any handler has it: each releases it once handled.
 		e.Hold(holders)
 	}
-	if !ready {
+	if !ready || holders == 0 && core.Mask(m.sink.pending.Load()).Enabled(e.Level) {
 		// No handler to take it (they are being installed again after a
-		// restart or a kill, or none is left): count it, never lose it
-		// silently.
+		// restart or a kill, or none is left), or only handlers still on
+		// their way back want it: count it, never lose it silently.
 		m.sink.drops.NoHandler.Add(1)
 		return
 	}
@@ -359,6 +359,10 @@ func (m *manager) started(c actor.Context) {
 			c.Send(w, sinkStarted{})
 		}
 	}
+	if m.reinstalls == 0 {
+		m.sink.pending.Store(0) // no handler is coming back
+	}
+	m.recomputeMask()
 }
 
 // check runs the periodic check every DiscardCheckInterval (read anew each
@@ -387,7 +391,15 @@ func (m *manager) stopping() {
 		return
 	}
 	// From now on events go through the inbox; the handlers write what
-	// their lanes hold as they stop.
+	// their lanes hold as they stop. Their watchers bring them back in
+	// the next incarnation: their levels stay wanted until then.
+	var pending core.Mask
+	for _, h := range m.handlers {
+		if h.watcher != nil && h.ready {
+			pending |= h.mask
+		}
+	}
+	m.sink.pending.Store(uint32(pending))
 	m.sink.lanes.Store(nil)
 	m.sink.life.CompareAndSwap(m.life, nil)
 	close(m.life.died)
@@ -561,10 +573,10 @@ func (m *manager) installed(msg *handlers.Installed) {
 		h.ready, h.line, h.recycles, h.lane = true, msg.Line, msg.Recycles, msg.Lane
 		m.recomputeMask()
 		m.answerInstall(h, nil)
-		if m.killReport != nil && h.watcher != nil && m.reinstalls > 0 {
+		if h.watcher != nil && m.reinstalls > 0 {
 			// A handler back after a kill learns what happened.
 			switch {
-			case !h.mask.Enabled(m.killReport.Level):
+			case m.killReport == nil, !h.mask.Enabled(m.killReport.Level):
 			case h.custom:
 				sendCustom(m.ctx, h, m.killReport)
 			default:
@@ -572,6 +584,8 @@ func (m *manager) installed(msg *handlers.Installed) {
 			}
 			if m.reinstalls--; m.reinstalls == 0 {
 				m.killReport = nil
+				m.sink.pending.Store(0) // every handler is back
+				m.recomputeMask()
 			}
 		}
 	case msg.Restart:
@@ -681,6 +695,7 @@ func (m *manager) recomputeMask() {
 	for _, te := range m.traces {
 		mask |= te.mask
 	}
+	mask |= core.Mask(m.sink.pending.Load())
 	m.sink.mask.Store(uint32(mask))
 	m.recomputeAhead()
 	m.recomputeRecycle()
@@ -694,6 +709,12 @@ func (m *manager) recomputeMask() {
 // put before it are written before anything this actor sends after it,
 // since a handler takes its lane before each message.
 func (m *manager) recomputeLanes() {
+	if m.sink.pending.Load() != 0 {
+		// Handlers are coming back: events go through fanOut, which
+		// counts those that no handler takes meanwhile.
+		m.sink.lanes.Store(nil)
+		return
+	}
 	var lanes []laneEntry
 	for _, h := range m.handlers {
 		if !h.ready {

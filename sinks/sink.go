@@ -53,7 +53,13 @@ type Sink struct {
 	system *actor.ActorSystem
 
 	mask atomic.Uint32
-	mode atomic.Int32
+	// pending holds the levels of the handlers that died with the last
+	// incarnation and that their watchers install again: they stay in
+	// mask meanwhile, so that callers do not skip, uncounted, the events
+	// those handlers will want; what reaches the sink for them before
+	// they are back is counted (NoHandler).
+	pending atomic.Uint32
+	mode    atomic.Int32
 	// ahead are the formatters of the handlers that write lines, which
 	// callers run before they send an event (see handlers.LineWriter).
 	ahead atomic.Pointer[[]aheadFormat]
