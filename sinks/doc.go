@@ -99,7 +99,10 @@
 // what was discarded. What a handler had taken before its actor was told
 // to stop — lines from its lane, the rest of a batch — is still written,
 // and not counted: the count in Drops.Killed and in the report is of what
-// was dropped, settled as the queues go (Lane.Kill, Stats.Settle). The
+// was dropped, settled as the queues go (Lane.Kill, Stats.Settle). While
+// the handlers are away, their levels stay in the sink's mask: an event
+// they would take is counted, as NotRunning between incarnations and as
+// NoHandler after, never skipped unseen. The
 // sink's own warnings and its handlers' reports go through its inbox like
 // logged events: counted with the queue and by the killer, and kept for
 // the next incarnation when none runs. All thresholds ([Thresholds]) can
