@@ -571,8 +571,6 @@ func (m *manager) installed(msg *handlers.Installed) {
 	switch {
 	case msg.Err == nil:
 		h.ready, h.line, h.recycles, h.lane = true, msg.Line, msg.Recycles, msg.Lane
-		m.recomputeMask()
-		m.answerInstall(h, nil)
 		if h.watcher != nil && m.reinstalls > 0 {
 			// A handler back after a kill learns what happened.
 			switch {
@@ -585,9 +583,10 @@ func (m *manager) installed(msg *handlers.Installed) {
 			if m.reinstalls--; m.reinstalls == 0 {
 				m.killReport = nil
 				m.sink.pending.Store(0) // every handler is back
-				m.recomputeMask()
 			}
 		}
+		m.recomputeMask()
+		m.answerInstall(h, nil)
 	case msg.Restart:
 		// Add failed after an in-place restart: stop the actor; its
 		// watcher hears of it once it has stopped.
