@@ -284,12 +284,16 @@ func TestEventsWhileHandlersAreAwayAreCounted(t *testing.T) {
 			Handler: &handlers.Console{Writer: w}}},
 	})
 	sink := actorlog.SinkOf(s)
+	first := sink.PID()
 	for i := 0; sink.Kills() == 0 && i < 60; i++ { // the handler is stuck: past the killer's mark
 		_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
 	}
 	require.Equal(t, int64(1), sink.Kills())
 	close(gate)
-	require.Eventually(t, func() bool { return sink.PID() != nil }, deadline, time.Millisecond, "the sink restarts at once")
+	// The new incarnation starts once the killed one has stopped, and
+	// with it the killer's count is settled: Dropped moves no more.
+	require.Eventually(t, func() bool { p := sink.PID(); return p != nil && p != first }, deadline, time.Millisecond,
+		"the sink restarts at once")
 	require.True(t, sink.Enabled(core.LevelInfo), "the handler's level is still wanted while it is away")
 	require.False(t, sink.Enabled(core.LevelDebug), "no other level is")
 	before := sink.Dropped()
