@@ -2,17 +2,22 @@ package actorlog_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
 	"github.com/actorlog/actorlog/sinks"
+	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -308,4 +313,121 @@ func TestEventsWhileHandlersAreAwayAreCounted(t *testing.T) {
 	for _, l := range w.lines() {
 		assert.NotContains(t, l, "while away", "the handler waits for KillerReinstallAfter, even when told it exited")
 	}
+
+	// An incarnation that stops before the handler is back leaves it
+	// awaited by the next.
+	second := sink.PID()
+	require.NoError(t, actors.StopNow(bg(t), s.ActorSystem(), second))
+	require.Eventually(t, func() bool { p := sink.PID(); return p != nil && p != second }, deadline, time.Millisecond,
+		"the sink restarts")
+	st, err := sink.Status(bg(t))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"console"}, st.Awaited)
+	assert.True(t, sink.Enabled(core.LevelInfo), "the handler's level is still wanted")
+}
+
+// onceAdder installs the first time, and fails every install after it with
+// err.
+type onceAdder struct {
+	adds atomic.Int64
+	err  error
+}
+
+func (h *onceAdder) Add(*handlers.Config) error {
+	if h.adds.Add(1) > 1 {
+		return h.err
+	}
+	return nil
+}
+
+func (h *onceAdder) Log(*core.Event, *handlers.Config) error { return nil }
+
+// A handler that cannot come back after a kill does not hold the others
+// back: once every handler that can is back, the callers use the lanes
+// again. While its watcher retries, its levels stay wanted and what only
+// it would take is counted; once its watcher gives up, they are no longer
+// wanted.
+func TestAHandlerThatCannotComeBackHoldsNoOneBack(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		err     error
+		awaited []string
+	}{
+		{"its watcher retries", errors.New("not today"), []string{"flaky"}},
+		{"its watcher gives up", handlers.Fatal(errors.New("never")), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gate := make(chan struct{})
+			w := &lineSink{gate: gate}
+			s := startCfg(t, actorlog.Config{
+				Overload: sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
+					SyncTimeout: time.Hour, KillerHWM: 30, KillerReinstallAfter: time.Millisecond},
+				Handlers: []actorlog.Handler{
+					{Config: handlers.Config{ID: "console", Level: "info", Formatter: &formatterMessage}, Handler: &handlers.Console{Writer: w}},
+					{Config: handlers.Config{ID: "flaky", Level: "debug"}, Handler: &onceAdder{err: tc.err}},
+				},
+			})
+			sink := actorlog.SinkOf(s)
+			for i := 0; sink.Kills() == 0 && i < 60; i++ { // the console is stuck: past the killer's mark
+				_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
+			}
+			require.Equal(t, int64(1), sink.Kills())
+			close(gate)
+			var st sinks.SinkStatus
+			require.Eventually(t, func() bool {
+				var err error
+				st, err = sink.Status(bg(t))
+				return err == nil && len(st.Handlers) == 1 && st.Handlers[0].ID == "console" && slices.Equal(st.Awaited, tc.awaited)
+			}, deadline, time.Millisecond, "the console is back; awaited: %v", tc.awaited)
+			assert.True(t, st.Lanes, "the console's lane is used again")
+			if tc.awaited == nil {
+				assert.False(t, sink.Enabled(core.LevelDebug), "no one wants debug any more")
+				return
+			}
+			require.True(t, sink.Enabled(core.LevelDebug), "the flaky handler's levels are still wanted")
+			before := sink.Drops().NoHandler.Load()
+			for range 3 {
+				s.Logger().Debug("only the flaky handler takes this")
+			}
+			assert.Equal(t, before+3, sink.Drops().NoHandler.Load(), "what only the flaky handler takes is counted")
+		})
+	}
+}
+
+// The report of a kill reaches the handlers back after it even when the
+// incarnation that followed the kill stopped before they were back.
+func TestAKillsReportOutlivesTheNextIncarnation(t *testing.T) {
+	gate := make(chan struct{})
+	w := &lineSink{gate: gate}
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
+			SyncTimeout: time.Hour, KillerHWM: 30, KillerReinstallAfter: 300 * time.Millisecond},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "console", Level: "info", Formatter: &formatterMessage},
+			Handler: &handlers.Console{Writer: w}}},
+	})
+	sink := actorlog.SinkOf(s)
+	first := sink.PID()
+	for i := 0; sink.Kills() == 0 && i < 60; i++ {
+		_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
+	}
+	require.Equal(t, int64(1), sink.Kills())
+	close(gate)
+	var second *actor.PID
+	require.Eventually(t, func() bool { second = sink.PID(); return second != nil && second != first }, deadline, time.Millisecond)
+	// Mostly before the console is back: KillerReinstallAfter holds it.
+	require.NoError(t, actors.StopNow(bg(t), s.ActorSystem(), second))
+	reports := func() (n int) {
+		for _, l := range w.lines() {
+			if strings.Contains(l, "sink default killed") {
+				n++
+			}
+		}
+		return n
+	}
+	require.Eventually(t, func() bool { return reports() == 1 }, deadline, time.Millisecond, "the console gets the kill's report")
+	st, err := sink.Status(bg(t))
+	require.NoError(t, err)
+	assert.Empty(t, st.Awaited)
+	assert.True(t, st.Lanes, "the console is back on its lane")
+	assert.Equal(t, 1, reports(), "once")
 }

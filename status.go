@@ -75,6 +75,9 @@ func (st Status) String() string {
 			fmt.Fprintf(&b, "  dropped: %d discarded, %d not running, %d closed, %d with no handler, %d killed\n",
 				d.Discarded, d.NotRunning, d.Closed, d.NoHandler, d.Killed)
 		}
+		if len(sk.Awaited) > 0 {
+			fmt.Fprintf(&b, "  awaited after a restart: %s\n", strings.Join(sk.Awaited, ", "))
+		}
 		for _, h := range sk.Handlers {
 			if h.Custom {
 				fmt.Fprintf(&b, "  handler %s (custom actor) at level %s: queue %d\n", h.ID, h.Level, h.Queue)

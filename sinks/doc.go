@@ -101,12 +101,16 @@
 // and not counted: the count in Drops.Killed and in the report is of what
 // was dropped, settled as the queues go (Lane.Kill, Stats.Settle). While
 // the handlers are away, their levels stay in the sink's mask: an event
-// they would take is counted, as NotRunning between incarnations and as
-// NoHandler after, never skipped unseen. The sink's own warnings and its
-// handlers' reports go through its inbox like logged events: counted with
-// the queue and by the killer, and kept for the next incarnation when
-// none runs. All thresholds ([Thresholds]) can change at run time
-// ([Sink.SetThresholds]).
+// that only they would take is counted, as NotRunning between
+// incarnations and as NoHandler after, never skipped unseen
+// ([SinkStatus].Awaited names them). Each is waited for until it is back
+// or its watcher ends (an install that failed for good): one that keeps
+// failing to come back holds no other handler back, and the lanes are
+// used again as soon as the handlers that run allow it. The sink's own
+// warnings and its handlers' reports go through its inbox like logged
+// events: counted with the queue and by the killer, and kept for the next
+// incarnation when none runs. All thresholds ([Thresholds]) can change at
+// run time ([Sink.SetThresholds]).
 //
 // Each handler may also have a high water mark (handlers.Config): at most
 // that many events a second, the rest counted and reported when the second

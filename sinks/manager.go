@@ -105,10 +105,10 @@ type manager struct {
 	// handled, so that a change applies to the events queued after it.
 	traces []*traceEntry
 
-	// After a kill, the report and how many watchers have yet to install
-	// their handler again: each of those handlers gets the report.
-	killReport *core.Event
-	reinstalls int
+	// kill is the last kill before this incarnation started, if its
+	// handlers are not all back: each handler awaited (awaited.go) gets
+	// its report as it is back.
+	kill *killed
 }
 
 func newManager(s *Sink, opts Options) *manager {
@@ -184,7 +184,44 @@ func (m *manager) Receive(c actor.Context) {
 		c.Respond(tracesChanged{})
 	case *actor.Terminated:
 		m.handlerStopped(msg.Who)
+	case watcherGone:
+		m.forgetGone()
 	}
+}
+
+// arrived takes h, installed by its watcher, out of the handlers awaited;
+// one that was awaited after a kill learns what happened.
+func (m *manager) arrived(h *installed) {
+	was, none := m.sink.arrived(h.id)
+	if !was || m.kill == nil {
+		return
+	}
+	switch report := m.kill.report(m.sink.name); {
+	case !h.mask.Enabled(report.Level):
+	case h.custom:
+		sendCustom(m.ctx, h, report)
+	default:
+		m.ctx.Send(h.pid, report)
+	}
+	if none {
+		m.killReported()
+	}
+}
+
+// killReported forgets the kill once no handler is awaited: each one back
+// got its report. A kill since this incarnation started is another one.
+func (m *manager) killReported() {
+	m.sink.lastKill.CompareAndSwap(m.kill, nil)
+	m.kill = nil
+}
+
+// forgetGone stops waiting for the handlers whose watchers ended: they
+// will not be back.
+func (m *manager) forgetGone() {
+	if m.sink.pruneAwaited() {
+		m.killReported()
+	}
+	m.recomputeMask()
 }
 
 // fanOut passes an event to every ready handler that takes its level. A
@@ -350,19 +387,16 @@ func (m *manager) started(c actor.Context) {
 	m.stop, m.checker = make(chan struct{}), make(chan struct{})
 	go m.check(m.stop, m.checker)
 	if m.sink.starts.Add(1) > 1 {
-		if k := m.sink.lastKill.Swap(nil); k != nil {
-			m.killReport = k.report(m.sink.name)
-		}
-		watchers := m.sink.watcherPIDs()
-		m.reinstalls = len(watchers)
-		for _, w := range watchers {
+		// Kept until its handlers are back, even across incarnations
+		// that stop before they are.
+		m.kill = m.sink.lastKill.Load()
+		for _, w := range m.sink.watcherPIDs() {
 			c.Send(w, sinkStarted{})
 		}
 	}
-	if m.reinstalls == 0 {
-		m.sink.pending.Store(0) // no handler is coming back
-	}
-	m.recomputeMask()
+	// Watchers that ended while no incarnation ran leave no handler to
+	// wait for.
+	m.forgetGone()
 }
 
 // check runs the periodic check every DiscardCheckInterval (read anew each
@@ -393,13 +427,13 @@ func (m *manager) stopping() {
 	// From now on events go through the inbox; the handlers write what
 	// their lanes hold as they stop. Their watchers bring them back in
 	// the next incarnation: their levels stay wanted until then.
-	var pending core.Mask
+	awaited := map[string]core.Mask{}
 	for _, h := range m.handlers {
 		if h.watcher != nil && h.ready {
-			pending |= h.mask
+			awaited[h.id] |= h.mask
 		}
 	}
-	m.sink.pending.Store(uint32(pending))
+	m.sink.await(awaited)
 	m.sink.lanes.Store(nil)
 	m.sink.life.CompareAndSwap(m.life, nil)
 	close(m.life.died)
@@ -571,19 +605,8 @@ func (m *manager) installed(msg *handlers.Installed) {
 	switch {
 	case msg.Err == nil:
 		h.ready, h.line, h.recycles, h.lane = true, msg.Line, msg.Recycles, msg.Lane
-		if h.watcher != nil && m.reinstalls > 0 {
-			// A handler back after a kill learns what happened.
-			switch {
-			case m.killReport == nil, !h.mask.Enabled(m.killReport.Level):
-			case h.custom:
-				sendCustom(m.ctx, h, m.killReport)
-			default:
-				m.ctx.Send(h.pid, m.killReport)
-			}
-			if m.reinstalls--; m.reinstalls == 0 {
-				m.killReport = nil
-				m.sink.pending.Store(0) // every handler is back
-			}
+		if h.watcher != nil {
+			m.arrived(h)
 		}
 		m.recomputeMask()
 		m.answerInstall(h, nil)
@@ -708,12 +731,6 @@ func (m *manager) recomputeMask() {
 // put before it are written before anything this actor sends after it,
 // since a handler takes its lane before each message.
 func (m *manager) recomputeLanes() {
-	if m.sink.pending.Load() != 0 {
-		// Handlers are coming back: events go through fanOut, which
-		// counts those that no handler takes meanwhile.
-		m.sink.lanes.Store(nil)
-		return
-	}
 	var lanes []laneEntry
 	for _, h := range m.handlers {
 		if !h.ready {

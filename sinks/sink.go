@@ -53,10 +53,9 @@ type Sink struct {
 	system *actor.ActorSystem
 
 	mask atomic.Uint32
-	// pending holds the levels of the handlers that died with the last
-	// incarnation and that their watchers install again: they stay in
-	// mask meanwhile, so that callers do not skip, uncounted, the events
-	// those handlers will want; what reaches the sink for them before
+	// pending holds the levels of the handlers awaited (awaited.go): they
+	// stay in mask meanwhile, so that callers do not skip, uncounted, the
+	// events those handlers will want; what no other handler takes before
 	// they are back is counted (NoHandler).
 	pending atomic.Uint32
 	mode    atomic.Int32
@@ -103,11 +102,14 @@ type Sink struct {
 	killing     atomic.Bool
 	killerArmed atomic.Int64           // unix ns before which the killer waits
 	reinstallAt atomic.Int64           // unix ns before which watchers wait after a kill
-	lastKill    atomic.Pointer[killed] // the last kill, until the next incarnation reports it
+	lastKill    atomic.Pointer[killed] // the last kill, until every handler awaited after it is back
 
-	starts   atomic.Int64
+	starts atomic.Int64
+	// mu guards watchers (watcher → the ID of its handler) and awaited
+	// (handler ID → levels; see awaited.go).
 	mu       sync.Mutex
-	watchers map[*actor.PID]struct{}
+	watchers map[*actor.PID]string
+	awaited  map[string]core.Mask
 
 	fallback   atomic.Bool
 	fallbackMu sync.Mutex
@@ -145,7 +147,7 @@ type Drops struct {
 // New returns a sink named name on system with overload thresholds th
 // (see Thresholds). Its actor is started by a supervisor from Props.
 func New(system *actor.ActorSystem, name string, th Thresholds) (*Sink, error) {
-	s := &Sink{name: name, system: system, watchers: map[*actor.PID]struct{}{}}
+	s := &Sink{name: name, system: system, watchers: map[*actor.PID]string{}}
 	if err := s.SetThresholds(th); err != nil {
 		return nil, err
 	}
@@ -362,7 +364,9 @@ type laneEntry struct {
 // in their lanes; e is then reused at once, since no one holds it. It
 // returns the most lines waiting in one of those lanes, or -1, having put
 // nothing, when every lane that would take e is closed (its handler
-// stopping): e then goes the usual way. When tickets is not nil, it
+// stopping): e then goes the usual way. An event that no lane takes and
+// only handlers awaited would (awaited.go) is counted as NoHandler. When
+// tickets is not nil, it
 // returns them with a ticket for each line put, to wait for (waitLines).
 func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) (_ []lineTicket, most int, yielding bool) {
 	var buf, line []byte
@@ -399,6 +403,10 @@ func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) 
 	}
 	if put == 0 && refused > 0 {
 		return tickets, -1, false
+	}
+	if put == 0 && core.Mask(s.pending.Load()).Enabled(e.Level) {
+		// Only handlers on their way back want it (see awaited.go).
+		s.drops.NoHandler.Add(1)
 	}
 	e.Hold(0)
 	return tickets, most, yielding
@@ -700,28 +708,6 @@ func (s *Sink) Close() {
 		// runs on goroutines of its own from then on, until it stops.
 		s.worker.Close()
 	}
-}
-
-func (s *Sink) addWatcher(pid *actor.PID) {
-	s.mu.Lock()
-	s.watchers[pid] = struct{}{}
-	s.mu.Unlock()
-}
-
-func (s *Sink) removeWatcher(pid *actor.PID) {
-	s.mu.Lock()
-	delete(s.watchers, pid)
-	s.mu.Unlock()
-}
-
-func (s *Sink) watcherPIDs() []*actor.PID {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]*actor.PID, 0, len(s.watchers))
-	for pid := range s.watchers {
-		out = append(out, pid)
-	}
-	return out
 }
 
 // Options tune a sink's actor.

@@ -52,7 +52,16 @@ type SinkStatus struct {
 	Drops           DropCounts
 	Kills, Restarts int64
 	// Running is false while the sink's actor is not running.
-	Running  bool
+	Running bool
+	// Lanes is true while callers put their lines straight into the
+	// handlers' lanes (handlers.Lane), the fast path: every handler of the
+	// sink writes lines with actorlog's own code, and no trace is set.
+	Lanes bool
+	// Awaited names, sorted, the handlers that stopped with the sink's
+	// last incarnation (a kill, a restart) and that their watchers are
+	// installing again. Their levels stay in Level meanwhile, and an event
+	// that no other handler takes is counted in Drops.NoHandler.
+	Awaited  []string
 	Handlers []HandlerStatus
 	// Traces are the sink's traces, silence traces included.
 	Traces []TraceStatus
@@ -80,6 +89,7 @@ func (m *manager) status() SinkStatus {
 func (s *Sink) baseStatus() SinkStatus {
 	d := &s.drops
 	return SinkStatus{Name: s.name, Level: s.Mask(), Mode: s.Mode(), Queue: s.QueueLen(), Kills: s.Kills(), Restarts: s.Restarts(),
+		Lanes: s.lanes.Load() != nil, Awaited: s.awaitedIDs(),
 		Drops: DropCounts{Discarded: d.Discarded.Load(), NotRunning: d.NotRunning.Load(), Closed: d.Closed.Load(),
 			NoHandler: d.NoHandler.Load(), Killed: d.Killed.Load()}}
 }

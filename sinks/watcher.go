@@ -91,7 +91,7 @@ func (w *watcher) attrs(extra ...slog.Attr) []slog.Attr {
 func (w *watcher) Receive(c actor.Context) {
 	switch msg := c.Message().(type) {
 	case *actor.Started:
-		w.w.Sink.addWatcher(c.Self())
+		w.w.Sink.addWatcher(c.Self(), w.w.Spec.Config.ID)
 		err := w.install(c)
 		switch {
 		case err == nil:

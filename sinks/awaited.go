@@ -1,0 +1,128 @@
+package sinks
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/actorlog/actorlog/core"
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// The handlers awaited are those that stopped with the sink's last
+// incarnation (a kill, a restart) and that their watchers install again.
+// While one is away its levels stay in the sink's mask (pending), so that
+// an event it would take, and no other handler does, is counted
+// (NoHandler) rather than skipped unseen. A handler leaves the set when it
+// is back, or when its watcher ends (an install that failed for good, a
+// handler the user removed): a handler that will never come back is not
+// waited for, nor counted for.
+//
+// Only the sink's actor changes the set (as an incarnation stops, as a
+// handler is installed, when a watcher ends); the callers read the levels
+// (pending) with one atomic load.
+
+// addWatcher records the watcher pid of the handler id.
+func (s *Sink) addWatcher(pid *actor.PID, id string) {
+	s.mu.Lock()
+	s.watchers[pid] = id
+	s.mu.Unlock()
+}
+
+// removeWatcher forgets the watcher pid, which is ending. Its handler, if
+// awaited, is no longer: the sink's actor forgets it (watcherGone), or the
+// next incarnation does as it starts.
+func (s *Sink) removeWatcher(pid *actor.PID) {
+	s.mu.Lock()
+	id, ok := s.watchers[pid]
+	delete(s.watchers, pid)
+	_, awaited := s.awaited[id]
+	s.mu.Unlock()
+	if ok && awaited {
+		if life := s.life.Load(); life != nil {
+			s.system.Root.Send(life.pid, watcherGone{})
+		}
+	}
+}
+
+// watcherGone tells the sink's actor that a watcher of an awaited handler
+// ended.
+type watcherGone struct{}
+
+// watcherPIDs returns the sink's watchers.
+func (s *Sink) watcherPIDs() []*actor.PID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*actor.PID, 0, len(s.watchers))
+	for pid := range s.watchers {
+		out = append(out, pid)
+	}
+	return out
+}
+
+// await adds to the awaited handlers those of levels (handler ID →
+// levels): the handlers of an incarnation that stops. Those awaited
+// already, and not back in it, stay awaited: an incarnation may stop
+// before every handler came back to it.
+func (s *Sink) await(levels map[string]core.Mask) {
+	s.mu.Lock()
+	if s.awaited == nil {
+		s.awaited = map[string]core.Mask{}
+	}
+	maps.Copy(s.awaited, levels)
+	s.publishAwaited()
+	s.mu.Unlock()
+}
+
+// arrived takes handler id out of the awaited ones: it is back. was says
+// whether it was awaited, and none whether no handler is awaited now.
+func (s *Sink) arrived(id string) (was, none bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, was = s.awaited[id]; was {
+		delete(s.awaited, id)
+		s.publishAwaited()
+	}
+	return was, len(s.awaited) == 0
+}
+
+// pruneAwaited forgets the awaited handlers that no watcher installs any
+// more, and reports whether none is awaited now.
+func (s *Sink) pruneAwaited() (none bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id := range s.awaited {
+		watched := false
+		for _, w := range s.watchers {
+			if watched = w == id; watched {
+				break
+			}
+		}
+		if !watched {
+			delete(s.awaited, id)
+		}
+	}
+	s.publishAwaited()
+	return len(s.awaited) == 0
+}
+
+// publishAwaited sets pending to the levels of the awaited handlers; s.mu
+// is held.
+func (s *Sink) publishAwaited() {
+	var levels core.Mask
+	for _, m := range s.awaited {
+		levels |= m
+	}
+	s.pending.Store(uint32(levels))
+}
+
+// awaitedIDs returns the IDs of the awaited handlers, sorted.
+func (s *Sink) awaitedIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(s.awaited))
+	for id := range s.awaited {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
