@@ -65,9 +65,6 @@ func (s *Sink) watcherPIDs() []*actor.PID {
 // before every handler came back to it.
 func (s *Sink) await(levels map[string]core.Mask) {
 	s.mu.Lock()
-	if s.awaited == nil {
-		s.awaited = map[string]core.Mask{}
-	}
 	maps.Copy(s.awaited, levels)
 	s.publishAwaited()
 	s.mu.Unlock()

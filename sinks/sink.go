@@ -147,7 +147,7 @@ type Drops struct {
 // New returns a sink named name on system with overload thresholds th
 // (see Thresholds). Its actor is started by a supervisor from Props.
 func New(system *actor.ActorSystem, name string, th Thresholds) (*Sink, error) {
-	s := &Sink{name: name, system: system, watchers: map[*actor.PID]string{}}
+	s := &Sink{name: name, system: system, watchers: map[*actor.PID]string{}, awaited: map[string]core.Mask{}}
 	if err := s.SetThresholds(th); err != nil {
 		return nil, err
 	}
@@ -366,8 +366,8 @@ type laneEntry struct {
 // nothing, when every lane that would take e is closed (its handler
 // stopping): e then goes the usual way. An event that no lane takes and
 // only handlers awaited would (awaited.go) is counted as NoHandler. When
-// tickets is not nil, it
-// returns them with a ticket for each line put, to wait for (waitLines).
+// tickets is not nil, it returns them with a ticket for each line put, to
+// wait for (waitLines).
 func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) (_ []lineTicket, most int, yielding bool) {
 	var buf, line []byte
 	var last formatter.Formatter
