@@ -87,17 +87,11 @@ func (s *Sink) arrived(id string) (was, none bool) {
 func (s *Sink) pruneAwaited() (none bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for id := range s.awaited {
-		watched := false
-		for _, w := range s.watchers {
-			if watched = w == id; watched {
-				break
-			}
-		}
-		if !watched {
-			delete(s.awaited, id)
-		}
+	watched := make(map[string]bool, len(s.watchers))
+	for _, id := range s.watchers {
+		watched[id] = true
 	}
+	maps.DeleteFunc(s.awaited, func(id string, _ core.Mask) bool { return !watched[id] })
 	s.publishAwaited()
 	return len(s.awaited) == 0
 }
