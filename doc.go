@@ -6,7 +6,7 @@
 //
 // [Start] a [System] and log through its [Logger]:
 //
-//	sys, err := actorlog.Start(actorlog.Config{})   // a console at info
+//	sys, err := actorlog.Start(actorlog.Config{})   // lager's default set: console, ./log/*.log
 //	log := sys.Logger()
 //	log.Info("user logged in", "user", 42)          // slog-style key/values
 //	log.Warningf("disk %d%% full", 91)              // lager-style formatting
@@ -22,9 +22,10 @@
 // allocates nothing. An enabled call formats, truncates (4096 bytes by
 // default) and freezes its attributes in the caller — safely: a panicking
 // String method, a bad verb, a cyclic value never crash the caller — takes
-// the time and the call site, and hands the event to the sink's actor
-// without waiting. From inside an actor, [Logger.ForActor] adds the actor's
-// PID and node.
+// the time and the call site, and hands the event to the sink. It waits
+// only in the sink's sync mode, when handlers fall behind, and then for
+// Overload.SyncTimeout (5 s) at most (see [Logger]). From inside an actor,
+// [Logger.ForActor] adds the actor's PID and node.
 //
 // # The tree
 //
@@ -43,9 +44,9 @@
 //
 // Handlers implement handlers.Handler (OTP's logger_handler contract with
 // optional Add, Change, FilterConfig, Flush and Remove) or are Proto.Actor
-// actors of their own. The handlers package has the console and an
-// in-memory handler for tests; the formatter package lager's, Elixir's,
-// logfmt and JSON formatters. Handlers are added, removed and reconfigured
+// actors of their own. The handlers package has the console, lager's file
+// handler with rotation, the crash log and an in-memory handler for tests;
+// the formatter package lager's, Elixir's, logfmt and JSON formatters. Handlers are added, removed and reconfigured
 // at run time ([System.AddHandler], [System.RemoveHandler],
 // [System.SetHandlerLevel], [System.UpdateHandlerConfig]).
 //

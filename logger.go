@@ -16,8 +16,14 @@ import (
 // A call at a level no handler of the sink takes costs one atomic load and
 // returns. Otherwise the caller formats the message (safely: see
 // core.Sprintf), truncates it, takes the time and the call site, freezes
-// the attributes (core.Freeze) and hands the event to the sink's actor
-// without waiting. Logging calls never panic and never block.
+// the attributes (core.Freeze) and hands the event to the sink.
+//
+// Logging calls never panic. They wait only in the sink's sync mode (lager's
+// async_threshold: more than Overload.AsyncThreshold events queued, 20 by
+// default): then a call returns once its event has been handled, once the
+// sink stops, or after Overload.SyncTimeout (5 s by default) at most, and
+// never waits forever. In async mode a call hands its event over and
+// returns; in discard mode it counts the drop and returns.
 type Logger struct {
 	sink  *sinks.Sink
 	attrs []slog.Attr // frozen; shared by derived Loggers, never changed

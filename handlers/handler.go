@@ -23,8 +23,16 @@ import (
 // from Log is counted and reported, and the event counts as handled; a
 // panic in Log restarts the handler (see the sinks package).
 //
-// A handler may also implement Adder, Changer, ConfigFilterer, Flusher,
-// Remover and Waker.
+// A handler may also implement optional interfaces, which its actor
+// discovers when it is installed:
+//   - OTP's callbacks: Adder (adding_handler), Changer (changing_config),
+//     ConfigFilterer (filter_config), Remover (removing_handler), and
+//     Flusher (drain buffered output);
+//   - timed work: Waker;
+//   - lager's file operations: Rotatable (rotate_handler) and Reopener
+//     (after an external rotation);
+//   - lines formatted ahead by the callers: LineWriter, and for handlers
+//     that write such lines themselves, LineLogger and PageLogger.
 type Handler interface {
 	Log(e *core.Event, cfg *Config) error
 }

@@ -70,6 +70,9 @@ func run(root string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
+	// The files append across runs: remember where this run starts.
+	start := fileSizes(root)
+
 	// The default configuration, lager's: a console at info on stdout,
 	// log/error.log at error, log/console.log at info, log/crash.log.
 	sys, err := actorlog.Start(actorlog.Config{LogRoot: root})
@@ -130,18 +133,36 @@ func run(root string) error {
 	if err := sys.Stop(ctx); err != nil {
 		return err
 	}
-	return show(root)
+	return show(root, start)
 }
 
-// show prints how many lines each log file has, and the crash log's
-// first report.
-func show(root string) error {
-	fmt.Println("\nfiles written:")
-	for _, name := range []string{"error.log", "console.log", "crash.log"} {
+// logFiles are the files of lager's default set, under log/.
+var logFiles = []string{"error.log", "console.log", "crash.log"}
+
+// fileSizes returns the sizes of the log files under root; a missing file
+// has size 0.
+func fileSizes(root string) map[string]int64 {
+	sizes := make(map[string]int64, len(logFiles))
+	for _, name := range logFiles {
+		if fi, err := os.Stat(filepath.Join(root, "log", name)); err == nil {
+			sizes[name] = fi.Size()
+		}
+	}
+	return sizes
+}
+
+// show prints how many lines this run wrote to each log file (the ones
+// past start), and the start of this run's first crash report.
+func show(root string, start map[string]int64) error {
+	fmt.Println("\nfiles written by this run:")
+	for _, name := range logFiles {
 		path := filepath.Join(root, "log", name)
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
+		}
+		if off := start[name]; off <= int64(len(b)) {
+			b = b[off:] // a file rotated meanwhile is read whole
 		}
 		fmt.Printf("  %s: %d lines\n", path, strings.Count(string(b), "\n"))
 		if name != "crash.log" {

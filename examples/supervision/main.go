@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -24,16 +25,23 @@ type (
 	quit  struct{ reason error }
 )
 
-// worker serves one shard.
+// out is where the tour prints.
+var out io.Writer = os.Stdout
+
+// worker serves one shard. It says when it stops, so the tour shows the
+// order in which a supervisor terminates its children.
 type worker struct {
-	shard string
-	table map[string]int
+	shard   string
+	table   map[string]int
+	stopped chan<- string
 }
 
 func (w *worker) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
 		w.table = map[string]int{"a": 1}
+	case *actor.Stopping:
+		w.stopped <- fmt.Sprintf("stopping %s (%s)", w.shard, actors.PIDString(c.Self()))
 	case crash:
 		var shards []string
 		_ = shards[len(w.shard)] // index out of range
@@ -75,14 +83,14 @@ func run() error {
 			Restart: supervision.Permanent,
 			Start: func(args []any) (*actor.Props, error) {
 				shard := args[0].(string)
-				return actor.PropsFromProducer(func() actor.Actor { return &worker{shard: shard} }), nil
+				return actor.PropsFromProducer(func() actor.Actor { return &worker{shard: shard, stopped: events} }), nil
 			},
 		}},
 	})
 	auditor := supervision.ChildSpec{
 		ID:      "auditor",
 		Restart: supervision.Transient,
-		Props:   actor.PropsFromProducer(func() actor.Actor { return &worker{shard: "audit"} }),
+		Props:   actor.PropsFromProducer(func() actor.Actor { return &worker{shard: "audit", stopped: events} }),
 	}
 	step("start a one_for_one root: a simple_one_for_one pool and a transient auditor")
 	root, err := supervision.Start(ctx, system, supervision.Spec{
@@ -147,16 +155,33 @@ func run() error {
 		return err
 	}
 
-	step("stop the root: children terminate in reverse start order")
+	step("restart the auditor, then give the new pool two shards")
+	if _, err := root.RestartChild(ctx, "auditor"); err != nil {
+		return err
+	}
+	if poolSup, err = child(ctx, system, root, "pool"); err != nil {
+		return err
+	}
+	for _, shard := range []string{"eu", "us"} {
+		if _, err := poolSup.StartChildArgs(ctx, shard); err != nil {
+			return err
+		}
+	}
+	drain(events)
+	if err := printTree(ctx, system, root); err != nil {
+		return err
+	}
+
+	step("stop the root: children terminate in reverse start order (the auditor, then the pool's shards, the last started first)")
 	if err := root.Stop(ctx); err != nil {
 		return err
 	}
 	drain(events)
-	fmt.Println("done")
+	fmt.Fprintln(out, "done")
 	return nil
 }
 
-func step(s string) { fmt.Printf("\n== %s\n", s) }
+func step(s string) { fmt.Fprintf(out, "\n== %s\n", s) }
 
 // send sends msg to the child id of sup.
 func send(ctx context.Context, system *actor.ActorSystem, sup *supervision.Supervisor, id string, msg any) error {
@@ -191,8 +216,8 @@ func child(ctx context.Context, system *actor.ActorSystem, sup *supervision.Supe
 
 // printTree prints which_children, recursively.
 func printTree(ctx context.Context, system *actor.ActorSystem, root *supervision.Supervisor) error {
-	fmt.Println("tree:")
-	fmt.Printf("  root %s\n", actors.PIDString(root.PID()))
+	fmt.Fprintln(out, "tree:")
+	fmt.Fprintf(out, "  root %s\n", actors.PIDString(root.PID()))
 	return printChildren(ctx, system, root, "    ")
 }
 
@@ -206,7 +231,7 @@ func printChildren(ctx context.Context, system *actor.ActorSystem, sup *supervis
 		if c.PID != nil {
 			where = actors.PIDString(c.PID)
 		}
-		fmt.Printf("%s%s %s (%s %s)\n", indent, c.ID, where, c.Restart, c.Kind)
+		fmt.Fprintf(out, "%s%s %s (%s %s)\n", indent, c.ID, where, c.Restart, c.Kind)
 		if c.Kind == supervision.KindSupervisor && c.PID != nil {
 			if err := printChildren(ctx, system, supervision.Of(system, c.PID), indent+"  "); err != nil {
 				return err
@@ -221,7 +246,7 @@ func drain(events <-chan string) {
 	for {
 		select {
 		case e := <-events:
-			fmt.Println(e)
+			fmt.Fprintln(out, e)
 		default:
 			return
 		}
@@ -233,7 +258,7 @@ func waitFor(ctx context.Context, events <-chan string, want string) error {
 	for {
 		select {
 		case e := <-events:
-			fmt.Println(e)
+			fmt.Fprintln(out, e)
 			if strings.Contains(e, want) {
 				return nil
 			}
