@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/actors/actortest"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/sinks"
@@ -170,4 +171,37 @@ func TestATracedEventThatPanicsItsHandler(t *testing.T) {
 	require.NoError(t, s.Flush(ctx))
 	got, _, _, _ := h.snapshot()
 	assert.Equal(t, []string{"after"}, got)
+}
+
+// The README's trace to a file, beside lager's default set: the debug
+// events the trace does not match reach no handler. Every handler here
+// releases the events it handled, so the sink reuses their memory; an
+// event no handler takes must not be reused while the sink still routes
+// it (it was, and went to every handler at info as a blank, zero-time
+// line).
+func TestUnmatchedDebugEventsUnderATraceFileWriteNothing(t *testing.T) {
+	root := t.TempDir()
+	console := &actortest.Buffer{}
+	hs := actorlog.DefaultHandlers()
+	hs[0].Handler = &handlers.Console{Writer: console}
+	s := startCfg(t, actorlog.Config{LogRoot: root, Handlers: hs})
+	q, err := actorlog.ParseQuery(`request_id = "r-17"`)
+	require.NoError(t, err)
+	_, err = s.TraceFile(bg(t), "requests.log", q, "debug", nil)
+	require.NoError(t, err)
+
+	log := s.Logger()
+	for i := range 200 {
+		log.Debug("cache miss", "request_id", "r-18", "i", i)
+		if i%50 == 0 {
+			log.Debug("cache miss", "request_id", "r-17", "i", i)
+		}
+	}
+	require.NoError(t, s.Flush(bg(t)))
+	assert.Empty(t, console.String(), "the console at info")
+	assert.Empty(t, read(t, filepath.Join(root, "log", "console.log")), "log/console.log at info")
+	traced := read(t, filepath.Join(root, "requests.log"))
+	assert.Equal(t, 4, strings.Count(traced, "\n"), traced)
+	assert.Equal(t, 4, strings.Count(traced, "request_id=r-17"), traced)
+	assert.NotContains(t, traced, "r-18")
 }

@@ -72,8 +72,11 @@ func NewEvent(attrs int) *Event {
 // which calls Release once it is done with it and kept nothing of it; the
 // last release reuses its memory. A sink calls it once, on its actor's
 // goroutine, before it hands the event to handlers that do not keep
-// events (see handlers.Config.Recycles); with n = 0 the memory is reused
-// at once. On any other event, or a second time, Hold does nothing, and
+// events (see handlers.Config.Recycles), and counts itself among the
+// holders while it still reads the event: whoever calls Hold gives up the
+// event with it, so it reads the event after Hold only as a holder, until
+// its own Release. With n = 0 the memory is reused at once: the caller's
+// last use. On any other event, or a second time, Hold does nothing, and
 // the event is never reused.
 func (e *Event) Hold(n int) {
 	if atomic.LoadInt32(&e.refs) != refsPooled {

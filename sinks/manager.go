@@ -249,8 +249,12 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 		ack.Expect(waiting)
 	}
 	if m.recycle && ready {
-		// Before any handler has it: each releases it once handled.
-		e.Hold(holders)
+		// Before any handler has it: each releases it once handled, and
+		// so does the sink once it has routed it. The sink holds it too:
+		// it reads the event after handlers may have released it, and
+		// when no handler takes it.
+		e.Hold(holders + 1)
+		defer e.Release()
 	}
 	if !ready || holders == 0 && core.Mask(m.sink.pending.Load()).Enabled(e.Level) {
 		// No handler to take it (they are being installed again after a
