@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/internal/callsite"
 	"github.com/actorlog/actorlog/sinks"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -168,7 +169,7 @@ func (l *Logger) LogAttrs(_ context.Context, level Level, msg string, attrs ...s
 	if !l.sink.Enabled(level) || l.sink.Discarding() != nil {
 		return
 	}
-	e := l.event(callerReturn(), 3, level, core.Truncate(msg, l.trunc), len(attrs))
+	e := l.event(callsite.Return(), 3, level, core.Truncate(msg, l.trunc), len(attrs))
 	for _, a := range attrs {
 		e.Attrs = append(e.Attrs, core.Freeze(a))
 	}
@@ -191,7 +192,7 @@ func (l *Logger) Emit(_ context.Context, level Level, msg string, attrs ...slog.
 	if err := l.sink.Discarding(); err != nil {
 		return err
 	}
-	e := l.event(callerReturn(), 3, level, core.Truncate(msg, l.trunc), len(attrs))
+	e := l.event(callsite.Return(), 3, level, core.Truncate(msg, l.trunc), len(attrs))
 	for _, a := range attrs {
 		e.Attrs = append(e.Attrs, core.Freeze(a))
 	}
@@ -228,7 +229,7 @@ func (l *Logger) log(level Level, msg string, args []any) {
 	if l.sink.Discarding() != nil {
 		return // counted
 	}
-	e := l.event(callerReturn(), 4, level, core.Truncate(msg, l.trunc), (len(args)+1)/2) // key/value pairs, mostly
+	e := l.event(callsite.Return(), 4, level, core.Truncate(msg, l.trunc), (len(args)+1)/2) // key/value pairs, mostly
 	e.Attrs = appendArgs(e.Attrs, args)
 	_ = l.sink.Log(e) // counted by the sink when not delivered
 }
@@ -241,16 +242,16 @@ func (l *Logger) logf(level Level, format string, args []any) {
 	if l.sink.Discarding() != nil {
 		return // counted
 	}
-	_ = l.sink.Log(l.event(callerReturn(), 4, level, core.Truncate(core.Sprintf(format, args...), l.trunc), 0))
+	_ = l.sink.Log(l.event(callsite.Return(), 4, level, core.Truncate(core.Sprintf(format, args...), l.trunc), 0))
 }
 
 // event builds the event of a logging call, with the Logger's attributes
 // and room for extra more; ret is the logging method's return address
-// (callerReturn, called by the method itself: its callers are marked
+// (callsite.Return, called by the method itself: its callers are marked
 // noinline so that it has a frame of its own), and skip runtime.Callers'
 // skip that reaches the user's call from here.
 func (l *Logger) event(ret uintptr, skip int, level Level, msg string, extra int) *core.Event {
-	return l.eventAt(time.Now(), callSite(ret, skip), level, msg, extra)
+	return l.eventAt(time.Now(), callsite.PC(ret, skip), level, msg, extra)
 }
 
 // eventAt builds an event made at t by the call at pc (for records and

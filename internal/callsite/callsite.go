@@ -1,4 +1,4 @@
-package actorlog
+package callsite
 
 import (
 	"runtime"
@@ -9,15 +9,14 @@ import (
 
 // A logging call's site is found by runtime.Callers, which walks and
 // decodes the stack frame by frame: about a third of a microsecond, a
-// fifth of an enabled call. callSite remembers, for each return address
-// of a logging method (read from its frame in one load, callerReturn),
-// the program counter runtime.Callers found for it. A return address
-// names one place in the caller's machine code, so one call site: the
-// level methods (Info, Debug, …) are inlined into their callers, each
-// copy with its own address. Where a return address lies in this
-// package's own code (a level method that was not inlined: -gcflags=-l),
-// it stands for every call of that method, and runtime.Callers is used
-// every time.
+// fifth of an enabled call. PC remembers, for each return address of a
+// logging method (read from its frame in one load, Return), the program
+// counter runtime.Callers found for it. A return address names one place
+// in the caller's machine code, so one call site: the level methods
+// (Info, Debug, …) are inlined into their callers, each copy with its own
+// address. Where a return address lies in actorlog's own code (a level
+// method that was not inlined: -gcflags=-l), it stands for every call of
+// that method, and runtime.Callers is used every time.
 
 // sites holds every return address seen (a program has finitely many),
 // and siteSlots is a direct-mapped cache in front of it: one atomic load
@@ -32,10 +31,10 @@ type site struct {
 	own     bool // ret is in this package's code: pc says nothing
 }
 
-// callSite returns the program counter that runtime.Callers(skip), called
-// where callSite is called, gives, for a logging method returning to ret
+// PC returns the program counter that runtime.Callers(skip), called
+// where PC is called, gives, for a logging method returning to ret
 // (0: not known).
-func callSite(ret uintptr, skip int) uintptr {
+func PC(ret uintptr, skip int) uintptr {
 	slot := &siteSlots[(ret>>2)%uintptr(len(siteSlots))]
 	s := slot.Load()
 	if ret != 0 && (s == nil || s.ret != ret) {
@@ -58,8 +57,8 @@ func callSite(ret uintptr, skip int) uintptr {
 }
 
 // inThisPackage says whether the function whose code holds return
-// address ret is one of this package's (the outermost of the functions
-// inlined there).
+// address ret is one of the logging package's, actorlog's (the outermost
+// of the functions inlined there).
 func inThisPackage(ret uintptr) bool {
 	frames := runtime.CallersFrames([]uintptr{ret})
 	var last runtime.Frame
