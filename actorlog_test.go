@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -427,31 +428,89 @@ func TestHandlerPastItsIntensityIsReportedAndReinstalled(t *testing.T) {
 	}, deadline, time.Millisecond)
 }
 
-func TestFailedInstallsAreRetriedAndFatalOnesAreNot(t *testing.T) {
+// A handler whose install fails at Start fails the start, which names it
+// and stops what it started (LoggerBackends'); one that answers ErrIgnore
+// is left out without an error.
+func TestAFailedInstallFailsStart(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"error", errors.New("device busy")},
+		{"fatal", handlers.Fatal(errors.New("bad option color=purple"))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, hMem := memory("mem", "")
+			failing := &scripted{addErrs: []error{tc.err}}
+			sys := actor.NewActorSystem(actors.QuietConfig()...)
+			defer sys.Shutdown()
+			before := localActors(sys)
+			s, err := actorlog.Start(actorlog.Config{ActorSystem: sys, RetryEvery: 10 * time.Millisecond, Handlers: []actorlog.Handler{
+				hMem, {Config: handlers.Config{ID: "failing"}, Handler: failing},
+			}})
+			if s != nil {
+				_ = s.Stop(bg(t))
+			}
+			require.Error(t, err)
+			assert.Nil(t, s)
+			assert.Contains(t, err.Error(), `handler "failing": `+tc.err.Error())
+			assert.Contains(t, err.Error(), tc.err.Error())
+			_, adds, _, _ := failing.snapshot()
+			assert.Equal(t, 1, adds, "it is not retried")
+			assert.Equal(t, before, localActors(sys), "every actor it started is stopped")
+		})
+	}
+	ignored := &scripted{addErrs: []error{handlers.ErrIgnore}}
 	mem, hMem := memory("mem", "")
-	flaky := &scripted{addErrs: []error{errors.New("device busy"), errors.New("device busy")}}
-	fatal := &scripted{addErrs: []error{handlers.Fatal(errors.New("bad option color=purple"))}}
+	s := start(t, hMem, actorlog.Handler{Config: handlers.Config{ID: "ignored"}, Handler: ignored})
+	st := s.Status(bg(t))
+	require.Len(t, st.Sinks[0].Handlers, 1, "only the memory handler is installed")
+	s.Logger().Info("hello")
+	require.NoError(t, s.Flush(bg(t)))
+	assert.Equal(t, []string{"hello"}, messages(mem))
+}
+
+// localActors returns the IDs of the actors running on sys.
+func localActors(sys *actor.ActorSystem) []string {
+	var ids []string
+	for _, b := range sys.ProcessRegistry.LocalPIDs.LocalPIDs {
+		ids = append(ids, b.Keys()...)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// A handler that fails to come back after it exited is retried every
+// RetryEvery; one whose Add answers a Fatal error is reported once and
+// not retried.
+func TestFailedReinstallsAreRetriedAndFatalOnesAreNot(t *testing.T) {
+	mem, hMem := memory("mem", "")
+	busy := errors.New("device busy")
+	flaky := &scripted{panicOn: "poison", addErrs: []error{nil, busy, busy, busy}}
+	fatal := &scripted{panicOn: "poison", addErrs: []error{nil, handlers.Fatal(errors.New("bad option color=purple")),
+		handlers.Fatal(errors.New("bad option color=purple"))}}
 	s := startCfg(t, actorlog.Config{RetryEvery: 10 * time.Millisecond, Handlers: []actorlog.Handler{
 		hMem,
-		{Config: handlers.Config{ID: "flaky"}, Handler: flaky},
-		{Config: handlers.Config{ID: "fatal"}, Handler: fatal},
+		{Config: handlers.Config{ID: "flaky", Level: "=warning"}, Handler: flaky},
+		{Config: handlers.Config{ID: "fatal", Level: "=warning"}, Handler: fatal},
 	}})
 	ctx := bg(t)
-	first, err := mem.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "flaky") })
+	s.Logger().Warning("poison")
+	first, err := mem.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "failed to install handler flaky") })
 	require.NoError(t, err)
 	assert.Contains(t, first.Message, "failed to install handler flaky into sink default, retrying in 10ms: device busy")
-	_, err = mem.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "fatal") })
+	_, err = mem.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "failed to install handler fatal") })
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		_, adds, _, _ := flaky.snapshot()
-		return adds == 3
+		return adds == 5
 	}, deadline, time.Millisecond)
 	require.Eventually(t, func() bool { return len(s.Status(ctx).Sinks[0].Handlers) == 2 }, deadline, time.Millisecond)
 	_, adds, _, _ := fatal.snapshot()
-	assert.Equal(t, 1, adds, "a fatal error is not retried")
+	assert.Equal(t, 3, adds, "a fatal error is not retried")
 	count := 0
 	for _, m := range messages(mem) {
-		if strings.Contains(m, "fatal") {
+		if strings.Contains(m, "failed to install handler fatal") {
 			count++
 			assert.Contains(t, m, "not retrying: bad option color=purple")
 		}
@@ -673,9 +732,13 @@ func TestConsoleHandler(t *testing.T) {
 	assert.Regexp(t, "(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \x1b\\[1;31m\\[error\\] boom\x1b\\[0m$", errLines)
 }
 
-func TestAFatalInstallErrorDoesNotFailStart(t *testing.T) {
-	s := start(t, actorlog.Handler{Config: handlers.Config{ID: "c"}, Handler: &handlers.Console{Color: 9}})
-	assert.Empty(t, s.Status(bg(t)).Sinks[0].Handlers)
+func TestAFatalInstallErrorFailsStart(t *testing.T) {
+	sys := actor.NewActorSystem(actors.QuietConfig()...)
+	defer sys.Shutdown()
+	_, err := actorlog.Start(actorlog.Config{ActorSystem: sys,
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "c"}, Handler: &handlers.Console{Color: 9}}}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `handler "c"`)
 }
 
 type writerFunc func([]byte) (int, error)

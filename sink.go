@@ -40,7 +40,7 @@ func (k *Sink) AddHandler(ctx context.Context, h Handler) error {
 	if _, err := prepare(&h, &k.sys.cfg); err != nil {
 		return err
 	}
-	_, err := k.sys.watchers.StartChildArgs(ctx, k.watch(h, false))
+	_, err := k.sys.watchers.StartChildArgs(ctx, k.watch(h))
 	var se *supervision.StartError
 	if errors.As(err, &se) {
 		return se.Err
@@ -266,8 +266,10 @@ func (k *Sink) dropTraceOnly(ctx context.Context, ids []string, onlyIfUntraced b
 	return errors.Join(errs...)
 }
 
-func (k *Sink) watch(h Handler, retry bool) *sinks.Watch {
-	return &sinks.Watch{Sink: k.sink, Spec: h, Retry: retry, RetryEvery: k.sys.cfg.RetryEvery, Report: k.sys.report}
+// watch is the Watch of handler h in the sink: its first install's error
+// is the caller's; after that, a failed install is reported and retried.
+func (k *Sink) watch(h Handler) *sinks.Watch {
+	return &sinks.Watch{Sink: k.sink, Spec: h, RetryEvery: k.sys.cfg.RetryEvery, Report: k.sys.report}
 }
 
 // Flush returns once every event logged to the sink before it was handled

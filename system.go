@@ -33,9 +33,13 @@ type Config struct {
 	// ActorSystem is the actor system to run on. Nil means a new one,
 	// which Stop shuts down.
 	ActorSystem *actor.ActorSystem
-	// Handlers are installed into the default sink at Start, in order;
-	// each one's install is retried every 5 s if it fails (and reported),
-	// unless it fails with a handlers.Fatal error. A file handler
+	// Handlers are installed into the default sink at Start, in order. An
+	// install that fails at Start fails the Start, with an error naming
+	// the handler and the reason (an Add answering handlers.ErrIgnore
+	// leaves the handler out, without an error). Once installed, a handler
+	// that exits is installed again; an install that fails then is
+	// reported and retried every RetryEvery, unless it fails with a
+	// handlers.Fatal error. A file handler
 	// (*handlers.File) without an ID gets its absolute path. When neither
 	// Handlers nor CrashLog is set, lager's default set is started:
 	// DefaultHandlers and DefaultCrashLog. Use an empty, non-nil slice for
@@ -57,8 +61,8 @@ type Config struct {
 	// handler that panics (see sinks.Options). Zero means 5 in 10 s.
 	HandlerIntensity int
 	HandlerPeriod    time.Duration
-	// RetryEvery is how often a failed handler install is tried again.
-	// Zero means 5 s.
+	// RetryEvery is how often a failed reinstall of a handler (after it
+	// exited, or after its sink restarted) is tried again. Zero means 5 s.
 	RetryEvery time.Duration
 	// Translator sets how the actor system's reports are translated, and
 	// which handlers get them: actor reports by default, supervisor reports
@@ -307,13 +311,17 @@ type System struct {
 
 // Start starts a System for cfg and installs its handlers. A bad config is
 // an error naming every bad field, and nothing is started. A handler whose
-// install fails is reported and retried (see Config.Handlers); Start does
-// not fail for it.
+// install fails (its Add returns an error, handlers.Fatal or not) fails
+// the Start too: the error names the sink, the handler and the reason, and
+// everything Start started is stopped. A handler whose Add answers
+// handlers.ErrIgnore is left out, and Start goes on.
 func Start(cfg Config) (*System, error) {
 	cfg, err := cfg.check()
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	s := &System{cfg: cfg, system: cfg.ActorSystem, stopping: make(chan struct{}), translator: translator.New(cfg.Translator)}
 	if s.system == nil {
 		s.system = actor.NewActorSystem(actor.WithLoggerFactory(LoggerFactory))
@@ -332,7 +340,7 @@ func Start(cfg Config) (*System, error) {
 		return k, nil
 	}
 	if s.def, err = addSink(DefaultSink, cfg.Overload); err != nil {
-		s.shutdownSystem()
+		s.abort(ctx)
 		return nil, fmt.Errorf("actorlog: start: %w", err)
 	}
 	s.sink, s.logger, s.reportTo = s.def.sink, s.def.logger, s.def
@@ -340,7 +348,7 @@ func Start(cfg Config) (*System, error) {
 	for _, name := range slices.Sorted(maps.Keys(cfg.ExtraSinks)) {
 		k, err := addSink(name, cfg.ExtraSinks[name].Overload)
 		if err != nil {
-			s.shutdownSystem()
+			s.abort(ctx)
 			return nil, fmt.Errorf("actorlog: start: sink %q: %w", name, err)
 		}
 		s.extra[name] = k
@@ -362,27 +370,24 @@ func Start(cfg Config) (*System, error) {
 		props, err := handlers.CrashLogProps(cfg.CrashLog, handlers.Config{ID: path}, &s.crashStats,
 			func(e *core.Event) { s.report(e.Level, e.Message, e.Attrs...) })
 		if err != nil {
-			s.shutdownSystem()
+			s.abort(ctx)
 			return nil, fmt.Errorf("actorlog: start: crash_log: %w", err)
 		}
 		// Last, so that it stops first, flushing.
 		spec.Children = append(spec.Children, supervision.ChildSpec{ID: "crash_log", Props: props, Shutdown: 10 * time.Second})
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	s.root, err = supervision.Start(ctx, s.system, spec)
 	if errors.Is(err, actor.ErrNameExists) {
 		spec.Name += "-" + s.system.ProcessRegistry.NextId()
 		s.root, err = supervision.Start(ctx, s.system, spec)
 	}
 	if err != nil {
-		s.shutdownSystem()
+		s.abort(ctx)
 		return nil, fmt.Errorf("actorlog: start: %w", err)
 	}
 	started, err := s.root.WhichChildren(ctx)
 	if err != nil || len(started) != len(spec.Children) {
-		_ = s.root.Stop(ctx)
-		s.shutdownSystem()
+		s.abort(ctx)
 		return nil, fmt.Errorf("actorlog: start: %w", err)
 	}
 	for _, c := range started {
@@ -395,9 +400,15 @@ func Start(cfg Config) (*System, error) {
 	}
 	install := func(k *Sink, hs []Handler) error {
 		for _, h := range hs {
-			if _, err := s.watchers.StartChildArgs(ctx, k.watch(h, true)); err != nil && !errors.Is(err, supervision.ErrIgnore) {
-				return fmt.Errorf("actorlog: start: sink %s: handler %q: %w", k.Name(), h.Config.ID, err)
+			_, err := s.watchers.StartChildArgs(ctx, k.watch(h))
+			if err == nil || errors.Is(err, supervision.ErrIgnore) {
+				continue
 			}
+			var se *supervision.StartError
+			if errors.As(err, &se) {
+				err = se.Err
+			}
+			return fmt.Errorf("actorlog: start: sink %s: handler %q: %w", k.Name(), h.Config.ID, err)
 		}
 		return nil
 	}
@@ -408,8 +419,7 @@ func Start(cfg Config) (*System, error) {
 		}
 	}
 	if err != nil {
-		_ = s.root.Stop(ctx)
-		s.shutdownSystem()
+		s.abort(ctx)
 		return nil, err
 	}
 	s.rootID = s.root.PID().Id
@@ -563,6 +573,19 @@ func undrained(st sinks.SinkStatus) string {
 		msg += fmt.Sprintf("; handler %s: %d queued", h.ID, h.Queue)
 	}
 	return msg
+}
+
+// abort undoes a Start that failed: it closes the sinks, stops the
+// supervision tree if it was started, and shuts down the actor system
+// if Start made it.
+func (s *System) abort(ctx context.Context) {
+	for _, k := range s.order {
+		k.sink.Close()
+	}
+	if s.root != nil {
+		_ = s.root.Stop(ctx)
+	}
+	s.shutdownSystem()
 }
 
 func (s *System) shutdownSystem() {

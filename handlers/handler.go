@@ -41,8 +41,9 @@ type Handler interface {
 // event (OTP's adding_handler): validate cfg.Options, open files. Add runs
 // in the handler's actor when it is installed, and again when it is
 // restarted. Returning ErrIgnore leaves the handler not installed, without
-// an error; an error made with Fatal is not retried; any other error fails
-// the install, which its watcher retries every 5 s.
+// an error. Any other error fails the install: at a System's start, the
+// start fails; when the handler is installed again after it exited, its
+// watcher retries every 5 s, unless the error was made with Fatal.
 type Adder interface {
 	Add(cfg *Config) error
 }

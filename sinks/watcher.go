@@ -29,8 +29,8 @@ type ReportFunc func(level core.Level, msg string, attrs ...slog.Attr)
 type Watch struct {
 	Sink *Sink
 	Spec Spec
-	// Retry makes a failed install be tried again every RetryEvery
-	// (the handlers of a System's config); without it, a failed install
+	// Retry makes a failed first install be tried again every RetryEvery;
+	// without it (what a System does), a failed first install
 	// makes the watcher's start fail with the error (a handler added at
 	// run time, whose caller wants the error).
 	Retry      bool
