@@ -159,7 +159,9 @@ func (s *Sink) Configure(ctx context.Context, id string, change handlers.Configu
 }
 
 // Flush returns once every event logged to the sink before the call has
-// been handled by every handler and each handler's Flush has returned. The
+// been handled by every handler and each handler's Flush has returned. A
+// handler that leaves while the flush waits for it (removed, or exited
+// after failures) is done: what it held was handled or counted. The
 // errors of the handlers are joined.
 func (s *Sink) Flush(ctx context.Context) error {
 	reply, err := s.call(ctx, flushList{})
@@ -170,6 +172,7 @@ func (s *Sink) Flush(ctx context.Context) error {
 	for _, ref := range reply.([]handlerRef) {
 		answer, err := actors.Call(ctx, s.system, ref.pid, handlers.Flush{})
 		switch {
+		case errors.Is(err, actors.ErrNoActor): // it left: done
 		case err != nil:
 			errs = append(errs, fmt.Errorf("sinks: flush %q in sink %q: %w", ref.id, s.name, err))
 		default:
@@ -182,7 +185,8 @@ func (s *Sink) Flush(ctx context.Context) error {
 }
 
 // Rotate asks handler id to rotate its output (see handlers.Rotatable), or,
-// with id "", every handler that can; handlers that cannot are skipped.
+// with id "", every handler that can; handlers that cannot are skipped, and
+// so are those that leave while the request waits for them.
 // Errors: ErrNotFound, errors.ErrUnsupported for a handler id that cannot
 // rotate, and the rotations' errors.
 func (s *Sink) Rotate(ctx context.Context, id string) error {
@@ -225,6 +229,9 @@ func (s *Sink) each(ctx context.Context, id, what string, req any, answer func(a
 			continue
 		}
 		reply, err := actors.Call(ctx, s.system, ref.pid, req)
+		if id == "" && errors.Is(err, actors.ErrNoActor) {
+			continue // it left while the request waited for it
+		}
 		if err == nil {
 			err = answer(reply)
 		}
