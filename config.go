@@ -370,6 +370,7 @@ func (p *configParser) overload(o *cobj) sinks.Thresholds {
 	o.int("async_threshold", &th.AsyncThreshold, 0)
 	o.int("async_threshold_window", &th.AsyncThresholdWindow, 0)
 	o.int("discard_threshold", &th.DiscardThreshold, 0)
+	o.int("discard_threshold_window", &th.DiscardThresholdWindow, 0)
 	o.int("killer_hwm", &th.KillerHWM, 0)
 	o.dur("killer_reinstall_after", &th.KillerReinstallAfter)
 	o.dur("sync_timeout", &th.SyncTimeout)

@@ -25,6 +25,7 @@ func TestTheShippedExampleConfigIsValid(t *testing.T) {
 	require.NotNil(t, cfg.StdLog)
 	assert.Equal(t, 50, cfg.StdLog.HWM)
 	assert.Equal(t, 5*time.Second, cfg.Overload.KillerReinstallAfter)
+	assert.Equal(t, 100, cfg.Overload.DiscardThresholdWindow)
 }
 
 func TestConfigKeepsLagersMeanings(t *testing.T) {

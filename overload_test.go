@@ -147,6 +147,103 @@ func TestDiscardWarningRepeatsWhileItLasts(t *testing.T) {
 	assert.NoError(t, <-blocked)
 }
 
+// stepped is a custom handler actor that takes one event each time its
+// step channel is sent to: its queue, counted event by event, is exact.
+type stepped struct {
+	step    chan struct{}
+	started chan struct{}
+	once    sync.Once
+}
+
+func (h *stepped) Receive(c actor.Context) {
+	switch c.Message().(type) {
+	case *core.Event:
+		h.once.Do(func() { close(h.started) })
+		<-h.step
+	case handlers.Flush:
+		c.Respond(handlers.Flushed{})
+	}
+}
+
+// Discard mode has a hysteresis: a sink in it stays there until its queue
+// is below DiscardThreshold − DiscardThresholdWindow, so a queue that
+// hovers at the threshold does not flap in and out of it with a warning
+// at each change; and no report counts zero drops.
+func TestDiscardHysteresis(t *testing.T) {
+	slow := &stepped{step: make(chan struct{}), started: make(chan struct{})}
+	fast, hFast := memory("fast", "notice")
+	// The discard window defaults to a fifth of the threshold: out below
+	// 8. The mode is recomputed, and the discard warning due, every
+	// millisecond.
+	th := sinks.Thresholds{AsyncThreshold: 4, AsyncThresholdWindow: 2, DiscardThreshold: 10, DiscardCheckInterval: time.Millisecond}
+	s := startCfg(t, actorlog.Config{
+		Overload: th,
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "slow", Level: "=info"},
+			Props: actor.PropsFromProducer(func() actor.Actor { return slow })}, hFast},
+	})
+	var release sync.Once
+	open := func() { release.Do(func() { close(slow.step) }) }
+	t.Cleanup(open) // before the system stops, should the test fail
+	sink := actorlog.SinkOf(s)
+	ctx := bg(t)
+	// modeAt waits until the queue is q, and returns the mode decided
+	// then (SetOverload recomputes it at once).
+	modeAt := func(q int) sinks.Mode {
+		t.Helper()
+		require.Eventually(t, func() bool { return sink.QueueLen() == q }, deadline, time.Millisecond, "queue %d", q)
+		require.NoError(t, s.SetOverload(th))
+		return sink.Mode()
+	}
+
+	require.NoError(t, sink.LogNoWait(event("held")))
+	<-slow.started // held; what follows queues up
+	for range 10 {
+		require.NoError(t, sink.LogNoWait(event("queued")))
+	}
+	require.Equal(t, sinks.Discard, modeAt(10))
+	for _, q := range []int{9, 8} {
+		slow.step <- struct{}{}
+		require.Equal(t, sinks.Discard, modeAt(q), "inside the window: still discard")
+	}
+	assert.ErrorIs(t, sink.LogNoWait(event("dropped")), sinks.ErrDropped)
+	slow.step <- struct{}{}
+	require.Equal(t, sinks.Sync, modeAt(7), "below 10 − 2: out")
+	left, err := fast.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "below discard_threshold") })
+	require.NoError(t, err)
+	assert.Contains(t, left.Message, "sink default: attempted to log 7 messages, which is below discard_threshold (10) again")
+
+	// In again, and out with nothing dropped: no count of zero.
+	for range 3 {
+		require.NoError(t, sink.LogNoWait(event("queued")))
+	}
+	require.Equal(t, sinks.Discard, modeAt(10))
+	for range 3 {
+		slow.step <- struct{}{}
+	}
+	require.Equal(t, sinks.Sync, modeAt(7))
+	open()
+	waitMode(t, sink, sinks.Async, 0)
+	require.NoError(t, s.Flush(ctx))
+	var reported int64
+	entered, leaving := 0, 0
+	for _, e := range fast.Events() {
+		if n, ok := sinks.ReportedDrops(e); ok {
+			assert.Positive(t, n, "a report of zero drops: %s", e.Message)
+			reported += n
+		}
+		switch {
+		case strings.HasSuffix(e.Message, "new events are dropped"):
+			entered++
+		case strings.Contains(e.Message, "below discard_threshold"):
+			leaving++
+		}
+	}
+	assert.Equal(t, 2, entered, "one report on entering each time")
+	assert.Equal(t, 2, leaving, "one report on leaving each time")
+	assert.Equal(t, int64(1), reported, "the drop is reported once, when the drop was made or on leaving")
+	assert.Equal(t, int64(1), sink.Drops().Discarded.Load())
+}
+
 // The killer: the flooded sink is stopped with its queue, callers blocked
 // in sync mode get an error, the sink restarts at once, the handlers come
 // back after KillerReinstallAfter, and each one gets the report.

@@ -85,9 +85,13 @@
 //     forever: it gets [ErrSinkStopped] if the sink stops or is killed
 //     meanwhile, and [ErrSyncTimeout] after SyncTimeout.
 //   - [Discard], at DiscardThreshold (500): the caller drops the event and
-//     counts it. A warning says so on entering, again every
-//     DiscardCheckInterval (30 s) while it lasts, and on leaving, with the
-//     exact number dropped; every drop is reported exactly once. The
+//     counts it; out again (to sync) only below DiscardThreshold −
+//     DiscardThresholdWindow (400), so that a queue hovering at the
+//     threshold does not flap in and out. A warning says so on entering,
+//     again every DiscardCheckInterval (30 s) while it lasts and events
+//     are dropped, and on leaving, with the exact number dropped; every
+//     drop is reported exactly once, and no report counts zero (leaving
+//     with nothing left to report is a notice without a count). The
 //     number is also the warning's "dropped" attribute ([ReportedDrops]).
 //
 // The mode is recomputed after every event the sink passes on, after

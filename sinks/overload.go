@@ -61,6 +61,15 @@ type Thresholds struct {
 	// DiscardThreshold is the queue length at which callers drop their
 	// events (LoggerBackends' discard_threshold). Zero means 500.
 	DiscardThreshold int
+	// DiscardThresholdWindow is discard mode's hysteresis, as
+	// AsyncThresholdWindow is sync mode's: a sink in discard mode leaves
+	// it below DiscardThreshold − DiscardThresholdWindow (then in sync
+	// mode), so that a queue hovering at the threshold does not flap in
+	// and out of it. It must be less than DiscardThreshold −
+	// AsyncThreshold. Zero means ⌊0.2 × DiscardThreshold⌋ (lager's rule
+	// for its window: out below 400 with the defaults), less if the
+	// thresholds leave no room for it.
+	DiscardThresholdWindow int
 	// DiscardCheckInterval is how often the mode is recomputed on a timer
 	// and, while in discard mode, the warning repeated. Zero means 30 s.
 	DiscardCheckInterval time.Duration
@@ -88,6 +97,8 @@ func (t Thresholds) WithDefaults() (Thresholds, error) {
 		return t, fmt.Errorf("async_threshold_window: must not be negative, got %d", t.AsyncThresholdWindow)
 	case t.DiscardThreshold < 0:
 		return t, fmt.Errorf("discard_threshold: must not be negative, got %d", t.DiscardThreshold)
+	case t.DiscardThresholdWindow < 0:
+		return t, fmt.Errorf("discard_threshold_window: must not be negative, got %d", t.DiscardThresholdWindow)
 	case t.KillerHWM < 0:
 		return t, fmt.Errorf("killer_hwm: must not be negative, got %d", t.KillerHWM)
 	case t.DiscardCheckInterval < 0 || t.KillerReinstallAfter < 0 || t.SyncTimeout < 0:
@@ -110,6 +121,13 @@ func (t Thresholds) WithDefaults() (Thresholds, error) {
 	if t.DiscardThreshold <= t.AsyncThreshold {
 		return t, fmt.Errorf("discard_threshold: must exceed async_threshold (%d), got %d", t.AsyncThreshold, t.DiscardThreshold)
 	}
+	room := t.DiscardThreshold - t.AsyncThreshold // the window is less
+	switch {
+	case t.DiscardThresholdWindow == 0:
+		t.DiscardThresholdWindow = min(t.DiscardThreshold/5, room-1)
+	case t.DiscardThresholdWindow >= room:
+		return t, fmt.Errorf("discard_threshold_window: must be less than discard_threshold − async_threshold (%d), got %d", room, t.DiscardThresholdWindow)
+	}
 	if t.KillerHWM > 0 && t.KillerHWM <= t.AsyncThreshold {
 		return t, fmt.Errorf("killer_hwm: must exceed async_threshold (%d), got %d", t.AsyncThreshold, t.KillerHWM)
 	}
@@ -126,13 +144,17 @@ func (t Thresholds) WithDefaults() (Thresholds, error) {
 }
 
 // nextMode is the pure mode decision: the mode for a queue of length
-// queue, coming from mode cur. Discard at DiscardThreshold or more; sync
-// above AsyncThreshold; back to async only below AsyncThreshold −
+// queue, coming from mode cur. Discard at DiscardThreshold or more, and
+// out of it only below DiscardThreshold − DiscardThresholdWindow (with
+// 500/100, discard at 500 queued, sync again at 399); sync above
+// AsyncThreshold; back to async only below AsyncThreshold −
 // AsyncThresholdWindow (lager's strict comparisons: with 20/5, sync at 21
 // queued, async again at 14).
 func nextMode(cur Mode, queue int, t *Thresholds) Mode {
 	switch {
 	case queue >= t.DiscardThreshold:
+		return Discard
+	case cur == Discard && queue >= t.DiscardThreshold-t.DiscardThresholdWindow:
 		return Discard
 	case queue > t.AsyncThreshold:
 		return Sync

@@ -28,8 +28,12 @@ func TestNextMode(t *testing.T) {
 		{Sync, 500, Discard}, // at the discard threshold
 		{Async, 500, Discard},
 		{Discard, 10000, Discard},
-		{Discard, 499, Sync},
-		{Discard, 15, Sync}, // leaving discard inside the window: still sync
+		{Discard, 499, Discard}, // inside the discard window: still discard
+		{Discard, 400, Discard},
+		{Discard, 399, Sync}, // below 500 − 100
+		{Sync, 400, Sync},    // the discard window holds only what is in discard mode
+		{Async, 450, Sync},
+		{Discard, 15, Sync}, // leaving discard inside the async window: still sync
 		{Discard, 14, Async},
 		{Discard, 0, Async},
 	}
@@ -38,21 +42,21 @@ func TestNextMode(t *testing.T) {
 			t.Errorf("from %v at %d: got %v, want %v", tc.cur, tc.queue, got, tc.want)
 		}
 	}
-	small := Thresholds{AsyncThreshold: 2, AsyncThresholdWindow: 1, DiscardThreshold: 5}
+	small := Thresholds{AsyncThreshold: 2, AsyncThresholdWindow: 1, DiscardThreshold: 5, DiscardThresholdWindow: 1}
 	for _, tc := range []struct {
 		cur   Mode
 		queue int
 		want  Mode
-	}{{Async, 3, Sync}, {Sync, 1, Sync}, {Sync, 0, Async}, {Sync, 5, Discard}} {
+	}{{Async, 3, Sync}, {Sync, 1, Sync}, {Sync, 0, Async}, {Sync, 5, Discard}, {Discard, 4, Discard}, {Discard, 3, Sync}} {
 		if got := nextMode(tc.cur, tc.queue, &small); got != tc.want {
-			t.Errorf("2/1/5 from %v at %d: got %v, want %v", tc.cur, tc.queue, got, tc.want)
+			t.Errorf("2/1/5/1 from %v at %d: got %v, want %v", tc.cur, tc.queue, got, tc.want)
 		}
 	}
 }
 
 func TestThresholds(t *testing.T) {
 	got, err := Thresholds{}.WithDefaults()
-	want := Thresholds{AsyncThreshold: 20, AsyncThresholdWindow: 5, DiscardThreshold: 500, DiscardCheckInterval: 30 * time.Second,
+	want := Thresholds{AsyncThreshold: 20, AsyncThresholdWindow: 5, DiscardThreshold: 500, DiscardThresholdWindow: 100, DiscardCheckInterval: 30 * time.Second,
 		KillerReinstallAfter: 5 * time.Second, SyncTimeout: 5 * time.Second}
 	if err != nil || got != want {
 		t.Errorf("defaults: got %+v, %v", got, err)
@@ -62,12 +66,27 @@ func TestThresholds(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		th   Thresholds
+		want int
+	}{
+		{Thresholds{DiscardThreshold: 1000}, 200},                 // a fifth
+		{Thresholds{AsyncThreshold: 20, DiscardThreshold: 22}, 1}, // at most discard − async − 1: leaving discard is sync
+		{Thresholds{AsyncThreshold: 20, DiscardThreshold: 21}, 0}, // no room
+		{Thresholds{DiscardThreshold: 500, DiscardThresholdWindow: 7}, 7},
+	} {
+		if w, err := tc.th.WithDefaults(); err != nil || w.DiscardThresholdWindow != tc.want {
+			t.Errorf("%+v: discard window %d (%v), want %d", tc.th, w.DiscardThresholdWindow, err, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		th   Thresholds
 		want string
 	}{
 		{Thresholds{AsyncThreshold: -1}, "async_threshold: must not be negative"},
 		{Thresholds{AsyncThresholdWindow: -1}, "async_threshold_window: must not be negative"},
 		{Thresholds{AsyncThreshold: 10, AsyncThresholdWindow: 11}, "async_threshold_window: must not exceed async_threshold (10), got 11"},
 		{Thresholds{DiscardThreshold: 20}, "discard_threshold: must exceed async_threshold (20), got 20"},
+		{Thresholds{DiscardThresholdWindow: -1}, "discard_threshold_window: must not be negative"},
+		{Thresholds{DiscardThresholdWindow: 480}, "discard_threshold_window: must be less than discard_threshold − async_threshold (480), got 480"},
 		{Thresholds{KillerHWM: 20}, "killer_hwm: must exceed async_threshold (20), got 20"},
 		{Thresholds{KillerHWM: -3}, "killer_hwm: must not be negative"},
 		{Thresholds{SyncTimeout: -time.Second}, "must not be negative"},

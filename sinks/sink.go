@@ -551,11 +551,13 @@ func (s *Sink) transition(from, to Mode, q int, th *Thresholds) {
 			s.name, q, th.DiscardThreshold), q, th, -1)
 	case from == Discard:
 		msg := fmt.Sprintf("sink %s: attempted to log %d messages, which is below discard_threshold (%d) again", s.name, q, th.DiscardThreshold)
-		n := s.unreported()
-		if n > 0 {
-			msg += fmt.Sprintf("; %d events were dropped", n)
+		if n := s.unreported(); n > 0 {
+			s.warn(core.LevelWarning, msg+fmt.Sprintf("; %d events were dropped", n), q, th, n)
+		} else {
+			// Every drop was reported already, or none was made: a
+			// notice that it is over, with no count of zero.
+			s.warn(core.LevelNotice, msg, q, th, -1)
 		}
-		s.warn(core.LevelWarning, msg, q, th, n)
 	}
 }
 
@@ -566,9 +568,9 @@ func (s *Sink) unreported() int64 {
 }
 
 // tick is the periodic check (every DiscardCheckInterval): recompute,
-// repeat the discard warning while discard mode lasts, and report drops
-// counted after the last report (by callers that saw discard mode just as
-// it ended).
+// repeat the discard warning while discard mode lasts and events are
+// dropped, and report drops counted after the last report (by callers
+// that saw discard mode just as it ended). No warning counts zero drops.
 func (s *Sink) tick(now time.Time) {
 	s.recompute()
 	th := s.th.Load()
@@ -579,8 +581,8 @@ func (s *Sink) tick(now time.Time) {
 		}
 		return
 	}
-	if now.UnixNano()-s.lastWarn.Load() < int64(th.DiscardCheckInterval) {
-		return
+	if now.UnixNano()-s.lastWarn.Load() < int64(th.DiscardCheckInterval) || s.drops.Discarded.Load() == s.reported.Load() {
+		return // not due, or nothing dropped since the last report
 	}
 	s.lastWarn.Store(now.UnixNano())
 	n := s.unreported()
