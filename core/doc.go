@@ -25,7 +25,8 @@
 // # Safe text
 //
 // [Sprintf] never panics and never recurses without end; [Render] prints
-// any Go value — cyclic, nil, panicking, huge — on one bounded line;
+// any Go value — cyclic, nil, panicking, huge, with unexported fields of
+// any type — on one bounded line, after a bounded amount of work;
 // [Truncate] cuts a message to a byte limit without splitting UTF-8 and
 // says so with [TruncationMarker].
 package core

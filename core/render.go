@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -27,21 +28,36 @@ const (
 // render as something visible. Strings and []byte are rendered as their
 // text (invalid UTF-8 bytes as \xNN); floats NaN and ±Inf by name;
 // time.Time in RFC 3339 with nanoseconds; *actor.PID as address/id; funcs
-// and chans by their type.
+// and chans by their type. Unexported fields are rendered like exported
+// ones, with the same text forms (a time, a PID, an error's or a
+// Stringer's text).
 func Render(v any) string {
-	r := renderer{seen: map[uintptr]bool{}}
+	r := newRenderer()
 	r.value(reflect.ValueOf(v), 0)
 	return Truncate(string(r.buf), renderMaxBytes)
 }
 
+func newRenderer() *renderer {
+	return &renderer{st: &renderState{seen: map[uintptr]bool{}}}
+}
+
+// renderer renders into buf. A map's keys and values are rendered apart,
+// to be sorted, by renderers sharing the state of the one rendering the
+// map; base is the length of the text they will be part of.
 type renderer struct {
 	buf  []byte
-	seen map[uintptr]bool // pointers on the current path, to catch cycles
+	base int
+	st   *renderState
+}
+
+type renderState struct {
+	seen   map[uintptr]bool // pointers on the current path, to catch cycles
+	visits int              // values rendered, for tests
 }
 
 // full stops the rendering of a value past the size bound; Render then
 // truncates the text, with the marker.
-func (r *renderer) full() bool { return len(r.buf) > renderMaxBytes }
+func (r *renderer) full() bool { return r.base+len(r.buf) > renderMaxBytes }
 
 var (
 	pidType   = reflect.TypeFor[*actor.PID]()
@@ -51,6 +67,7 @@ var (
 )
 
 func (r *renderer) value(v reflect.Value, depth int) {
+	r.st.visits++
 	if r.full() {
 		return
 	}
@@ -58,6 +75,7 @@ func (r *renderer) value(v reflect.Value, depth int) {
 		r.buf = append(r.buf, "<nil>"...)
 		return
 	}
+	v = readable(v)
 	if v.Kind() == reflect.Interface {
 		if v.IsNil() {
 			r.buf = append(r.buf, "<nil>"...)
@@ -92,14 +110,14 @@ func (r *renderer) value(v reflect.Value, depth int) {
 		r.buf = AppendText(r.buf, v.String())
 	case reflect.Pointer:
 		p := v.Pointer()
-		if r.seen[p] {
+		if r.st.seen[p] {
 			r.buf = append(r.buf, "<cycle>"...)
 			return
 		}
-		r.seen[p] = true
+		r.st.seen[p] = true
 		r.buf = append(r.buf, '&')
 		r.value(v.Elem(), depth+1)
-		delete(r.seen, p)
+		delete(r.st.seen, p)
 	case reflect.Struct:
 		t := v.Type()
 		r.buf = append(r.buf, '{')
@@ -113,7 +131,12 @@ func (r *renderer) value(v reflect.Value, depth int) {
 			}
 			r.buf = append(r.buf, t.Field(i).Name...)
 			r.buf = append(r.buf, ':')
-			r.value(v.Field(i), depth+1)
+			f := v.Field(i)
+			if !f.CanInterface() && !f.CanAddr() {
+				v = addressable(v)
+				f = v.Field(i)
+			}
+			r.value(f, depth+1)
 		}
 		r.buf = append(r.buf, '}')
 	case reflect.Slice, reflect.Array:
@@ -123,12 +146,12 @@ func (r *renderer) value(v reflect.Value, depth int) {
 				return
 			}
 			p := v.Pointer()
-			if r.seen[p] && v.Len() > 0 {
+			if r.st.seen[p] && v.Len() > 0 {
 				r.buf = append(r.buf, "<cycle>"...)
 				return
 			}
-			r.seen[p] = true
-			defer delete(r.seen, p)
+			r.st.seen[p] = true
+			defer delete(r.st.seen, p)
 		}
 		r.buf = append(r.buf, '[')
 		for i := range v.Len() {
@@ -139,17 +162,22 @@ func (r *renderer) value(v reflect.Value, depth int) {
 				r.buf = fmt.Appendf(r.buf, "…(%d more)", v.Len()-i)
 				break
 			}
-			r.value(v.Index(i), depth+1)
+			e := v.Index(i)
+			if !e.CanInterface() && !e.CanAddr() {
+				v = addressable(v)
+				e = v.Index(i)
+			}
+			r.value(e, depth+1)
 		}
 		r.buf = append(r.buf, ']')
 	case reflect.Map:
 		p := v.Pointer()
-		if r.seen[p] {
+		if r.st.seen[p] {
 			r.buf = append(r.buf, "<cycle>"...)
 			return
 		}
-		r.seen[p] = true
-		defer delete(r.seen, p)
+		r.st.seen[p] = true
+		defer delete(r.st.seen, p)
 		r.mapValue(v, depth)
 	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
 		r.buf = append(r.buf, '<')
@@ -160,21 +188,48 @@ func (r *renderer) value(v reflect.Value, depth int) {
 	}
 }
 
+// readable returns v in a form whose Interface method works. reflect marks
+// a value reached through an unexported field read-only, and its
+// Interface panics; an addressable one is read again through its address,
+// which drops the mark. Every value Render descends into is addressable
+// or reached from a readable one (a struct or array that is neither is
+// copied first, see addressable), so every value it renders is readable.
+func readable(v reflect.Value) reflect.Value {
+	if v.CanInterface() || !v.CanAddr() {
+		return v
+	}
+	return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
+}
+
+// addressable returns a copy of v, a struct or an array, whose fields or
+// elements are addressable, so that readable can read its unexported ones;
+// v itself when it cannot be copied (it is not readable either).
+func addressable(v reflect.Value) reflect.Value {
+	if v.CanAddr() || !v.CanInterface() {
+		return v
+	}
+	c := reflect.New(v.Type()).Elem()
+	c.Set(v)
+	return c
+}
+
 // mapValue renders a map with its entries sorted by their rendered keys,
 // so the output is stable whatever the key type.
 func (r *renderer) mapValue(v reflect.Value, depth int) {
 	type entry struct{ k, v string }
 	entries := make([]entry, 0, min(v.Len(), renderMaxItems))
+	size := r.base + len(r.buf) // of the text with the entries so far
 	it := v.MapRange()
 	for it.Next() {
-		if len(entries) == renderMaxItems {
+		if len(entries) == renderMaxItems || size > renderMaxBytes {
 			break
 		}
-		kr := renderer{seen: r.seen}
+		kr := renderer{base: size, st: r.st}
 		kr.value(it.Key(), depth+1)
-		vr := renderer{seen: r.seen}
+		vr := renderer{base: size + len(kr.buf), st: r.st}
 		vr.value(it.Value(), depth+1)
 		entries = append(entries, entry{string(kr.buf), string(vr.buf)})
+		size += len(kr.buf) + len(vr.buf) + 2
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].k < entries[j].k })
 	r.buf = append(r.buf, "map["...)
@@ -197,17 +252,17 @@ func (r *renderer) mapValue(v reflect.Value, depth int) {
 func (r *renderer) special(v reflect.Value) bool {
 	t := v.Type()
 	switch {
+	case !v.CanInterface(): // not reached (see readable); rendered field by field
+		return false
 	case t == pidType:
 		pid := v.Interface().(*actor.PID)
-		r.buf = append(r.buf, pid.Address...)
+		r.buf = AppendText(r.buf, pid.Address)
 		r.buf = append(r.buf, '/')
-		r.buf = append(r.buf, pid.Id...)
+		r.buf = AppendText(r.buf, pid.Id)
 		return true
 	case t == timeType:
 		r.buf = v.Interface().(time.Time).AppendFormat(r.buf, time.RFC3339Nano)
 		return true
-	case !v.CanInterface():
-		return false
 	case t.Implements(errorType):
 		r.buf = AppendText(r.buf, callString(func() string { return v.Interface().(error).Error() }))
 		return true
