@@ -186,40 +186,93 @@ func (d DateSpec) String() string {
 // no matching instant between now and it.
 //
 // A monthly day past the end of a short month means that month's last day
-// ($M31 rotates on 30 April and on 28 or 29 February). A wall-clock time
-// that does not exist on its day (skipped by a daylight-saving change)
-// comes at the same distance past the gap, as time.Date normalises it; a
-// time that occurs twice (the clocks go back) rotates at the first.
+// ($M31 rotates on 30 April and on 28 or 29 February). Daylight-saving
+// changes follow the wall clock:
+//   - a wall-clock time that occurs twice (the clocks go back) rotates at
+//     its first occurrence only: $D2H30 rotates once on a day whose 02:30
+//     comes twice, and $H30 once in the repeated hour;
+//   - a wall-clock time that does not exist (the clocks go forward) rotates
+//     as far past the gap as it is past the gap's start: with the clocks
+//     going from 02:00 to 03:00, $D2H30 rotates at 03:30, and with a
+//     30-minute change from 02:00 to 02:30, $D2H15 rotates at 02:45.
 func (d DateSpec) Next(now time.Time) time.Time {
 	loc := now.Location()
 	y, mo, day := now.Date()
 	switch d.Period {
 	case Hourly:
-		t := time.Date(y, mo, day, now.Hour(), d.Minute, 0, 0, loc)
-		for !t.After(now) {
-			t = t.Add(time.Hour)
+		// From the day's first hour: a time moved past a gap can come
+		// after the wall clock's next hour.
+		for h := 0; ; h++ {
+			if t := wallTime(y, mo, day, h, d.Minute, loc); t.After(now) {
+				return t
+			}
 		}
-		return t
 	case Daily:
 		for i := 0; ; i++ {
-			if t := time.Date(y, mo, day+i, d.Hour, d.Minute, 0, 0, loc); t.After(now) {
+			if t := wallTime(y, mo, day+i, d.Hour, d.Minute, loc); t.After(now) {
 				return t
 			}
 		}
 	case Weekly:
 		ahead := (int(d.Weekday) - int(now.Weekday()) + 7) % 7
 		for i := ahead; ; i += 7 {
-			if t := time.Date(y, mo, day+i, d.Hour, d.Minute, 0, 0, loc); t.After(now) {
+			if t := wallTime(y, mo, day+i, d.Hour, d.Minute, loc); t.After(now) {
 				return t
 			}
 		}
 	}
 	for i := 0; ; i++ {
-		first := time.Date(y, mo+time.Month(i), 1, 0, 0, 0, 0, loc)
-		if t := time.Date(first.Year(), first.Month(), d.dayIn(first.Year(), first.Month()), d.Hour, d.Minute, 0, 0, loc); t.After(now) {
+		first := time.Date(y, mo+time.Month(i), 1, 0, 0, 0, 0, time.UTC)
+		if t := wallTime(first.Year(), first.Month(), d.dayIn(first.Year(), first.Month()), d.Hour, d.Minute, loc); t.After(now) {
 			return t
 		}
 	}
+}
+
+// wallTime returns the instant at which loc's wall clock first reads the
+// given date and time (out-of-range fields normalised as by time.Date).
+// When the clocks skip that time, it returns the instant as far past the
+// gap as the time is past the gap's start.
+//
+// time.Date leaves open which instant it returns for either case, so this
+// works it out from the offsets on either side of the zone boundaries next
+// to time.Date's answer.
+func wallTime(y int, mo time.Month, day, h, m int, loc *time.Location) time.Time {
+	// wall is the wall-clock reading as if it were UTC; the instant at
+	// which loc reads it under offset off is wall - off.
+	wall := time.Date(y, mo, day, h, m, 0, 0, time.UTC)
+	t := time.Date(y, mo, day, h, m, 0, 0, loc)
+	_, off := t.Zone()
+	start, end := t.ZoneBounds()
+	at := func(off int) time.Time { return wall.Add(-time.Duration(off) * time.Second).In(loc) }
+	if at(off).Equal(t) {
+		// The clock reads the time in t's zone; it reads it earlier too
+		// when the zone before t's runs to it (the clocks went back).
+		if !start.IsZero() {
+			before := start.Add(-time.Nanosecond)
+			_, prev := before.Zone()
+			if c := at(prev); !c.After(before) {
+				if _, o := c.Zone(); o == prev {
+					return c
+				}
+			}
+		}
+		return t
+	}
+	// The clocks skip the time. The gap is at the start of t's zone when
+	// t's wall clock reads past the time, else at its end; the time is
+	// read under the offset in force before the gap.
+	if t.After(at(off)) {
+		if start.IsZero() {
+			return t
+		}
+		_, prev := start.Add(-time.Nanosecond).Zone()
+		return at(prev)
+	}
+	if end.IsZero() {
+		return t
+	}
+	return at(off)
 }
 
 // dayIn returns the spec's day in a month: Day, or the month's last day
@@ -232,18 +285,53 @@ func (d DateSpec) dayIn(y int, m time.Month) int {
 	return d.Day
 }
 
-// Matches reports whether t is an instant the spec names (to the second).
+// Matches reports whether t is an instant at which the spec rotates (to
+// the second): one Next can return, by the rules Next gives for short
+// months and daylight-saving changes.
 func (d DateSpec) Matches(t time.Time) bool {
-	if t.Second() != 0 || t.Nanosecond() != 0 || t.Minute() != d.Minute {
+	h, m, sec := t.Clock()
+	if sec != 0 || t.Nanosecond() != 0 {
+		return false
+	}
+	loc := t.Location()
+	if m == d.Minute {
+		y, mo, day := t.Date()
+		// The wall-clock time t reads, as if it were UTC.
+		read := time.Date(y, mo, day, h, m, 0, 0, time.UTC)
+		if d.names(read) && wallTime(y, mo, day, h, m, loc).Equal(t) {
+			return true
+		}
+	}
+	// A time the clocks skipped just before t comes at t. No gap is
+	// longer than a day and a half.
+	start, _ := t.ZoneBounds()
+	if start.IsZero() || t.Sub(start) >= 36*time.Hour {
+		return false
+	}
+	_, off := t.Zone()
+	_, prev := start.Add(-time.Nanosecond).Zone()
+	gap := time.Duration(off-prev) * time.Second
+	if gap <= 0 || t.Sub(start) >= gap {
+		return false
+	}
+	y, mo, day := t.Date()
+	skipped := time.Date(y, mo, day, h, m, 0, 0, time.UTC).Add(-gap)
+	return d.names(skipped) && wallTime(skipped.Year(), skipped.Month(), skipped.Day(), skipped.Hour(), skipped.Minute(), loc).Equal(t)
+}
+
+// names reports whether the spec names the wall-clock time w (given as if
+// it were UTC).
+func (d DateSpec) names(w time.Time) bool {
+	if w.Minute() != d.Minute {
 		return false
 	}
 	switch d.Period {
 	case Hourly:
 		return true
 	case Daily:
-		return t.Hour() == d.Hour
+		return w.Hour() == d.Hour
 	case Weekly:
-		return t.Hour() == d.Hour && t.Weekday() == d.Weekday
+		return w.Hour() == d.Hour && w.Weekday() == d.Weekday
 	}
-	return t.Hour() == d.Hour && t.Day() == d.dayIn(t.Year(), t.Month())
+	return w.Hour() == d.Hour && w.Day() == d.dayIn(w.Year(), w.Month())
 }

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
-	_ "time/tzdata" // the property test needs a zone with daylight saving everywhere
+	_ "time/tzdata" // the tests need zones with daylight saving on any machine
 )
 
 func TestParseDateSpec(t *testing.T) {
@@ -119,6 +119,85 @@ func TestNext(t *testing.T) {
 	}
 }
 
+// TestNextDaylightSaving: a wall-clock time that occurs twice rotates at
+// its first occurrence only; one that does not exist comes at the same
+// distance past the gap. Zones with a one-hour shift on either side of UTC
+// and one with a 30-minute shift.
+func TestNextDaylightSaving(t *testing.T) {
+	tests := []struct {
+		zone, spec, now, want string
+	}{
+		// Europe/Berlin: 03:00 CEST goes back to 02:00 CET on 2026-10-25.
+		{"Europe/Berlin", "$D2H30", "2026-10-25T00:00:00+02:00", "2026-10-25T02:30:00+02:00"},
+		{"Europe/Berlin", "$D2H30", "2026-10-25T02:30:00+02:00", "2026-10-26T02:30:00+01:00"},
+		{"Europe/Berlin", "$D2H30", "2026-10-25T02:10:00+01:00", "2026-10-26T02:30:00+01:00"},
+		{"Europe/Berlin", "$D2H30", "2026-10-25T02:40:00+01:00", "2026-10-26T02:30:00+01:00"},
+		{"Europe/Berlin", "$D2", "2026-10-25T01:59:00+02:00", "2026-10-25T02:00:00+02:00"},
+		{"Europe/Berlin", "$D3", "2026-10-25T02:59:00+02:00", "2026-10-25T03:00:00+01:00"},
+		{"Europe/Berlin", "$W0D2H30", "2026-10-24T12:00:00+02:00", "2026-10-25T02:30:00+02:00"},
+		{"Europe/Berlin", "$W0D2H30", "2026-10-25T02:30:00+02:00", "2026-11-01T02:30:00+01:00"},
+		{"Europe/Berlin", "$M25D2H30", "2026-10-01T00:00:00+02:00", "2026-10-25T02:30:00+02:00"},
+		{"Europe/Berlin", "$M25D2H30", "2026-10-25T02:30:00+02:00", "2026-11-25T02:30:00+01:00"},
+		{"Europe/Berlin", "$H30", "2026-10-25T01:40:00+02:00", "2026-10-25T02:30:00+02:00"},
+		{"Europe/Berlin", "$H30", "2026-10-25T02:40:00+02:00", "2026-10-25T03:30:00+01:00"},
+		{"Europe/Berlin", "$H30", "2026-10-25T02:10:00+01:00", "2026-10-25T03:30:00+01:00"},
+		// Europe/Berlin: 02:00 CET goes forward to 03:00 CEST on 2026-03-29.
+		{"Europe/Berlin", "$D2H30", "2026-03-29T00:00:00+01:00", "2026-03-29T03:30:00+02:00"},
+		{"Europe/Berlin", "$D2H30", "2026-03-29T03:30:00+02:00", "2026-03-30T02:30:00+02:00"},
+		{"Europe/Berlin", "$D2", "2026-03-29T01:59:00+01:00", "2026-03-29T03:00:00+02:00"},
+		{"Europe/Berlin", "$H30", "2026-03-29T01:40:00+01:00", "2026-03-29T03:30:00+02:00"},
+		{"Europe/Berlin", "$H30", "2026-03-29T03:30:00+02:00", "2026-03-29T04:30:00+02:00"},
+		// America/New_York: 02:00 EDT goes back to 01:00 EST on 2026-11-01,
+		// and 02:00 EST forward to 03:00 EDT on 2026-03-08.
+		{"America/New_York", "$D1H30", "2026-11-01T00:00:00-04:00", "2026-11-01T01:30:00-04:00"},
+		{"America/New_York", "$D1H30", "2026-11-01T01:30:00-04:00", "2026-11-02T01:30:00-05:00"},
+		{"America/New_York", "$D1H30", "2026-11-01T01:10:00-05:00", "2026-11-02T01:30:00-05:00"},
+		{"America/New_York", "$H0", "2026-11-01T00:30:00-04:00", "2026-11-01T01:00:00-04:00"},
+		{"America/New_York", "$H0", "2026-11-01T01:00:00-04:00", "2026-11-01T02:00:00-05:00"},
+		{"America/New_York", "$D2H30", "2026-03-08T00:00:00-05:00", "2026-03-08T03:30:00-04:00"},
+		{"America/New_York", "$D2H30", "2026-03-08T03:30:00-04:00", "2026-03-09T02:30:00-04:00"},
+		// Australia/Lord_Howe: 02:00 +11 goes back to 01:30 +10:30 on
+		// 2026-04-05, and 02:00 +10:30 forward to 02:30 +11 on 2026-10-04.
+		{"Australia/Lord_Howe", "$D1H45", "2026-04-05T00:00:00+11:00", "2026-04-05T01:45:00+11:00"},
+		{"Australia/Lord_Howe", "$D1H45", "2026-04-05T01:45:00+11:00", "2026-04-06T01:45:00+10:30"},
+		{"Australia/Lord_Howe", "$D1H45", "2026-04-05T01:35:00+10:30", "2026-04-06T01:45:00+10:30"},
+		{"Australia/Lord_Howe", "$H0", "2026-04-05T01:10:00+11:00", "2026-04-05T02:00:00+10:30"},
+		{"Australia/Lord_Howe", "$H45", "2026-04-05T01:50:00+11:00", "2026-04-05T02:45:00+10:30"},
+		{"Australia/Lord_Howe", "$D2H15", "2026-10-04T00:00:00+10:30", "2026-10-04T02:45:00+11:00"},
+		{"Australia/Lord_Howe", "$D2", "2026-10-04T00:00:00+10:30", "2026-10-04T02:30:00+11:00"},
+		{"Australia/Lord_Howe", "$H15", "2026-10-04T01:20:00+10:30", "2026-10-04T02:45:00+11:00"},
+		{"Australia/Lord_Howe", "$H15", "2026-10-04T02:45:00+11:00", "2026-10-04T03:15:00+11:00"},
+		{"Australia/Lord_Howe", "$H0", "2026-10-04T01:10:00+10:30", "2026-10-04T02:30:00+11:00"},
+		{"Australia/Lord_Howe", "$H0", "2026-10-04T02:30:00+11:00", "2026-10-04T03:00:00+11:00"},
+	}
+	for _, tc := range tests {
+		loc, err := time.LoadLocation(tc.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := ParseDateSpec(tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now, want := rfc3339(tc.now).In(loc), rfc3339(tc.want)
+		got := d.Next(now)
+		if !got.Equal(want) {
+			t.Errorf("%s %s at %s: got %s, want %s", tc.zone, tc.spec, tc.now, got.Format(time.RFC3339), tc.want)
+		}
+		if !d.Matches(want.In(loc)) {
+			t.Errorf("%s %s: %s does not match", tc.zone, tc.spec, tc.want)
+		}
+	}
+}
+
+func rfc3339(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
 // randomSpec builds a random valid spec.
 func randomSpec(r *rand.Rand) DateSpec {
 	d := DateSpec{Period: Period(r.IntN(4)), Minute: r.IntN(60), Hour: r.IntN(24)}
@@ -136,28 +215,65 @@ func randomSpec(r *rand.Rand) DateSpec {
 	return d
 }
 
-// TestNextProperties: for random specs and instants, in UTC and in a zone
+// TestNextProperties: for random specs and instants, in UTC and in zones
 // with daylight saving, Next is strictly after now, matches the spec, and
-// no instant between them matches (checked minute by minute).
+// no instant between them matches (checked minute by minute). Half the
+// instants are within a day of a daylight-saving change, with specs at
+// the hours around it.
 func TestNextProperties(t *testing.T) {
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Fatal(err)
+	zones := []*time.Location{time.UTC}
+	for _, name := range []string{"Europe/Berlin", "America/New_York", "Australia/Lord_Howe"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zones = append(zones, loc)
+	}
+	var changes []time.Time
+	for _, loc := range zones[1:] {
+		for at := time.Date(2026, 1, 1, 0, 0, 0, 0, loc); at.Year() == 2026; {
+			_, end := at.ZoneBounds()
+			if end.Year() != 2026 {
+				break
+			}
+			changes = append(changes, end)
+			at = end
+		}
+	}
+	if len(changes) != 6 {
+		t.Fatalf("found %d daylight-saving changes in 2026, want 6", len(changes))
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
 	for i := range 300 {
 		d := randomSpec(r)
-		loc := time.UTC
-		if i%2 == 1 {
-			loc = berlin
+		var now time.Time
+		if i%2 == 0 {
+			loc := zones[r.IntN(len(zones))]
+			now = time.Unix(base+r.Int64N(3*365*24*3600), r.Int64N(1e9)).In(loc)
+		} else {
+			change := changes[r.IntN(len(changes))]
+			now = change.Add(time.Duration(r.Int64N(int64(48*time.Hour))) - 30*time.Hour)
+			now = now.Truncate(time.Duration(1+r.IntN(2)) * time.Minute)
+			// Specs whose wall-clock times fall around the change.
+			around := change.Add(time.Duration(r.IntN(5)-2) * time.Hour)
+			d.Hour = around.Hour()
+			d.Weekday = around.Weekday()
+			if d.Period == Monthly {
+				d.Day = around.Day()
+			}
+			if r.IntN(2) == 0 {
+				d.Minute = []int{0, 15, 30, 45}[r.IntN(4)]
+			}
+			if d.Period == Hourly {
+				d.Hour = 0
+			}
 		}
-		now := time.Unix(base+r.Int64N(3*365*24*3600), r.Int64N(1e9)).In(loc)
 		next := d.Next(now)
 		if !next.After(now) {
 			t.Fatalf("%s at %s: %s is not after now", d, now, next)
 		}
-		if !d.Matches(next) && !inGap(next) {
+		if !d.Matches(next) {
 			t.Fatalf("%s at %s: %s does not match", d, now, next)
 		}
 		for m := now.Truncate(time.Minute).Add(time.Minute); m.Before(next); m = m.Add(time.Minute) {
@@ -166,14 +282,6 @@ func TestNextProperties(t *testing.T) {
 			}
 		}
 	}
-}
-
-// inGap reports whether t's wall clock was moved by a daylight-saving gap:
-// its hour is one past what a plain addition would give.
-func inGap(t time.Time) bool {
-	_, off := t.Zone()
-	_, offBefore := t.Add(-2 * time.Hour).Zone()
-	return off != offBefore
 }
 
 func FuzzParseDateSpec(f *testing.F) {
