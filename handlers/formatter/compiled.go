@@ -161,11 +161,11 @@ func (p *program) compile(ops []op, tokens []Token, depth int) ([]op, bool) {
 	text := -1 // the last operation, when it is a text of this list
 	for i := range tokens {
 		t := &tokens[i]
-		if t.kind != tText {
+		if t.kind != tText && t.kind != tFill {
 			text = -1
 		}
 		switch t.kind {
-		case tText:
+		case tText, tFill:
 			if t.text == "" {
 				continue
 			}
@@ -216,17 +216,25 @@ func (p *program) compile(ops []op, tokens []Token, depth int) ([]op, bool) {
 	return ops, true
 }
 
-// branch compiles one branch of an IfKey, each element fitted to the
-// IfKey's width if it has one.
+// branch compiles one branch of an IfKey, each element that is padded
+// fitted to the IfKey's width if it has one.
 func (p *program) branch(tokens []Token, t *Token, depth int) ([]op, bool) {
 	if t.width < 1 {
 		return p.compile(nil, tokens, depth)
 	}
-	if depth+1 > maxMarks {
-		return nil, false
-	}
 	var ops []op
 	for i := range tokens {
+		if !tokens[i].padded() {
+			inner, ok := p.compile(nil, tokens[i:i+1], depth)
+			if !ok {
+				return nil, false
+			}
+			ops = append(ops, inner...)
+			continue
+		}
+		if depth+1 > maxMarks {
+			return nil, false
+		}
 		inner, ok := p.compile(nil, tokens[i:i+1], depth+1)
 		if !ok {
 			return nil, false

@@ -99,7 +99,8 @@ func randomTokens(r *rand.Rand, n, depth int) []Token {
 		case k == 6 && depth > 0:
 			out = append(out, IfKeyWidth(keys[r.IntN(len(keys))], randomTokens(r, 3, depth-1), randomTokens(r, 3, depth-1), r.IntN(6), Align(r.IntN(3))))
 		default:
-			out = append(out, []Token{Message, Severity, Attrs, Sev}[r.IntN(4)])
+			all := []Token{Message, Severity, SeverityUpper, Attrs, Sev, Node, Date, Time, Blank, Fill("|"), Color, Metadata}
+			out = append(out, all[r.IntN(len(all))])
 		}
 	}
 	return out
@@ -107,8 +108,8 @@ func randomTokens(r *rand.Rand, n, depth int) []Token {
 
 func TestTooDeepAFormatIsInterpreted(t *testing.T) {
 	deep := Tokens(Message)
-	for range maxMarks + 1 {
-		deep = Tokens(IfKeyWidth("pid", deep, deep, 40, Left))
+	for range maxMarks + 1 { // each level a padded element inside the last
+		deep = Tokens(IfKeyWidth("pid", Tokens(KeyOr("nope", deep...)), Tokens(KeyOr("nope", deep...)), 40, Left))
 	}
 	if programFor(deep) != nil {
 		t.Fatal("compiled a format nested deeper than maxMarks")

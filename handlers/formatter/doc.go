@@ -12,7 +12,9 @@
 // [Text], [Message], [Date], [Time], [Severity], [SeverityUpper], [Sev]
 // (the level's letter), [Node], [Blank], [Color], [Metadata], the value of
 // a metadata [Key] ("Undefined" when absent), [KeyOr] with a default, and
-// the conditionals [IfKey] and [IfKeyWidth] (with padding and alignment).
+// the conditionals [IfKey] and [IfKeyWidth] (with padding and alignment
+// of the severity, node, metadata values and literal text, as lager pads
+// them; [Fill], [Blank] and the other elements are written as they are).
 // Metadata keys are the event's attributes, plus the virtual keys pid,
 // node, sink, module, function, file and line. [DefaultTokens] is lager's
 // default format and [ConsoleTokens] its console format; [DefaultColors]

@@ -38,6 +38,7 @@ type tokenKind int
 
 const (
 	tText tokenKind = iota
+	tFill
 	tMessage
 	tDate
 	tTime
@@ -98,8 +99,9 @@ var (
 // Text is literal text.
 func Text(s string) Token { return Token{kind: tText, text: s} }
 
-// Fill is lager's {blank, Fill}: literal text meant as filler.
-func Fill(s string) Token { return Text(s) }
+// Fill is lager's {blank, Fill}: literal text meant as filler. It is Text,
+// except that IfKeyWidth writes it as it is.
+func Fill(s string) Token { return Token{kind: tFill, text: s} }
 
 // MetadataWith is Metadata with other separators.
 func MetadataWith(kvSep, fieldSep string) Token {
@@ -120,8 +122,13 @@ func IfKey(k string, present, absent []Token) Token {
 	return Token{kind: tIfKey, text: k, present: present, absent: absent}
 }
 
-// IfKeyWidth is IfKey with each element padded or cut to width characters
-// (lager's {k, Present, Absent, Width}). A width below 1 means no padding.
+// IfKeyWidth is IfKey with elements padded or cut to width characters
+// (lager's {k, Present, Absent, Width}). As in lager, the elements padded
+// are the values: Text, Severity, SeverityUpper, Node, Key and KeyOr (its
+// value or its default, as a whole). The others (Message, Date, Time, Sev,
+// Blank, Fill, Color, Metadata, Attrs, and a nested IfKey, whose elements
+// follow its own width) are written as they are. A width below 1 means no
+// padding; an Align other than Left, Right and Centre is Left.
 func IfKeyWidth(k string, present, absent []Token, width int, align Align) Token {
 	return Token{kind: tIfKey, text: k, present: present, absent: absent, width: width, align: align}
 }
@@ -205,7 +212,7 @@ func (c *lookups) get(e *core.Event, k string) (slog.Value, bool) {
 
 func (f *Lager) token(dst []byte, e *core.Event, t *Token, c *lookups) []byte {
 	switch t.kind {
-	case tText:
+	case tText, tFill:
 		return append(dst, t.text...)
 	case tMessage:
 		return core.AppendText(dst, e.Message)
@@ -248,7 +255,7 @@ func (f *Lager) token(dst []byte, e *core.Event, t *Token, c *lookups) []byte {
 			branch = t.present
 		}
 		for i := range branch {
-			if t.width < 1 {
+			if t.width < 1 || !branch[i].padded() {
 				dst = f.token(dst, e, &branch[i], c)
 				continue
 			}
@@ -259,6 +266,16 @@ func (f *Lager) token(dst []byte, e *core.Event, t *Token, c *lookups) []byte {
 		return dst
 	}
 	return dst
+}
+
+// padded says whether IfKeyWidth fits t to its width: lager pads its
+// severity, metadata values and literal strings, and no other element.
+func (t *Token) padded() bool {
+	switch t.kind {
+	case tText, tSeverity, tSeverityUpper, tNode, tKey, tKeyOr:
+		return true
+	}
+	return false
 }
 
 // fit pads or cuts dst[from:] to width runes.
