@@ -59,8 +59,9 @@ func LoadConfig(path string) (Config, error) {
 // allowed, whose keys are lager's application environment and
 // LoggerBackends' options (see examples/quickstart/actorlog.jsonc for
 // every key, commented). Numbers keep lager's meanings: a size, count,
-// sync_size or sync_interval of 0 turns the option off, and a date of ""
-// means no time rotation. Durations are milliseconds (lager's) or Go
+// sync_size or sync_interval of 0 turns the option off, a date of ""
+// means no time rotation, and an async_threshold of -1 means no sync mode
+// (sinks.Off). Levels are lager's level expressions, none, or OTP's all. Durations are milliseconds (lager's) or Go
 // duration strings ("1.5s").
 //
 // Validation is strict: unknown keys, wrong types, bad level expressions,
@@ -367,7 +368,7 @@ func (p *configParser) levelExpr(o *cobj, key string, dst *string) {
 
 func (p *configParser) overload(o *cobj) sinks.Thresholds {
 	var th sinks.Thresholds
-	o.int("async_threshold", &th.AsyncThreshold, 0)
+	o.int("async_threshold", &th.AsyncThreshold, sinks.Off)
 	o.int("async_threshold_window", &th.AsyncThresholdWindow, 0)
 	o.int("discard_threshold", &th.DiscardThreshold, 0)
 	o.int("discard_threshold_window", &th.DiscardThresholdWindow, 0)

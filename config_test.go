@@ -11,6 +11,7 @@ import (
 	"github.com/actorlog/actorlog"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/sinks"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -59,7 +60,7 @@ func TestConfigListsEveryProblem(t *testing.T) {
 		// a comment
 		"log_root": 7,
 		"loglevel": "info",
-		"async_threshold": -1,
+		"async_threshold": -2,
 		"handlers": [
 			{"type": "console", "level": "loud", "colored": "sometimes"},
 			{"type": "file", "size": -1, "date": "$M5H30", "sync_on": "often"},
@@ -79,7 +80,7 @@ func TestConfigListsEveryProblem(t *testing.T) {
 	for _, want := range []string{
 		"log_root: must be a string, got a number",
 		"loglevel: unknown key",
-		"async_threshold: must be >= 0, got -1",
+		"async_threshold: must be >= -1, got -2",
 		"handlers[0].level: ",
 		`handlers[0].colored: must be auto, always or never, got "sometimes"`,
 		"handlers[1].file: required",
@@ -167,4 +168,24 @@ func FuzzParseConfig(f *testing.F) {
 		}
 		_ = cfg
 	})
+}
+
+// async_threshold -1 turns sync mode off (lager's negative
+// async_threshold); level "all" is OTP's, accepted wherever levels are.
+func TestConfigSyncOffAndLevelAll(t *testing.T) {
+	cfg, err := actorlog.ParseConfig([]byte(`{
+		"async_threshold": -1,
+		"handlers": [{"type": "console", "level": "all"}],
+		"extra_sinks": {"audit": {"handlers": [], "async_threshold": -1}},
+		"traces": [{"handler": "console", "query": "a = 1", "level": "all"}],
+		"std_log": {"level": "all"}
+	}`))
+	require.NoError(t, err)
+	assert.Equal(t, sinks.Off, cfg.Overload.AsyncThreshold)
+	assert.Equal(t, sinks.Off, cfg.ExtraSinks["audit"].Overload.AsyncThreshold)
+	assert.Equal(t, "all", cfg.Handlers[0].Config.Level)
+	m, err := actorlog.ParseMask(cfg.Handlers[0].Config.Level)
+	require.NoError(t, err)
+	assert.Equal(t, actorlog.MaskAll, m)
+	assert.Equal(t, actorlog.LevelAll, cfg.StdLog.Level)
 }

@@ -12,8 +12,9 @@ type Mask = core.Mask
 // Event is one log event (see core.Event).
 type Event = core.Event
 
-// lager's levels. LevelDebug, LevelInfo, LevelWarning and LevelError equal
-// slog's LevelDebug, LevelInfo, LevelWarn and LevelError.
+// lager's levels, with none above them and OTP's all below them.
+// LevelDebug, LevelInfo, LevelWarning and LevelError equal slog's
+// LevelDebug, LevelInfo, LevelWarn and LevelError.
 const (
 	LevelDebug     = core.LevelDebug
 	LevelInfo      = core.LevelInfo
@@ -24,6 +25,7 @@ const (
 	LevelAlert     = core.LevelAlert
 	LevelEmergency = core.LevelEmergency
 	LevelNone      = core.LevelNone
+	LevelAll       = core.LevelAll
 )
 
 // The empty mask and the mask of every level.

@@ -451,3 +451,28 @@ func TestCustomActorsQueueCounts(t *testing.T) {
 	// actor; once it has taken them, nothing is left counted.
 	assert.Eventually(t, func() bool { return sink.QueueLen() == 0 }, deadline, time.Millisecond, "the queue, once taken, counts nothing")
 }
+
+// With AsyncThreshold Off there is no sync mode: callers never wait, and
+// the sink goes from async to discard and back.
+func TestSyncModeOff(t *testing.T) {
+	slow := newGated()
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: sinks.Off, DiscardThreshold: 8},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "slow", Level: "=info"}, Handler: slow}},
+	})
+	sink := actorlog.SinkOf(s)
+	log := s.Logger()
+	ctx := bg(t)
+	require.NoError(t, log.Emit(ctx, actorlog.LevelInfo, "e0"))
+	<-slow.started
+	for i := 1; i <= 8; i++ {
+		require.NoError(t, log.Emit(ctx, actorlog.LevelInfo, fmt.Sprint("e", i)), "no sync mode: returns at once")
+		assert.NotEqual(t, sinks.Sync, sink.Mode())
+	}
+	waitMode(t, sink, sinks.Discard, 8)
+	assert.ErrorIs(t, log.Emit(ctx, actorlog.LevelInfo, "dropped"), sinks.ErrDropped)
+	close(slow.gate)
+	waitMode(t, sink, sinks.Async, 0)
+	assert.Equal(t, sinks.Off, sink.Thresholds().AsyncThreshold, "Thresholds shows it off")
+	require.NoError(t, s.SetOverload(sink.Thresholds()), "and takes it back")
+}

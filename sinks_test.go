@@ -67,7 +67,7 @@ func TestExtraSinkConfigErrors(t *testing.T) {
 		ExtraSinks: map[string]actorlog.SinkConfig{
 			"default": {},
 			"audit":   {Handlers: []actorlog.Handler{{Handler: &handlers.File{Path: "a.log"}}}},
-			"bad":     {Overload: sinks.Thresholds{AsyncThreshold: -1}},
+			"bad":     {Overload: sinks.Thresholds{AsyncThreshold: -2}},
 		},
 		ReportSink: "missing",
 	})

@@ -28,6 +28,10 @@ const (
 	// LevelNone is lager's none: above every level. An event at LevelNone
 	// is never logged; as a handler's level it logs nothing.
 	LevelNone Level = math.MaxInt32
+	// LevelAll is OTP's all: below every level. As a handler's level it
+	// logs everything; an event at LevelAll counts as debug, as every
+	// level below debug does.
+	LevelAll Level = math.MinInt32
 )
 
 // Levels lists the eight levels from the most verbose to the most severe.
@@ -59,11 +63,14 @@ func (l Level) Named() Level {
 }
 
 // String returns the lager name ("info"), with an offset for a level
-// between two names ("info+1", "debug-2"), or "none".
+// between two names ("info+1", "debug-2"), or "none" or "all".
 func (l Level) String() string {
 	i := l.index()
-	if i < 0 {
+	switch {
+	case i < 0:
 		return "none"
+	case l == LevelAll:
+		return "all"
 	}
 	s := levelNames[i]
 	if d := l - Levels[i]; d != 0 {
@@ -132,9 +139,9 @@ func (l *Level) UnmarshalText(text []byte) error {
 // so that no offset can overflow into another level or LevelNone.
 const maxOffset = 1 << 16
 
-// ParseLevel parses a level name, in any case: one of lager's names or
-// none, slog's "warn", or a name with an offset ("info+1", "ERROR-2", as
-// String prints them).
+// ParseLevel parses a level name, in any case: one of lager's names,
+// none, OTP's all, slog's "warn", or a name with an offset ("info+1",
+// "ERROR-2", as String prints them).
 func ParseLevel(s string) (Level, error) {
 	name, offset := strings.ToLower(strings.TrimSpace(s)), 0
 	if i := strings.IndexAny(name, "+-"); i > 0 {
@@ -144,8 +151,11 @@ func ParseLevel(s string) (Level, error) {
 		}
 		name, offset = name[:i], n
 	}
-	if name == "none" && offset == 0 {
+	switch {
+	case name == "none" && offset == 0:
 		return LevelNone, nil
+	case name == "all" && offset == 0:
+		return LevelAll, nil
 	}
 	if name == "warn" {
 		name = "warning"

@@ -45,6 +45,17 @@ func TestParseMask(t *testing.T) {
 		// The union extension.
 		{"=debug|=error", debug | err},
 		{"=debug | critical", debug | critical | alert | emergency},
+		// OTP's all: below every level, as none is above every level.
+		{"all", 255},
+		{"ALL", 255},
+		{">=all", 255},
+		{">all", 255},
+		{"!=all", 255},
+		{"=all", 0},
+		{"<all", 0},
+		{"<=all", 0},
+		{"!all", 0},
+		{"all|none", 255},
 	}
 	for _, tc := range tests {
 		got, e := ParseMask(tc.expr)
@@ -141,6 +152,7 @@ func TestLevelNamesAndSlog(t *testing.T) {
 		{LevelAlert, "alert", "ALERT", 'A', 2, 16},
 		{LevelEmergency, "emergency", "EMERGENCY", 'M', 1, 20},
 		{LevelNone, "none", "NONE", ' ', 0, 2147483647},
+		{LevelAll, "all", "ALL", 'D', 128, -2147483648},
 		{LevelInfo + 1, "info+1", "INFO+1", 'I', 64, 1},
 		{LevelDebug - 2, "debug-2", "DEBUG-2", 'D', 128, -6},
 		{LevelEmergency + 4, "emergency+4", "EMERGENCY+4", 'M', 1, 24},
@@ -161,14 +173,14 @@ func TestParseLevel(t *testing.T) {
 		s    string
 		want Level
 	}{
-		{"WARN", LevelWarning}, {"Warning", LevelWarning}, {" error+2 ", LevelError + 2}, {"NONE", LevelNone},
+		{"WARN", LevelWarning}, {"Warning", LevelWarning}, {" error+2 ", LevelError + 2}, {"NONE", LevelNone}, {"All", LevelAll},
 	} {
 		got, err := ParseLevel(tc.s)
 		if err != nil || got != tc.want {
 			t.Errorf("ParseLevel(%q) = %v, %v; want %v", tc.s, got, err, tc.want)
 		}
 	}
-	for _, s := range []string{"", "verbose", "info+", "info+x", "none+1", "+1", "emergency+2147483627"} {
+	for _, s := range []string{"", "verbose", "info+", "info+x", "none+1", "all+1", "all-1", "+1", "emergency+2147483627"} {
 		if _, err := ParseLevel(s); !errors.Is(err, ErrBadLevel) {
 			t.Errorf("ParseLevel(%q): got %v, want ErrBadLevel", s, err)
 		}

@@ -117,7 +117,9 @@ func (m *Mask) UnmarshalText(text []byte) error {
 //	>info     the levels more severe than info
 //	>=info    the same as info (also written =>info)
 //	!expr     every level expr does not select ("!info" is debug)
-//	none      no level
+//	none      no level (a level above every level)
+//	all       every level (OTP's: a level below every level, so that
+//	          ">all" and "!=all" are every level, "=all" and "<=all" none)
 //
 // Level names are lager's (see ParseLevel), in any case; spaces around the
 // expression are ignored. As an extension, expressions joined by "|" select
@@ -153,7 +155,10 @@ func parseMaskTerm(s string) (Mask, error) {
 	if err != nil {
 		return 0, err
 	}
-	at := l.Bit()             // the level itself (0 for none)
+	at := l.Bit() // the level itself (0 for none and all)
+	if l == LevelAll {
+		at = 0
+	}
 	above := AtLeast(l) &^ at // strictly more severe
 	switch op {
 	case "":
@@ -178,12 +183,16 @@ func parseMaskTerm(s string) (Mask, error) {
 	return AtLeast(l), nil // ">=", "=>"
 }
 
-// parseNamedLevel accepts only the eight names and none: an expression
-// selects whole levels, so offsets and slog's "warn" are rejected.
+// parseNamedLevel accepts only the eight names, none and all: an
+// expression selects whole levels, so offsets and slog's "warn" are
+// rejected.
 func parseNamedLevel(name string) (Level, error) {
 	n := strings.ToLower(name)
-	if n == "none" {
+	switch n {
+	case "none":
 		return LevelNone, nil
+	case "all":
+		return LevelAll, nil
 	}
 	for i, ln := range levelNames {
 		if ln == n {

@@ -83,7 +83,8 @@
 //     producers to the speed of the slowest handler; back to async below
 //     AsyncThreshold − AsyncThresholdWindow (15). A caller never waits
 //     forever: it gets [ErrSinkStopped] if the sink stops or is killed
-//     meanwhile, and [ErrSyncTimeout] after SyncTimeout.
+//     meanwhile, and [ErrSyncTimeout] after SyncTimeout. AsyncThreshold
+//     [Off] turns sync mode off: async up to the discard threshold.
 //   - [Discard], at DiscardThreshold (500): the caller drops the event and
 //     counts it; out again (to sync) only below DiscardThreshold −
 //     DiscardThresholdWindow (400), so that a queue hovering at the

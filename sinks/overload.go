@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/actorlog/actorlog/handlers"
 )
 
 // Mode is how callers hand events to a sink, chosen by the sink's queue
@@ -47,16 +49,24 @@ var (
 	ErrSyncTimeout = errors.New("sinks: sync wait timed out")
 )
 
+// Off is the AsyncThreshold that turns sync mode off: callers never
+// wait, and the sink goes from async to discard mode and back (lager
+// without an async_threshold). It is handlers.Off, the value that turns
+// off an option whose zero value means its default.
+const Off = handlers.Off
+
 // Thresholds are a sink's overload settings. The zero value gives the
 // defaults written by each field.
 type Thresholds struct {
 	// AsyncThreshold is the queue length above which callers switch to
-	// sync mode (lager's async_threshold). Zero means 20.
+	// sync mode (lager's async_threshold). Zero means 20; Off means no
+	// sync mode.
 	AsyncThreshold int
 	// AsyncThresholdWindow is the hysteresis: callers go back to async
 	// below AsyncThreshold − AsyncThresholdWindow. Zero means 5 with the
 	// default threshold (lager's shipped value), and ⌊0.2 × AsyncThreshold⌋
-	// with another (lager's rule when it is unset).
+	// with another (lager's rule when it is unset). With AsyncThreshold
+	// Off it must be zero.
 	AsyncThresholdWindow int
 	// DiscardThreshold is the queue length at which callers drop their
 	// events (LoggerBackends' discard_threshold). Zero means 500.
@@ -76,7 +86,7 @@ type Thresholds struct {
 	// KillerHWM, when positive, is the queue length above which the sink
 	// is killed: its queued events, and its handlers', are discarded and it
 	// restarts empty (lager's killer_hwm). Zero means off. It must exceed
-	// AsyncThreshold; above DiscardThreshold it can only strike when many
+	// AsyncThreshold (unless that is Off); above DiscardThreshold it can only strike when many
 	// callers race past the discard check, since discard mode stops the
 	// queue's growth.
 	KillerHWM int
@@ -91,8 +101,10 @@ type Thresholds struct {
 // naming the first bad field.
 func (t Thresholds) WithDefaults() (Thresholds, error) {
 	switch {
-	case t.AsyncThreshold < 0:
-		return t, fmt.Errorf("async_threshold: must not be negative, got %d", t.AsyncThreshold)
+	case t.AsyncThreshold < 0 && t.AsyncThreshold != Off:
+		return t, fmt.Errorf("async_threshold: must be >= 0 or Off (-1), got %d", t.AsyncThreshold)
+	case t.AsyncThreshold == Off && t.AsyncThresholdWindow != 0:
+		return t, fmt.Errorf("async_threshold_window: must be 0 with async_threshold Off, got %d", t.AsyncThresholdWindow)
 	case t.AsyncThresholdWindow < 0:
 		return t, fmt.Errorf("async_threshold_window: must not be negative, got %d", t.AsyncThresholdWindow)
 	case t.DiscardThreshold < 0:
@@ -105,6 +117,7 @@ func (t Thresholds) WithDefaults() (Thresholds, error) {
 		return t, errors.New("discard_check_interval, killer_reinstall_after and sync_timeout: must not be negative")
 	}
 	switch {
+	case t.AsyncThreshold == Off:
 	case t.AsyncThreshold == 0 && t.AsyncThresholdWindow == 0:
 		t.AsyncThreshold, t.AsyncThresholdWindow = 20, 5 // lager's shipped defaults
 	case t.AsyncThreshold == 0:
@@ -112,23 +125,26 @@ func (t Thresholds) WithDefaults() (Thresholds, error) {
 	case t.AsyncThresholdWindow == 0:
 		t.AsyncThresholdWindow = t.AsyncThreshold / 5
 	}
-	if t.AsyncThresholdWindow > t.AsyncThreshold {
+	if t.AsyncThreshold != Off && t.AsyncThresholdWindow > t.AsyncThreshold {
 		return t, fmt.Errorf("async_threshold_window: must not exceed async_threshold (%d), got %d", t.AsyncThreshold, t.AsyncThresholdWindow)
 	}
 	if t.DiscardThreshold == 0 {
 		t.DiscardThreshold = 500
 	}
-	if t.DiscardThreshold <= t.AsyncThreshold {
+	if t.AsyncThreshold != Off && t.DiscardThreshold <= t.AsyncThreshold {
 		return t, fmt.Errorf("discard_threshold: must exceed async_threshold (%d), got %d", t.AsyncThreshold, t.DiscardThreshold)
 	}
 	room := t.DiscardThreshold - t.AsyncThreshold // the window is less
+	if t.AsyncThreshold == Off {
+		room = t.DiscardThreshold
+	}
 	switch {
 	case t.DiscardThresholdWindow == 0:
 		t.DiscardThresholdWindow = min(t.DiscardThreshold/5, room-1)
 	case t.DiscardThresholdWindow >= room:
 		return t, fmt.Errorf("discard_threshold_window: must be less than discard_threshold − async_threshold (%d), got %d", room, t.DiscardThresholdWindow)
 	}
-	if t.KillerHWM > 0 && t.KillerHWM <= t.AsyncThreshold {
+	if t.AsyncThreshold != Off && t.KillerHWM > 0 && t.KillerHWM <= t.AsyncThreshold {
 		return t, fmt.Errorf("killer_hwm: must exceed async_threshold (%d), got %d", t.AsyncThreshold, t.KillerHWM)
 	}
 	if t.DiscardCheckInterval == 0 {
@@ -143,19 +159,32 @@ func (t Thresholds) WithDefaults() (Thresholds, error) {
 	return t, nil
 }
 
+// busy returns the queue length from which a caller takes part in the
+// mode decision: three quarters of the first threshold that changes the
+// mode.
+func (t *Thresholds) busy() int {
+	if t.AsyncThreshold == Off {
+		return t.DiscardThreshold * 3 / 4
+	}
+	return t.AsyncThreshold * 3 / 4
+}
+
 // nextMode is the pure mode decision: the mode for a queue of length
 // queue, coming from mode cur. Discard at DiscardThreshold or more, and
 // out of it only below DiscardThreshold − DiscardThresholdWindow (with
 // 500/100, discard at 500 queued, sync again at 399); sync above
 // AsyncThreshold; back to async only below AsyncThreshold −
 // AsyncThresholdWindow (lager's strict comparisons: with 20/5, sync at 21
-// queued, async again at 14).
+// queued, async again at 14). With AsyncThreshold Off, async whenever
+// not in discard mode.
 func nextMode(cur Mode, queue int, t *Thresholds) Mode {
 	switch {
 	case queue >= t.DiscardThreshold:
 		return Discard
 	case cur == Discard && queue >= t.DiscardThreshold-t.DiscardThresholdWindow:
 		return Discard
+	case t.AsyncThreshold == Off:
+		return Async
 	case queue > t.AsyncThreshold:
 		return Sync
 	case queue < t.AsyncThreshold-t.AsyncThresholdWindow:

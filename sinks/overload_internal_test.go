@@ -81,7 +81,7 @@ func TestThresholds(t *testing.T) {
 		th   Thresholds
 		want string
 	}{
-		{Thresholds{AsyncThreshold: -1}, "async_threshold: must not be negative"},
+		{Thresholds{AsyncThreshold: -2}, "async_threshold: must be >= 0 or Off (-1), got -2"},
 		{Thresholds{AsyncThresholdWindow: -1}, "async_threshold_window: must not be negative"},
 		{Thresholds{AsyncThreshold: 10, AsyncThresholdWindow: 11}, "async_threshold_window: must not exceed async_threshold (10), got 11"},
 		{Thresholds{DiscardThreshold: 20}, "discard_threshold: must exceed async_threshold (20), got 20"},

@@ -286,7 +286,7 @@ func (s *Sink) log(e *core.Event, wait bool) error {
 			// do not). Reading every queue costs, and below that mark
 			// this lane, most of the queue, is still short of the
 			// threshold.
-			if th := s.th.Load(); waiting+s.in.len() > th.AsyncThreshold*3/4 {
+			if th := s.th.Load(); waiting+s.in.len() > th.busy() {
 				s.afterPut()
 			} else if yield {
 				runtime.Gosched() // a page for the handler (Lane.Put)
@@ -306,7 +306,7 @@ func (s *Sink) afterPut() {
 	// Callers take part in the mode decision: on a busy machine the sink's
 	// and its handlers' goroutines may not run for a whole scheduler slice,
 	// while callers keep sending. A few atomic loads.
-	if q := s.recompute(); q > s.th.Load().AsyncThreshold*3/4 {
+	if q := s.recompute(); q > s.th.Load().busy() {
 		runtime.Gosched()
 	}
 }
