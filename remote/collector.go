@@ -51,8 +51,10 @@ type Collector struct {
 	address string
 	pid     *actor.PID
 
+	guard *guard
+
 	// Counters, for tests and status.
-	received, duplicates, refused, tooLarge atomic.Int64
+	received, duplicates, refused, tooLarge, malformed atomic.Int64
 }
 
 // StartCollector starts Proto.Actor remote on sys's actor system and the
@@ -69,19 +71,26 @@ func StartCollector(sys *actorlog.System, opts CollectorOptions) (*Collector, er
 	if opts.DedupWindow <= 0 {
 		opts.DedupWindow = DefaultDedupWindow
 	}
-	r, address, err := Start(sys.ActorSystem(), opts.Options)
-	if err != nil {
-		return nil, err
-	}
-	c := &Collector{sys: sys, remote: r, sink: sink, address: address}
+	c := &Collector{sys: sys, sink: sink}
+	c.guard = &guard{report: func(from, why string) {
+		sink.Logger().Warning(fmt.Sprintf("collector refused a malformed message from %s: %s", from, why),
+			"from", from, "reason", why)
+	}}
+	// The actor comes first: a batch that arrives as soon as remote
+	// listens finds it.
 	a := &collector{c: c, sink: sink, opts: opts, seen: map[string]seen{}, now: time.Now}
 	pid, err := sys.ActorSystem().Root.SpawnNamed(actor.PropsFromProducer(func() actor.Actor { return a },
 		actor.WithReceiverMiddleware(actors.CrashReporter())), CollectorName)
 	if err != nil {
-		r.Shutdown(false)
 		return nil, fmt.Errorf("remote: collector: %w", err)
 	}
 	c.pid = pid
+	r, address, err := start(sys.ActorSystem(), opts.Options, c.guard)
+	if err != nil {
+		_ = sys.ActorSystem().Root.StopFuture(pid).Wait()
+		return nil, err
+	}
+	c.remote, c.address = r, address
 	return c, nil
 }
 
@@ -100,6 +109,12 @@ func (c *Collector) Refused() int64 { return c.refused.Load() }
 
 // TooLarge counts the events over MaxEventSize.
 func (c *Collector) TooLarge() int64 { return c.tooLarge.Load() }
+
+// Malformed counts the messages refused as malformed: a Proto.Actor
+// message whose indexes point past its lists, or that made the server
+// panic, and a batch without events, origin, forwarder or sequence
+// number. Each is logged at warning into the collector's sink.
+func (c *Collector) Malformed() int64 { return c.guard.refused.Load() + c.malformed.Load() }
 
 // Stop stops the collector's actor and Proto.Actor remote. The System
 // goes on.
@@ -177,6 +192,13 @@ func (a *collector) Receive(ctx actor.Context) {
 		return
 	}
 	log := a.sink.Logger()
+	if why := malformed(b); why != "" {
+		// Not from a forwarder: refused without an answer.
+		a.c.malformed.Add(1)
+		log.Warning(fmt.Sprintf("collector refused a malformed batch from %q: %s", b.Origin, why),
+			"origin", b.Origin, "reason", why)
+		return
+	}
 	if len(a.opts.AllowList) > 0 && !slices.Contains(a.opts.AllowList, b.Origin) {
 		a.c.refused.Add(int64(len(b.Events)))
 		log.Warning(fmt.Sprintf("collector refused %d events from %s: not on the allow-list", len(b.Events), b.Origin),
@@ -210,4 +232,19 @@ func (a *collector) Receive(ctx actor.Context) {
 			"origin", b.Origin, "refused", rejected)
 	}
 	ctx.Respond(&pb.Ack{Seq: b.Seq, Rejected: uint32(rejected)})
+}
+
+// malformed says what makes b a batch no forwarder sends, or "".
+func malformed(b *pb.Batch) string {
+	switch {
+	case len(b.Events) == 0:
+		return "no events"
+	case b.Origin == "":
+		return "no origin"
+	case b.Forwarder == "":
+		return "no forwarder"
+	case b.Seq == 0:
+		return "no sequence number"
+	}
+	return ""
 }

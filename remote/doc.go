@@ -39,6 +39,15 @@
 //     out misconfigured nodes, not an attacker who can reach the port.
 //   - CollectorOptions.MaxEventSize refuses larger events (counted and
 //     reported).
+//   - Malformed input never ends the process. The gRPC server of Start
+//     (and so of the collector) refuses a Proto.Actor message whose
+//     indexes point past its lists, and recovers a panic of a handler: the
+//     stream or call ends with an error, and the refusal is counted
+//     (Collector.Malformed) and logged at warning. So is a batch no
+//     forwarder sends (no events, origin, forwarder or sequence number),
+//     which gets no answer. These interceptors come before the user's,
+//     whose server options (TLS, limits) apply too, however
+//     remote.WithServerOptions is given.
 //   - Transport encryption and authentication are gRPC's. Pass
 //     remote.WithServerOptions(grpc.Creds(…)) and
 //     remote.WithDialOptions(grpc.WithTransportCredentials(…)) in

@@ -33,11 +33,30 @@ var ErrListen = errors.New("remote: cannot listen")
 // address it listens on (host:port). A failure to listen is an error
 // wrapping ErrListen, not the panic Proto.Actor remote makes of it. Note
 // that Proto.Actor remote silences gRPC's global logger.
+//
+// Its gRPC server refuses a malformed message (a batch whose indexes point
+// past its lists) and recovers a panic of a handler: the stream or call
+// ends with an error, the process goes on, and the refusal is logged at
+// warning through system's logger. These interceptors come first, before
+// the ones of remote.WithServerOptions in opts.Remote, whose other server
+// options (TLS, limits) apply too.
 func Start(system *actor.ActorSystem, opts Options) (r *remote.Remote, address string, err error) {
+	g := &guard{report: func(from, why string) {
+		system.Logger().Warn("remote: refused a malformed message", slog.String("from", from), slog.String("reason", why))
+	}}
+	return start(system, opts, g)
+}
+
+// start is Start with g guarding the server.
+func start(system *actor.ActorSystem, opts Options, g *guard) (r *remote.Remote, address string, err error) {
 	if opts.Host == "" {
 		opts.Host = "127.0.0.1"
 	}
-	r = remote.NewRemote(system, remote.Configure(opts.Host, opts.Port, opts.Remote...))
+	cfg := remote.Configure(opts.Host, opts.Port, opts.Remote...)
+	// WithServerOptions replaces the options before it: the guard's are
+	// put before the user's here, once they are all known.
+	cfg.ServerOptions = append(g.serverOptions(), cfg.ServerOptions...)
+	r = remote.NewRemote(system, cfg)
 	defer func() {
 		if p := recover(); p != nil {
 			r, address, err = nil, "", fmt.Errorf("%w on %s:%d: %v", ErrListen, opts.Host, opts.Port, p)
