@@ -19,15 +19,21 @@
 // # Delivery
 //
 // At least once. A batch stays in its forwarder until the collector
-// acknowledges it, and is sent again with the same sequence number after
-// AckTimeout. The collector drops a batch it has already logged, and
-// acknowledges it. While the collector is away, events wait, up to
-// MaxBuffer. Beyond that they are dropped, counted in the handler's
-// errors, and reported once the collector answers again ("collector …
-// reachable again; N events were dropped"). A collector that restarted
-// may log twice a batch whose ack was lost. It remembers each forwarder's
-// last batch for CollectorOptions.DedupWindow (10 minutes) after it last
-// heard from it, so its memory follows the forwarders it hears from.
+// acknowledges it. It is sent again, with the same sequence number, as
+// soon as the collector listens again after the connection to it ended
+// (Proto.Actor's EndpointTerminatedEvent; the forwarder then tries the
+// collector's port every 20 ms), and after AckTimeout without an answer.
+// The collector drops a batch it has already logged, and acknowledges
+// it. While the collector is away, events wait, up to MaxBuffer. Beyond
+// that they are dropped, counted (Forwarder.Dropped, and the handler's
+// errors), and reported once a second with the exact count ("forwarder
+// dropped N events: …"). The collector is reported unreachable when a
+// batch could not be delivered, and reachable again when it answers
+// after that, never merely because the buffer was full. A collector that
+// restarted may log twice a batch whose ack was lost. It remembers each
+// forwarder's last batch for CollectorOptions.DedupWindow (10 minutes)
+// after it last heard from it, so its memory follows the forwarders it
+// hears from.
 //
 // # What is and is not protected
 //

@@ -1,9 +1,11 @@
 package remote
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -13,6 +15,8 @@ import (
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/remote/pb"
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/eventstream"
+	"github.com/asynkron/protoactor-go/remote"
 )
 
 // The defaults of Forwarder's options.
@@ -28,17 +32,28 @@ const (
 // events already wait for the collector.
 var ErrBufferFull = errors.New("remote: forwarder buffer full; event dropped")
 
+// probeEvery is how often a forwarder that lost its connection tries the
+// collector's port, and dropReportEvery how often it reports the events
+// it dropped.
+const (
+	probeEvery      = 20 * time.Millisecond
+	dropReportEvery = time.Second
+)
+
 // Forwarder is a handler that sends its events to a collector on another
 // node, in batches, over Proto.Actor remote (start it on the node's actor
 // system first, with Start).
 //
 // Delivery is at least once: a batch stays in the forwarder until the
 // collector acknowledges it, and is sent again — with the same sequence
-// number, so the collector does not log it twice — after a timeout. While
-// the collector cannot be reached, events wait, up to MaxBuffer; beyond
-// it they are dropped and counted, and the forwarder reports how many
-// when the collector answers again. A collector that restarted (and so
-// forgot the sequence numbers) may log a batch twice whose ack was lost.
+// number, so the collector does not log it twice — when the connection
+// to the collector ends, or after AckTimeout. A forwarder whose
+// connection ended tries the collector's port every 20 ms and sends as
+// soon as it accepts. While the collector cannot be reached, events wait,
+// up to MaxBuffer; beyond it they are dropped, counted (Dropped), and
+// reported once a second with the exact count. A collector that restarted
+// (and so forgot the sequence numbers) may log a batch twice whose ack
+// was lost.
 type Forwarder struct {
 	// System is the node's actor system, with remote started.
 	System *actor.ActorSystem
@@ -50,20 +65,32 @@ type Forwarder struct {
 	Linger    time.Duration
 	// MaxBuffer is the most events waiting for the collector (10,000).
 	MaxBuffer int
-	// RetryEvery is how long to wait after a failed send (1 s), AckTimeout
-	// how long to wait for an ack (5 s).
+	// RetryEvery is how long to wait before sending again after a
+	// collector answered without taking a batch, or did not answer within
+	// AckTimeout (1 s); AckTimeout how long to wait for an ack (5 s).
 	RetryEvery, AckTimeout time.Duration
 
 	id      string
 	cfg     *handlers.Config
 	mu      sync.Mutex
 	buf     []*pb.Event
+	dropped int64         // since the last report
+	acked   chan struct{} // closed (and replaced) at every ack
 	wake    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
-	dropped int64         // since the collector was last reachable
-	acked   chan struct{} // closed (and replaced) at every ack
+	cancel  context.CancelFunc // ends a dial in progress
+	ctx     context.Context
 	sent    atomic.Int64
+	drops   atomic.Int64
+
+	// replies is where the collector's answers arrive, through the
+	// process reply; lost is signalled when Proto.Actor reports the
+	// connection to the collector ended.
+	replies chan any
+	reply   *actor.PID
+	lost    chan struct{}
+	sub     *eventstream.Subscription
 }
 
 var forwarderIDs atomic.Uint64
@@ -93,9 +120,44 @@ func (f *Forwarder) Add(cfg *handlers.Config) error {
 	f.id = strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.FormatUint(forwarderIDs.Add(1), 10)
 	f.wake, f.stop, f.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
 	f.acked = make(chan struct{})
+	f.ctx, f.cancel = context.WithCancel(context.Background())
+	f.replies, f.lost = make(chan any, 16), make(chan struct{}, 1)
+	pid, ok := f.System.ProcessRegistry.Add(replies(f.replies), "actorlog-forwarder-"+f.id)
+	if !ok {
+		f.cancel()
+		return fmt.Errorf("remote: forwarder %q: its reply process %s exists", cfg.ID, pid)
+	}
+	f.reply = pid
+	f.sub = f.System.EventStream.Subscribe(func(m any) {
+		if e, ok := m.(*remote.EndpointTerminatedEvent); ok && e.Address == f.Collector {
+			select {
+			case f.lost <- struct{}{}:
+			default:
+			}
+		}
+	})
 	go f.run()
 	return nil
 }
+
+// replies is a process that passes the messages sent to it on, dropping
+// them when the channel is full (the forwarder waits for one answer at a
+// time; more are stale).
+type replies chan any
+
+// SendUserMessage implements actor.Process.
+func (r replies) SendUserMessage(_ *actor.PID, m any) {
+	select {
+	case r <- actor.UnwrapEnvelopeMessage(m):
+	default:
+	}
+}
+
+// SendSystemMessage implements actor.Process.
+func (r replies) SendSystemMessage(*actor.PID, any) {}
+
+// Stop implements actor.Process.
+func (r replies) Stop(*actor.PID) {}
 
 // Log implements handlers.Handler: the event waits in the buffer for the
 // next batch.
@@ -105,6 +167,7 @@ func (f *Forwarder) Log(e *core.Event, _ *handlers.Config) error {
 	if len(f.buf) >= f.MaxBuffer {
 		f.dropped++
 		f.mu.Unlock()
+		f.drops.Add(1)
 		return ErrBufferFull
 	}
 	f.buf = append(f.buf, w)
@@ -121,6 +184,10 @@ func (f *Forwarder) Log(e *core.Event, _ *handlers.Config) error {
 
 // Sent returns how many events the collector acknowledged.
 func (f *Forwarder) Sent() int64 { return f.sent.Load() }
+
+// Dropped returns how many events were dropped because MaxBuffer events
+// waited already.
+func (f *Forwarder) Dropped() int64 { return f.drops.Load() }
 
 // Flush implements handlers.Flusher: it waits until the collector has
 // acknowledged every event, for at most AckTimeout.
@@ -147,23 +214,39 @@ func (f *Forwarder) Flush() error {
 }
 
 // Remove implements handlers.Remover: it tries to deliver what waits (see
-// Flush), then stops the sending goroutine.
+// Flush), then stops the sending goroutine, after its last report of
+// drops.
 func (f *Forwarder) Remove() error {
 	err := f.Flush()
+	f.cancel()
 	close(f.stop)
 	<-f.done
+	f.System.EventStream.Unsubscribe(f.sub)
+	f.System.ProcessRegistry.Remove(f.reply)
 	return err
 }
 
 // run sends batches until stopped.
 func (f *Forwarder) run() {
 	defer close(f.done)
+	defer f.reportDrops()
 	pid := actor.NewPID(f.Collector, CollectorName)
 	var seq uint64
 	var inflight []*pb.Event // sent, not acknowledged: sent again as it is
-	unreachable := false
+	unreachable := false     // reported so
+	down := false            // the connection ended: try the port before sending
+	tick := time.NewTicker(dropReportEvery)
+	defer tick.Stop()
 	timer := time.NewTimer(f.Linger)
 	defer timer.Stop()
+	// lose reports the collector unreachable, once until it answers.
+	lose := func(why string) {
+		if !unreachable {
+			unreachable = true
+			f.cfg.Report(core.LevelError, fmt.Sprintf("collector %s unreachable: %s; keeping up to %d events", f.Collector, why, f.MaxBuffer),
+				slog.String("collector", f.Collector))
+		}
+	}
 	for {
 		if inflight == nil {
 			f.mu.Lock()
@@ -178,48 +261,139 @@ func (f *Forwarder) run() {
 					return
 				case <-f.wake:
 				case <-timer.C:
+				case <-tick.C:
+					f.reportDrops()
+				case <-f.lost:
+					down = true
 				}
 				continue
 			}
 			seq++
 		}
-		batch := &pb.Batch{Origin: f.System.Address(), Forwarder: f.id, Seq: seq, Events: inflight}
-		reply, err := f.System.Root.RequestFuture(pid, batch, f.AckTimeout).Result()
-		ack, ok := reply.(*pb.Ack)
-		if err == nil && ok && ack.Seq == seq {
-			f.mu.Lock()
-			f.buf = f.buf[len(inflight):]
-			dropped := f.dropped
-			f.dropped = 0
-			close(f.acked)
-			f.acked = make(chan struct{})
-			f.mu.Unlock()
-			f.sent.Add(int64(len(inflight)))
-			inflight = nil
-			if unreachable || dropped > 0 {
-				unreachable = false
-				msg := "collector " + f.Collector + " reachable again"
-				if dropped > 0 {
-					msg += fmt.Sprintf("; %d events were dropped while it was not (buffer of %d)", dropped, f.MaxBuffer)
-				}
-				f.cfg.Report(core.LevelNotice, msg, slog.String("collector", f.Collector), slog.Int64("dropped", dropped))
+		if down {
+			if !f.probe(tick, lose) {
+				return
 			}
-			continue
+			down = false
+			select { // a report of the connection that ended before
+			case <-f.lost:
+			default:
+			}
 		}
-		if err == nil {
-			err = fmt.Errorf("unexpected answer %T", reply)
+		batch := &pb.Batch{Origin: f.System.Address(), Forwarder: f.id, Seq: seq, Events: inflight}
+		f.System.Root.RequestWithCustomSender(pid, batch, f.reply)
+		timer.Reset(f.AckTimeout)
+		retry := false
+	wait:
+		for {
+			select {
+			case <-f.stop:
+				return
+			case <-tick.C:
+				f.reportDrops()
+			case <-f.lost:
+				lose("the connection ended")
+				down = true
+				break wait
+			case <-timer.C:
+				lose(fmt.Sprintf("no answer within %v", f.AckTimeout))
+				retry = true
+				break wait
+			case r := <-f.replies:
+				switch r := r.(type) {
+				case *pb.Ack:
+					if r.Seq != seq {
+						continue // a late answer to a batch sent before
+					}
+					f.acknowledged(len(inflight))
+					inflight = nil
+					if unreachable {
+						unreachable = false
+						f.cfg.Report(core.LevelNotice, "collector "+f.Collector+" reachable again", slog.String("collector", f.Collector))
+					}
+					break wait
+				case *actor.DeadLetterResponse:
+					lose("no collector at that address")
+					retry = true
+					break wait
+				}
+			}
 		}
-		if !unreachable {
-			unreachable = true
-			f.cfg.Report(core.LevelError, fmt.Sprintf("collector %s unreachable: %v; keeping up to %d events", f.Collector, err, f.MaxBuffer),
-				slog.String("collector", f.Collector))
+		if retry && !f.pause(f.RetryEvery, tick, &down) {
+			return
 		}
-		timer.Reset(f.RetryEvery)
+	}
+}
+
+// acknowledged takes n events out of the buffer, acknowledged.
+func (f *Forwarder) acknowledged(n int) {
+	f.mu.Lock()
+	f.buf = f.buf[n:]
+	close(f.acked)
+	f.acked = make(chan struct{})
+	f.mu.Unlock()
+	f.sent.Add(int64(n))
+}
+
+// pause waits d, reporting drops and noting in down a connection that
+// ends meanwhile; false if stopped.
+func (f *Forwarder) pause(d time.Duration, tick *time.Ticker, down *bool) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
 		select {
 		case <-f.stop:
-			return
-		case <-timer.C:
+			return false
+		case <-tick.C:
+			f.reportDrops()
+		case <-f.lost:
+			*down = true
+			return true
+		case <-t.C:
+			return true
 		}
+	}
+}
+
+// probe returns once the collector's port accepts a connection, which it
+// closes: a batch sent then finds remote listening. It tries every
+// probeEvery; lose reports a failed try. False if stopped.
+func (f *Forwarder) probe(tick *time.Ticker, lose func(string)) bool {
+	d := net.Dialer{Timeout: f.AckTimeout}
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-f.stop:
+			return false
+		case <-tick.C:
+			f.reportDrops()
+			continue
+		case <-f.lost:
+			continue
+		case <-t.C:
+		}
+		conn, err := d.DialContext(f.ctx, "tcp", f.Collector)
+		if err == nil {
+			_ = conn.Close()
+			return true
+		}
+		lose(err.Error())
+		t.Reset(probeEvery)
+	}
+}
+
+// reportDrops reports the events dropped since the last report, if any,
+// with their exact count (lager's reports of the events over its
+// high-water mark).
+func (f *Forwarder) reportDrops() {
+	f.mu.Lock()
+	n := f.dropped
+	f.dropped = 0
+	f.mu.Unlock()
+	if n > 0 {
+		f.cfg.Report(core.LevelWarning, fmt.Sprintf("forwarder dropped %d events: %d were waiting for collector %s already (MaxBuffer)", n, f.MaxBuffer, f.Collector),
+			slog.String("collector", f.Collector), slog.Int64("dropped", n))
 	}
 }
 

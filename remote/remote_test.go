@@ -173,10 +173,71 @@ func TestCollectorDownAndBackLosesNothingWithinTheBuffer(t *testing.T) {
 	waitFor(t, "the buffered 50", func() bool { return c2.mem.Len() == 50 })
 	e, err := s.mem.WaitMatch(actortest.Context(t), func(e *core.Event) bool { return strings.Contains(e.Message, "reachable again") })
 	require.NoError(t, err)
-	assert.Contains(t, e.Message, "; 30 events were dropped while it was not (buffer of 50)")
+	assert.Equal(t, "collector "+c2.coll.Address()+" reachable again", e.Message)
+	waitFor(t, "the 30 drops reported", func() bool { return reportedDrops(s.mem) == 30 })
+	assert.Equal(t, int64(30), s.fwd.Dropped())
 	for j, e := range c2.mem.Events() {
 		i, _ := e.Lookup("i")
 		assert.Equal(t, int64(j), i.Int64(), "the first 50 of the outage, in order")
+	}
+}
+
+// reportedDrops sums the drops a forwarder reported.
+func reportedDrops(mem *handlers.Memory) int64 {
+	var n int64
+	for _, e := range mem.Events() {
+		if d, ok := e.Lookup("dropped"); ok && strings.HasPrefix(e.Message, "forwarder dropped ") {
+			n += d.Int64()
+		}
+	}
+	return n
+}
+
+// A collector that stays while its forwarder overflows is never reported
+// lost or found; the drops are reported with their exact count, at most
+// once a second.
+func TestOverflowIsNotAnOutage(t *testing.T) {
+	c := startCollector(t, 0, remote.CollectorOptions{})
+	s := startService(t, c.coll.Address(), &remote.Forwarder{MaxBuffer: 20, BatchSize: 10})
+	for i := range 5000 {
+		s.sys.Logger().Info("burst", "i", i)
+	}
+	require.NoError(t, s.sys.Flush(actortest.Context(t)))
+	require.Positive(t, s.fwd.Dropped(), "the burst overflowed the buffer")
+	waitFor(t, "every drop reported", func() bool { return reportedDrops(s.mem) == s.fwd.Dropped() })
+	assert.Equal(t, int64(5000), s.fwd.Sent()+s.fwd.Dropped())
+	waitFor(t, "the collector has what was sent", func() bool { return c.coll.Received() == s.fwd.Sent() })
+	for _, e := range s.mem.Events() {
+		assert.NotContains(t, e.Message, "reachable", "the collector never went away")
+	}
+}
+
+// A forwarder whose collector leaves and comes back sends again without
+// waiting for AckTimeout or RetryEvery (an hour here): it notices the
+// connection end, and tries the port until the collector listens again.
+func TestResumesWithoutWaitingForTimeouts(t *testing.T) {
+	port := freePort(t)
+	c := startCollector(t, port, remote.CollectorOptions{})
+	s := startService(t, c.coll.Address(), &remote.Forwarder{BatchSize: 10, AckTimeout: time.Hour, RetryEvery: time.Hour})
+	for round := range 3 {
+		s.sys.Logger().Info("before", "round", round)
+		waitFor(t, "the event before, acknowledged", func() bool { return c.mem.Len() == 1 && s.fwd.Sent() == int64(2*round+1) })
+		c.stop(t)
+		s.sys.Logger().Info("while away", "round", round)
+		waitFor(t, "the collector reported unreachable", func() bool {
+			n := 0
+			for _, e := range s.mem.Events() {
+				if strings.Contains(e.Message, " unreachable: ") {
+					n++
+				}
+			}
+			return n == round+1
+		})
+		c = startCollector(t, port, remote.CollectorOptions{})
+		waitFor(t, "the event logged while it was away, acknowledged", func() bool { return c.mem.Len() == 1 && s.fwd.Sent() == int64(2*round+2) })
+		assert.Equal(t, "while away", c.mem.Events()[0].Message)
+		c.stop(t)
+		c = startCollector(t, port, remote.CollectorOptions{})
 	}
 }
 
