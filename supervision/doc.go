@@ -36,7 +36,9 @@
 // OTP's special reasons; [IsNormal] says which ones spare a transient child
 // its restart. A child exits by panicking (its reason is an
 // [*actors.PanicError] with the stack), by calling [Exit] with a reason, or
-// by stopping (ErrNormal).
+// by stopping (ErrNormal). Every exit of a permanent child is reported
+// ([ChildTerminated]); a transient or temporary child's normal or shutdown
+// exit is not, as in OTP: it is what such a child is for.
 //
 // A child that panicked is restarted in place: Proto.Actor's restart gives
 // the same PID a new actor value, and the messages queued behind the one

@@ -60,7 +60,9 @@ type ChildStartFailed struct {
 // ChildTerminated says a child terminated without its supervisor asking it to
 // (OTP's child_terminated), after a panic or an exit. What happens next is
 // in the following report: ChildRestarted, or MaxIntensityReached, or
-// nothing for a child that is not restarted.
+// nothing for a child that is not restarted. As in OTP, a normal or
+// shutdown exit (see IsNormal) of a transient or temporary child is not
+// reported; every exit of a permanent child is.
 type ChildTerminated struct {
 	ChildInfo
 	// Reason is the exit reason: an *actors.PanicError for a panic, the

@@ -143,7 +143,7 @@ func (s *supervisor) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, w
 	s.restart = sup
 	err := asError(reason)
 	ch := s.children[idx]
-	s.publish(&ChildTerminated{ChildInfo: s.info(ch), Reason: err, Message: message})
+	s.reportTerminated(ch, err, message)
 	s.terminated(idx, err, true)
 }
 
@@ -158,9 +158,20 @@ func (s *supervisor) childStopped(who *actor.PID) {
 	if reason == nil {
 		reason = ErrNormal
 	}
-	s.publish(&ChildTerminated{ChildInfo: s.info(ch), Reason: reason})
+	s.reportTerminated(ch, reason, nil)
 	ch.pid = nil
 	s.terminated(idx, reason, false)
+}
+
+// reportTerminated publishes a ChildTerminated report, unless the exit
+// is one OTP's supervisor does not report: a normal or shutdown exit (see
+// IsNormal) of a transient or temporary child, which is what such a child
+// is for.
+func (s *supervisor) reportTerminated(ch *child, reason error, message any) {
+	if ch.spec.Restart != Permanent && IsNormal(reason) {
+		return
+	}
+	s.publish(&ChildTerminated{ChildInfo: s.info(ch), Reason: reason, Message: message})
 }
 
 // terminated carries out the decision for child idx, which terminated with

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -167,6 +168,33 @@ func ids(children []supervision.Child) []string {
 	return out
 }
 
+// awaitChildren asks sup for its children until they are want. An exit
+// that is not reported publishes nothing to wait for, and a Terminated
+// reaches the supervisor after the child's own Stopped: the supervisor's
+// answers are the signal.
+func whichChildren(t *testing.T, sup *supervision.Supervisor) []supervision.Child {
+	t.Helper()
+	children, err := sup.WhichChildren(bg(t))
+	require.NoError(t, err)
+	return children
+}
+
+func awaitChildren(t *testing.T, sup *supervision.Supervisor, want ...string) {
+	t.Helper()
+	ctx := bg(t)
+	for {
+		children, err := sup.WhichChildren(ctx)
+		require.NoError(t, err)
+		got := ids(children)
+		if slices.Equal(got, want) {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("children %v, want %v", got, want)
+		}
+	}
+}
+
 func TestStartsInOrderAndStopsInReverse(t *testing.T) {
 	system := actortest.NewSystem(t)
 	p := newProbe()
@@ -262,6 +290,10 @@ func TestRestForOne(t *testing.T) {
 	assert.Same(t, a, pidOf(t, sup, "a"))
 }
 
+// TestRestartTypes follows OTP's supervisor: whether a child is restarted
+// and its spec kept, and whether its exit is reported. A permanent child's
+// every exit is reported; a normal or shutdown exit of a transient or
+// temporary child is not, any other exit is.
 func TestRestartTypes(t *testing.T) {
 	abnormal := errors.New("disk full")
 	tests := []struct {
@@ -269,17 +301,21 @@ func TestRestartTypes(t *testing.T) {
 		cmd         any
 		restarted   bool
 		specRemains bool
+		reported    bool
 	}{
-		{supervision.Permanent, cmdExit{}, true, true},
-		{supervision.Permanent, cmdExit{reason: abnormal}, true, true},
-		{supervision.Permanent, cmdPanic{}, true, true},
-		{supervision.Transient, cmdExit{}, false, true},
-		{supervision.Transient, cmdExit{reason: supervision.ErrShutdown}, false, true},
-		{supervision.Transient, cmdExit{reason: abnormal}, true, true},
-		{supervision.Transient, cmdPanic{}, true, true},
-		{supervision.Temporary, cmdExit{}, false, false},
-		{supervision.Temporary, cmdExit{reason: abnormal}, false, false},
-		{supervision.Temporary, cmdPanic{}, false, false},
+		{supervision.Permanent, cmdExit{}, true, true, true},
+		{supervision.Permanent, cmdExit{reason: supervision.ErrShutdown}, true, true, true},
+		{supervision.Permanent, cmdExit{reason: abnormal}, true, true, true},
+		{supervision.Permanent, cmdPanic{}, true, true, true},
+		{supervision.Transient, cmdExit{}, false, true, false},
+		{supervision.Transient, cmdExit{reason: supervision.ErrShutdown}, false, true, false},
+		{supervision.Transient, cmdExit{reason: fmt.Errorf("%w: done", supervision.ErrShutdown)}, false, true, false},
+		{supervision.Transient, cmdExit{reason: abnormal}, true, true, true},
+		{supervision.Transient, cmdPanic{}, true, true, true},
+		{supervision.Temporary, cmdExit{}, false, false, false},
+		{supervision.Temporary, cmdExit{reason: supervision.ErrShutdown}, false, false, false},
+		{supervision.Temporary, cmdExit{reason: abnormal}, false, false, true},
+		{supervision.Temporary, cmdPanic{}, false, false, true},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%s/%T%v", tc.restart, tc.cmd, tc.cmd), func(t *testing.T) {
@@ -289,26 +325,31 @@ func TestRestartTypes(t *testing.T) {
 			sup := start(t, system, supervision.Spec{Children: []supervision.ChildSpec{p.child("w", tc.restart)}})
 			p.expect(t, "start:w")
 			system.Root.Send(pidOf(t, sup, "w"), tc.cmd)
-			term := nextReport[*supervision.ChildTerminated](t, reports)
-			if c, ok := tc.cmd.(cmdExit); ok && c.reason != nil {
-				assert.ErrorIs(t, term.Reason, c.reason)
+			if tc.reported {
+				term := nextReport[*supervision.ChildTerminated](t, reports)
+				if c, ok := tc.cmd.(cmdExit); ok && c.reason != nil {
+					assert.ErrorIs(t, term.Reason, c.reason)
+				}
+				if c, ok := tc.cmd.(cmdExit); ok && c.reason == nil {
+					assert.ErrorIs(t, term.Reason, supervision.ErrNormal)
+				}
 			}
-			if c, ok := tc.cmd.(cmdExit); ok && c.reason == nil {
-				assert.ErrorIs(t, term.Reason, supervision.ErrNormal)
-			}
-			if tc.restarted {
-				nextReport[*supervision.ChildRestarted](t, reports)
-			}
-			// A request is answered after the termination was handled.
-			children, err := sup.WhichChildren(bg(t))
-			require.NoError(t, err)
 			switch {
 			case tc.restarted:
-				assert.Equal(t, []string{"w"}, ids(children))
+				nextReport[*supervision.ChildRestarted](t, reports)
+				// A request is answered after the restart was handled.
+				assert.Equal(t, []string{"w"}, ids(whichChildren(t, sup)))
 			case tc.specRemains:
-				assert.Equal(t, []string{"w(stopped)"}, ids(children))
+				awaitChildren(t, sup, "w(stopped)")
 			default:
-				assert.Empty(t, children)
+				awaitChildren(t, sup)
+			}
+			if !tc.reported { // reports are published before the answer
+				for len(reports) > 0 {
+					r := <-reports
+					_, term := r.(*supervision.ChildTerminated)
+					assert.False(t, term, "reported: %s", r)
+				}
 			}
 		})
 	}
@@ -612,8 +653,12 @@ func TestSimpleOneForOne(t *testing.T) {
 
 	system.Root.Send(c2, cmdPanic{})
 	p.expect(t, "start:cache")
-	system.Root.Send(c1, cmdExit{}) // transient, normal: deleted
-	for nextReport[*supervision.ChildTerminated](t, reports).ChildID != "conn-1" {
+	system.Root.Send(c1, cmdExit{}) // transient, normal: deleted, not reported
+	awaitChildren(t, sup, "conn-2")
+	for len(reports) > 0 {
+		if r, ok := (<-reports).(*supervision.ChildTerminated); ok {
+			assert.NotEqual(t, "conn-1", r.ChildID, "a normal exit of a transient child is not reported")
+		}
 	}
 	counts, err := sup.CountChildren(ctx)
 	require.NoError(t, err)
