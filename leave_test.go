@@ -1,12 +1,20 @@
 package actorlog_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/sinks"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -53,4 +61,90 @@ func TestFlushUnderHandlerChurn(t *testing.T) {
 	assert.Zero(t, failed, "flushes that failed of %d", flushes)
 	require.NoError(t, s.Flush(ctx))
 	assert.Len(t, mem.Events(), flushes, "the handler that stays has every event")
+}
+
+// flaky panics on every event whose "i" is a multiple of every, and
+// counts the others it handled.
+type flaky struct {
+	every           int64
+	handled, panics atomic.Int64
+}
+
+func (f *flaky) Log(e *core.Event, _ *handlers.Config) error {
+	for _, a := range e.Attrs {
+		if a.Key == "i" && a.Value.Int64()%f.every == f.every-1 {
+			f.panics.Add(1)
+			panic("poisoned event")
+		}
+	}
+	f.handled.Add(1)
+	return nil
+}
+
+// A handler removed for its restart intensity (and installed again by its
+// watcher) leaves nothing uncounted: what its mailbox, its lane and the
+// rest of a batch held is counted as it exits, and the callers waiting
+// for it in sync mode get an error at once. The sync timeout is an hour:
+// a caller left waiting for the exited handler would hang the test.
+func TestAHandlerThatExitsCountsWhatItHeld(t *testing.T) {
+	const producers, each = 4, 25_000
+	h, reports := &flaky{every: 1000}, &handlers.Memory{}
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{SyncTimeout: time.Hour},
+		Handlers: []actorlog.Handler{
+			// Only the test's events: the reports of its exits go to
+			// the other handler, and are neither handled nor dropped
+			// here.
+			{Config: handlers.Config{ID: "flaky", Level: "=info"}, Handler: h},
+			{Config: handlers.Config{ID: "reports", Level: "warning"}, Handler: reports},
+		},
+	})
+	log := s.Logger()
+	var exited atomic.Int64
+	var wg sync.WaitGroup
+	for p := range producers {
+		wg.Go(func() {
+			for i := p * each; i < (p+1)*each; i++ {
+				err := log.Emit(context.Background(), actorlog.LevelInfo, "event", slog.Int("i", i))
+				switch {
+				case err == nil, errors.Is(err, sinks.ErrDropped):
+				case errors.Is(err, sinks.ErrHandlerExited):
+					exited.Add(1)
+				default:
+					t.Errorf("event %d: %v", i, err)
+				}
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(deadline):
+		t.Fatal("callers still wait for a handler that exited")
+	}
+	ctx := bg(t)
+	sink := actorlog.SinkOf(s)
+	require.Eventually(t, func() bool {
+		st, err := sink.Status(ctx)
+		return err == nil && len(st.Awaited) == 0 && len(st.Handlers) == 2
+	}, deadline, time.Millisecond, "the handler is back")
+	require.NoError(t, s.Flush(ctx))
+	st, err := sink.Status(ctx)
+	require.NoError(t, err)
+	assert.Positive(t, st.Drops.Exited, "some events were queued when the handler exited")
+	var reported int64
+	for _, e := range reports.Events() {
+		if strings.Contains(e.Message, "handler flaky in sink default exited: ") {
+			for _, a := range e.Attrs {
+				if a.Key == "dropped" {
+					reported += a.Value.Int64()
+				}
+			}
+		}
+	}
+	assert.Equal(t, st.Drops.Exited, reported, "the reports of its exits count what it held")
+	assert.Equal(t, int64(producers*each), h.handled.Load()+h.panics.Load()+st.Drops.Total(),
+		"every event handled, panicked on, or counted: handled %d, panics %d, drops %+v, callers told %d",
+		h.handled.Load(), h.panics.Load(), st.Drops, exited.Load())
 }

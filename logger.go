@@ -181,7 +181,8 @@ func (l *Logger) LogAttrs(_ context.Context, level Level, msg string, attrs ...s
 // by every handler (sync mode), or not wanted by any handler at this level;
 // sinks.ErrDropped when the sink was in discard mode or could not take it;
 // sinks.ErrSinkStopped when the sink stopped, or was killed, while the call
-// waited in sync mode; sinks.ErrSyncTimeout. It never panics, and a sync
+// waited in sync mode; sinks.ErrHandlerExited when a handler exited after
+// failures before it handled the event; sinks.ErrSyncTimeout. It never panics, and a sync
 // wait is bounded by the sink's SyncTimeout. ctx is not used yet.
 //
 //go:noinline

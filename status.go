@@ -72,8 +72,8 @@ func (st Status) String() string {
 		fmt.Fprintf(&b, "sink %s at level %s, %s%s: queue %d, dropped %d, kills %d, restarts %d\n",
 			sk.Name, sk.Level.First(), sk.Mode, state, sk.Queue, sk.Drops.Total(), sk.Kills, sk.Restarts)
 		if d := sk.Drops; d.Total() > 0 {
-			fmt.Fprintf(&b, "  dropped: %d discarded, %d not running, %d closed, %d with no handler, %d killed\n",
-				d.Discarded, d.NotRunning, d.Closed, d.NoHandler, d.Killed)
+			fmt.Fprintf(&b, "  dropped: %d discarded, %d not running, %d closed, %d with no handler, %d killed, %d with a handler that exited\n",
+				d.Discarded, d.NotRunning, d.Closed, d.NoHandler, d.Killed, d.Exited)
 		}
 		if len(sk.Awaited) > 0 {
 			fmt.Fprintf(&b, "  awaited after a restart: %s\n", strings.Join(sk.Awaited, ", "))

@@ -117,9 +117,47 @@ type Stats struct {
 	// incarnation if there is none. Nil sends reports to the actor's
 	// parent.
 	Report func(*core.Event)
+	// Exited counts the events the handler's actor dropped as it exited
+	// (see Exit).
+	Exited atomic.Int64
+	// Lost, when not nil, is told each time the handler's actor drops
+	// events as it exits (see Exit), how many.
+	Lost func(n int)
 	// killCounted is the mailbox's events a killer counted, plus one (0:
 	// none counted since the handler started).
 	killCounted atomic.Int64
+	// exiting is set by Exit.
+	exiting atomic.Bool
+}
+
+// Exit tells the handler's actor that it is taken out after failures (a
+// panic past its restart intensity, an Add that failed after a restart):
+// from the next message it takes on, it drops what it holds — its lane,
+// the rest of a batch, and every event its mailbox holds — counted
+// (Exited, Lost), gives the callers waiting for those events in sync mode
+// a failed answer (Ack.Fail, Lane.Drop), answers Flush at once, and runs
+// its handler's Remove. Its parent then stops it after its mailbox (a
+// poison pill): the actor stops having left nothing uncounted.
+func (s *Stats) Exit() { s.exiting.Store(true) }
+
+// ExitCustom counts, as a custom handler actor that exits (Exit) stops,
+// the events its sink sent it that it did not take (Pending); a sink calls
+// it, since a custom actor has no runner to.
+func (s *Stats) ExitCustom() {
+	if s.exiting.Load() {
+		s.lose(int(s.Pending.Swap(0)))
+	}
+}
+
+// lose counts n events dropped as the handler exits.
+func (s *Stats) lose(n int) {
+	if n <= 0 {
+		return
+	}
+	s.Exited.Add(int64(n))
+	if s.Lost != nil {
+		s.Lost(n)
+	}
 }
 
 // Queued returns the events waiting for the handler: its mailbox, with
@@ -201,6 +239,7 @@ type runner struct {
 	// carryAcks are the acks of the batch being handled: done after it,
 	// or after its carry when an event panicked, or when the actor stops.
 	carryAcks []*Ack
+	exited    bool              // it dropped what it held after Stats.Exit
 	worker    *actors.Worker    // its mailbox's goroutine, closed when it stops
 	report    func(*core.Event) // where Config.Report goes; nil: the parent
 
@@ -218,6 +257,9 @@ type wakeTick struct{ gen uint64 }
 
 // Receive implements actor.Actor.
 func (r *runner) Receive(c actor.Context) {
+	if r.stats.exiting.Load() && r.exit(c) {
+		return
+	}
 	switch c.Message().(type) {
 	case *actor.Started, *actor.Stopping, *actor.Stopped, *actor.Restarting:
 	default:
@@ -325,6 +367,65 @@ func (r *runner) Receive(c actor.Context) {
 		r.schedule(c)
 	}
 }
+
+// exit handles a message after Stats.Exit: the first drops what the actor
+// holds, and the events each message carries are dropped, counted, their
+// callers told. It returns false for the messages handled as usual: the
+// actor's own (Stopping drops nothing more, its lane closed), and timers.
+func (r *runner) exit(c actor.Context) bool {
+	if !r.exited {
+		r.exited = true
+		// The rest of a batch cut by a panic, and its callers.
+		r.stats.Pending.Add(-int64(len(r.carry)))
+		lost := len(r.carry)
+		for _, a := range r.carryAcks {
+			a.Fail()
+		}
+		r.carry, r.carryAcks = nil, nil
+		if r.lines.Marks != nil { // a page cut by a panic
+			left := len(r.lines.Marks) - r.linesAt
+			r.stats.Lane.finish(left)
+			lost += left
+			r.lines, r.linesAt = Page{}, 0
+		}
+		lost += r.stats.Lane.Drop()
+		r.stats.lose(lost)
+		r.remove()
+	}
+	switch m := c.Message().(type) {
+	case *core.Event:
+		r.stats.lose(1)
+	case *Sync:
+		if m.Ack != nil {
+			m.Ack.Fail()
+		}
+		r.stats.lose(1)
+	case *Batch:
+		r.stats.Batches.Add(-1)
+		r.stats.Pending.Add(-int64(len(m.Events)))
+		for _, a := range m.Acks {
+			a.Fail()
+		}
+		r.stats.lose(len(m.Events))
+	case LaneFilled:
+		r.stats.Filled.Add(-1)
+	case Flush:
+		c.Respond(Flushed{})
+	case Configure:
+		c.Respond(r.configured(ErrExited))
+	case Rotate:
+		c.Respond(Rotated{Err: ErrExited})
+	case Reopen:
+		c.Respond(Reopened{Err: ErrExited})
+	default:
+		return false
+	}
+	return true
+}
+
+// ErrExited answers a request to a handler taken out after failures (see
+// Stats.Exit).
+var ErrExited = errors.New("handlers: the handler exited after failures")
 
 // logBatch handles a batch's events in order. If one panics, the panic is
 // reported as that event's (its crash report names the event, not the

@@ -65,6 +65,7 @@ type Lane struct {
 	counted atomic.Int64  // lines a killer counted as dropped (see Kill)
 	// Kill dropped lines killedFrom to killedTo, set before they finish.
 	killedFrom, killedTo atomic.Uint64
+	exited               atomic.Bool // Drop, not a killer, dropped them
 
 	// The taker's, under tmu: the merged page given back (done), and the
 	// shards' pages taken last, to become their next ones.
@@ -371,6 +372,23 @@ func (l *Lane) CountKilled() int {
 // dropped than CountKilled counted, or fewer (below zero) when the
 // handler took some of those in between, which it writes.
 func (l *Lane) Kill() int {
+	return l.drop() - int(l.counted.Swap(0))
+}
+
+// Drop closes the lane and drops its lines, counted by the caller, as a
+// handler that exits after failures does (see Stats.Exit); it returns how
+// many it dropped. Callers waiting for those lines learn from Killed that
+// they were dropped, and from Exited why.
+func (l *Lane) Drop() int {
+	l.exited.Store(true)
+	return l.drop()
+}
+
+// Exited reports whether the lane's handler exited after failures (Drop).
+func (l *Lane) Exited() bool { return l.exited.Load() }
+
+// drop closes the lane and drops its lines; it returns how many.
+func (l *Lane) drop() int {
 	p := l.takeWith(func(shards []laneShard) {
 		held := 0
 		for i := range shards {
@@ -382,7 +400,7 @@ func (l *Lane) Kill() int {
 		l.killedTo.Store(put)
 	})
 	l.finish(len(p.Marks))
-	return len(p.Marks) - int(l.counted.Swap(0))
+	return len(p.Marks)
 }
 
 // Killed reports whether line seq (numbered by Put), once finished (Wake

@@ -21,6 +21,7 @@ type Sync struct {
 // event on; each calls Done; the last one closes the channel.
 type Ack struct {
 	remaining atomic.Int32
+	failed    atomic.Bool
 	done      chan struct{}
 }
 
@@ -40,6 +41,17 @@ func (a *Ack) Done() {
 		close(a.done)
 	}
 }
+
+// Fail records one handler's answer that it exited (see Stats.Exit)
+// without handling the event: the caller learns it from Failed once the
+// channel is closed.
+func (a *Ack) Fail() {
+	a.failed.Store(true)
+	a.Done()
+}
+
+// Failed reports whether a handler answered with Fail.
+func (a *Ack) Failed() bool { return a.failed.Load() }
 
 // Wait returns the channel closed when every expected handler answered.
 func (a *Ack) Wait() <-chan struct{} { return a.done }

@@ -60,8 +60,13 @@
 // # Handler failures
 //
 // A handler that panics is restarted in place by its sink, keeping its
-// queue; past its restart intensity (5 in 10 s by default) it is stopped,
-// and its watcher is told. A watcher ([WatcherTemplate], one per handler,
+// queue; past its restart intensity (5 in 10 s by default) it exits, and
+// its watcher is told. An exiting handler takes no more events; it drops
+// what it holds — its mailbox, its lane, the rest of a batch — counted
+// (Drops.Exited, and in the report of its exit), the callers waiting for
+// those events in sync mode get [ErrHandlerExited] at once, and then it
+// stops. Until its watcher has installed it again it is awaited, as after
+// a kill: an event only it would take is counted as NoHandler. A watcher ([WatcherTemplate], one per handler,
 // under a simple_one_for_one supervisor) installs its handler, reports and
 // reinstalls it after such a failure, retries a failed install every 5 s
 // unless the error was made with handlers.Fatal, installs it again after
@@ -83,8 +88,10 @@
 //     producers to the speed of the slowest handler; back to async below
 //     AsyncThreshold − AsyncThresholdWindow (15). A caller never waits
 //     forever: it gets [ErrSinkStopped] if the sink stops or is killed
-//     meanwhile, and [ErrSyncTimeout] after SyncTimeout. AsyncThreshold
-//     [Off] turns sync mode off: async up to the discard threshold.
+//     meanwhile, [ErrHandlerExited] if a handler exits after failures
+//     before it handled the event, and [ErrSyncTimeout] after SyncTimeout.
+//     AsyncThreshold [Off] turns sync mode off: async up to the discard
+//     threshold.
 //   - [Discard], at DiscardThreshold (500): the caller drops the event and
 //     counts it; out again (to sync) only below DiscardThreshold −
 //     DiscardThresholdWindow (400), so that a queue hovering at the

@@ -52,8 +52,12 @@ type handlerRef struct {
 
 // Messages from a sink to a watcher.
 type (
-	// handlerExited: the handler was removed after a failure.
-	handlerExited struct{ reason error }
+	// handlerExited: the handler was removed after a failure; dropped
+	// counts the events it held then (handlers.Stats.Exit).
+	handlerExited struct {
+		reason  error
+		dropped int64
+	}
 	// handlerRemoved: the handler was removed on request.
 	handlerRemoved struct{}
 	// sinkStarted: the sink's actor (re)started; its handlers are gone.
@@ -511,7 +515,8 @@ func (m *manager) install(c actor.Context, msg install) {
 		id:      spec.Config.ID,
 		mask:    spec.Config.Mask(),
 		watcher: msg.watcher,
-		stats:   &handlers.Stats{Settle: func(n int) { m.sink.settleKilled(int64(n)) }, Report: m.sink.deliver},
+		stats: &handlers.Stats{Settle: func(n int) { m.sink.settleKilled(int64(n)) }, Report: m.sink.deliver,
+			Lost: func(n int) { m.sink.drops.Exited.Add(int64(n)) }},
 		window:  supervision.Window{Intensity: m.opts.HandlerIntensity, Period: m.opts.HandlerPeriod},
 		custom:  spec.Handler == nil,
 		waiting: c.Sender(),
@@ -567,6 +572,7 @@ func counting(stats *handlers.Stats) actor.ReceiverMiddleware {
 				}
 			case *actor.Stopping:
 				stats.SettleKilled()
+				stats.ExitCustom()
 			}
 			next(c, env)
 		}
@@ -615,12 +621,11 @@ func (m *manager) installed(msg *handlers.Installed) {
 		m.recomputeMask()
 		m.answerInstall(h, nil)
 	case msg.Restart:
-		// Add failed after an in-place restart: stop the actor; its
-		// watcher hears of it once it has stopped.
-		h.ready = false
+		// Add failed after an in-place restart: it exits; its watcher
+		// hears of it once it has stopped.
 		h.reason = fmt.Errorf("sinks: handler %q could not be added again after a restart: %w", h.id, msg.Err)
-		m.recomputeMask()
-		m.ctx.Stop(h.pid)
+		m.exit(h)
+		m.ctx.Poison(h.pid)
 	default:
 		// Its install failed: answer, and stop the actor; the record
 		// goes once it has stopped.
@@ -667,7 +672,7 @@ func (m *manager) handlerStopped(pid *actor.PID) {
 		if reason == nil {
 			reason = fmt.Errorf("sinks: handler %q stopped", h.id)
 		}
-		m.ctx.Send(h.watcher, handlerExited{reason: reason})
+		m.ctx.Send(h.watcher, handlerExited{reason: reason, dropped: h.stats.Exited.Load()})
 	}
 }
 
@@ -701,10 +706,33 @@ func (m *manager) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, who 
 		sup.RestartChildren(who)
 		return
 	}
-	h.ready = false
 	h.reason = fmt.Errorf("%v (more than %d restarts in %v)", reason, m.opts.HandlerIntensity, m.opts.HandlerPeriod)
+	m.exit(h)
+	if h.custom {
+		// A custom actor has no runner to drop its mailbox: it stops, and
+		// the events the sink sent it that it had not taken are counted
+		// as it does (counting).
+		sup.StopChildren(who)
+		return
+	}
+	// It drops, counted, what it holds, then stops: the events sent to
+	// it before it left the handlers, and their callers, are not lost
+	// silently with its mailbox.
+	sup.ResumeChildren(who)
+	m.ctx.Poison(who)
+}
+
+// exit takes handler h out after failures: it takes no more events, and
+// drops what it holds, counted (handlers.Stats.Exit). Its watcher installs
+// it again: meanwhile it is awaited (awaited.go), and what only it would
+// take is counted.
+func (m *manager) exit(h *installed) {
+	h.ready = false
+	h.stats.Exit()
+	if h.watcher != nil && h.removing == nil {
+		m.sink.await(map[string]core.Mask{h.id: h.mask})
+	}
 	m.recomputeMask()
-	sup.StopChildren(who)
 }
 
 // recomputeMask sets the sink's mask to the union of its ready handlers'

@@ -47,6 +47,10 @@ var (
 	ErrSinkStopped = errors.New("sinks: sink stopped while the event was in flight")
 	// ErrSyncTimeout: a sync caller waited longer than SyncTimeout.
 	ErrSyncTimeout = errors.New("sinks: sync wait timed out")
+	// ErrHandlerExited: a handler exited after failures (a panic past its
+	// restart intensity) before it handled the event a sync caller waited
+	// for; the event is counted (Drops.Exited).
+	ErrHandlerExited = errors.New("sinks: a handler exited before it handled the event")
 )
 
 // Off is the AsyncThreshold that turns sync mode off: callers never

@@ -142,6 +142,10 @@ type Drops struct {
 	NoHandler atomic.Int64
 	// Killed: queued in the sink or its handlers when the killer struck.
 	Killed atomic.Int64
+	// Exited: held by a handler that exited after failures (a panic past
+	// its restart intensity, an Add that failed after a restart): its
+	// mailbox, its lane, the rest of a batch.
+	Exited atomic.Int64
 }
 
 // New returns a sink named name on system with overload thresholds th
@@ -200,7 +204,7 @@ func (s *Sink) Drops() *Drops { return &s.drops }
 // Dropped returns how many events the sink did not deliver, all reasons.
 func (s *Sink) Dropped() int64 {
 	d := &s.drops
-	return d.Discarded.Load() + d.NotRunning.Load() + d.Closed.Load() + d.NoHandler.Load() + d.Killed.Load()
+	return d.Discarded.Load() + d.NotRunning.Load() + d.Closed.Load() + d.NoHandler.Load() + d.Killed.Load() + d.Exited.Load()
 }
 
 // Kills returns how many times the killer struck.
@@ -443,6 +447,9 @@ func (s *Sink) waitLines(tickets []lineTicket, life *lifetime) error {
 			}
 		}
 		if t.lane.Killed(t.seq) { // the killer dropped it, with the sink's queue
+			if t.lane.Exited() { // or its handler, exiting after failures
+				return ErrHandlerExited
+			}
 			return ErrSinkStopped
 		}
 	}
@@ -504,6 +511,9 @@ func (s *Sink) logSync(e *core.Event, life *lifetime) error {
 	defer t.Stop()
 	select {
 	case <-ack.Wait():
+		if ack.Failed() {
+			return ErrHandlerExited
+		}
 		return nil
 	case <-life.died:
 		return ErrSinkStopped

@@ -28,12 +28,12 @@ type HandlerStatus struct {
 
 // DropCounts are a sink's drops by reason (see Drops).
 type DropCounts struct {
-	Discarded, NotRunning, Closed, NoHandler, Killed int64
+	Discarded, NotRunning, Closed, NoHandler, Killed, Exited int64
 }
 
 // Total adds the drops of every reason.
 func (d DropCounts) Total() int64 {
-	return d.Discarded + d.NotRunning + d.Closed + d.NoHandler + d.Killed
+	return d.Discarded + d.NotRunning + d.Closed + d.NoHandler + d.Killed + d.Exited
 }
 
 // SinkStatus describes a sink, for System.Status.
@@ -58,8 +58,8 @@ type SinkStatus struct {
 	// sink writes lines with actorlog's own code, and no trace is set.
 	Lanes bool
 	// Awaited names, sorted, the handlers that stopped with the sink's
-	// last incarnation (a kill, a restart) and that their watchers are
-	// installing again. Their levels stay in Level meanwhile, and an event
+	// last incarnation (a kill, a restart), or exited after failures, and
+	// that their watchers are installing again. Their levels stay in Level meanwhile, and an event
 	// that no other handler takes is counted in Drops.NoHandler.
 	Awaited  []string
 	Handlers []HandlerStatus
@@ -91,7 +91,7 @@ func (s *Sink) baseStatus() SinkStatus {
 	return SinkStatus{Name: s.name, Level: s.Mask(), Mode: s.Mode(), Queue: s.QueueLen(), Kills: s.Kills(), Restarts: s.Restarts(),
 		Lanes: s.lanes.Load() != nil, Awaited: s.awaitedIDs(),
 		Drops: DropCounts{Discarded: d.Discarded.Load(), NotRunning: d.NotRunning.Load(), Closed: d.Closed.Load(),
-			NoHandler: d.NoHandler.Load(), Killed: d.Killed.Load()}}
+			NoHandler: d.NoHandler.Load(), Killed: d.Killed.Load(), Exited: d.Exited.Load()}}
 }
 
 // call sends a request to the sink's actor and waits for the answer.

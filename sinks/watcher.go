@@ -107,8 +107,9 @@ func (w *watcher) Receive(c actor.Context) {
 	case sinkStarted:
 		w.reinstallWhenDue(c)
 	case handlerExited:
-		w.report(core.LevelError, fmt.Sprintf("handler %s in sink %s exited: %v", w.w.Spec.Config.ID, w.w.Sink.name, msg.reason),
-			w.attrs(slog.String("reason", msg.reason.Error()))...)
+		w.report(core.LevelError, fmt.Sprintf("handler %s in sink %s exited: %v; %d events it held were dropped",
+			w.w.Spec.Config.ID, w.w.Sink.name, msg.reason, msg.dropped),
+			w.attrs(slog.String("reason", msg.reason.Error()), slog.Int64("dropped", msg.dropped))...)
 		// A handler killed with its sink may be told exited by the
 		// stopping incarnation: it still waits for KillerReinstallAfter.
 		w.reinstallWhenDue(c)
