@@ -61,6 +61,9 @@ type Config struct {
 	// handler that panics (see sinks.Options). Zero means 5 in 10 s.
 	HandlerIntensity int
 	HandlerPeriod    time.Duration
+	// CustomAnswerTimeout bounds how long Flush and Stop wait for a custom
+	// handler actor's answer (see sinks.Options). Zero means 5 s.
+	CustomAnswerTimeout time.Duration
 	// RetryEvery is how often a failed reinstall of a handler (after it
 	// exited, or after its sink restarted) is tried again. Zero means 5 s.
 	RetryEvery time.Duration
@@ -148,6 +151,9 @@ func (c Config) check() (Config, error) {
 	var errs []error
 	if c.HandlerIntensity < 0 || c.HandlerPeriod < 0 || c.RetryEvery < 0 {
 		errs = append(errs, fmt.Errorf("%w: handler_intensity, handler_period and retry_every must not be negative", ErrBadConfig))
+	}
+	if c.CustomAnswerTimeout < 0 {
+		errs = append(errs, fmt.Errorf("%w: CustomAnswerTimeout must not be negative, got %v", ErrBadConfig, c.CustomAnswerTimeout))
 	}
 	if _, err := c.Overload.WithDefaults(); err != nil {
 		errs = append(errs, fmt.Errorf("%w: overload.%w", ErrBadConfig, err))
@@ -327,7 +333,8 @@ func Start(cfg Config) (*System, error) {
 		s.system = actor.NewActorSystem(actor.WithLoggerFactory(LoggerFactory))
 		s.ownsSys = true
 	}
-	sinkOpts := sinks.Options{HandlerIntensity: cfg.HandlerIntensity, HandlerPeriod: cfg.HandlerPeriod}
+	sinkOpts := sinks.Options{HandlerIntensity: cfg.HandlerIntensity, HandlerPeriod: cfg.HandlerPeriod,
+		CustomAnswerTimeout: cfg.CustomAnswerTimeout}
 	var children []supervision.ChildSpec
 	addSink := func(name string, th sinks.Thresholds) (*Sink, error) {
 		sk, err := sinks.New(s.system, name, th)

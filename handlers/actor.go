@@ -16,7 +16,9 @@ import (
 // Messages between a sink and its handler actors. A custom handler actor
 // (Props given to the sink instead of a Handler) receives *core.Event for
 // every event that passed its level, and Flush, which it answers with
-// ctx.Respond(Flushed{…}) once its output is written.
+// ctx.Respond(Flushed{…}) once its output is written — within
+// sinks.Options.CustomAnswerTimeout, or it is reported (see the package
+// doc).
 type (
 	// Flush asks a handler to write out what it buffered; it answers
 	// Flushed. Events sent before it have been handled by then.

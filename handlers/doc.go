@@ -41,9 +41,27 @@
 // only actorlog's code on an event ([Config.Recycles]) releases it once
 // handled, so that its memory is reused.
 //
-// Instead of a Handler, a sink also takes the Props of a custom actor,
-// which receives *core.Event and answers [Flush] with [Flushed]. Its
-// config's level and filters (the translator's switches among them) are
+// Instead of a Handler, a sink also takes the Props of a custom actor.
+// What it receives, and must answer:
+//
+//   - *core.Event, for every event that passed its level and filters,
+//     and for the sink's own reports (overload warnings, a kill's
+//     report): no answer.
+//   - [Flush]: answer with ctx.Respond([Flushed]{…}) once the events
+//     received before it are written out. The sink's Flush, and Stop,
+//     wait for the answer at most sinks.Options.CustomAnswerTimeout
+//     (actorlog.Config.CustomAnswerTimeout, 5 s); an actor that does not
+//     answer by then is reported by a warning in its sink that names it,
+//     and the Flush's error names it (sinks.ErrNoAnswer), while the other
+//     handlers are flushed all the same.
+//   - Proto.Actor's poison pill, when it is removed or its sink stops:
+//     it handles what its mailbox holds, then stops. A stopping sink
+//     waits for that at most sinks.Options.DrainTimeout (5 s), then stops
+//     it at once and counts what it had not taken.
+//
+// No other request ([Configure], [Rotate], [Reopen]) is sent to a custom
+// actor: they are refused for it, or skipped. A panic in its Receive
+// restarts it in place, as for a Handler. Its config's level and filters (the translator's switches among them) are
 // applied by the sink, since it has no handler actor of actorlog's. The
 // sink counts the events it sent the actor and the actor has not taken
 // in its queue (a receiver middleware takes them out), so a slow custom

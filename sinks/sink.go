@@ -26,6 +26,9 @@ var (
 	// ErrNotRunning: the sink's actor is not running (it is restarting,
 	// or the system has stopped).
 	ErrNotRunning = errors.New("sinks: sink not running")
+	// ErrNoAnswer: a custom handler actor did not answer a request within
+	// Options.CustomAnswerTimeout.
+	ErrNoAnswer = errors.New("sinks: no answer")
 )
 
 // Spec describes a handler to install: a Handler run by a handler actor
@@ -113,6 +116,9 @@ type Sink struct {
 
 	fallback   atomic.Bool
 	fallbackMu sync.Mutex
+
+	// customWait is Options.CustomAnswerTimeout, in ns (0 until Props).
+	customWait atomic.Int64
 }
 
 // lifetime is one incarnation of the sink's actor: its PID, and a channel
@@ -734,6 +740,11 @@ type Options struct {
 	// to handle its queued events before stopping it at once. Zero means
 	// 5 s.
 	DrainTimeout time.Duration
+	// CustomAnswerTimeout bounds how long Flush waits for a custom handler
+	// actor's Flushed: past it, the actor is reported (a warning in the
+	// sink naming it) and Flush's error names it (ErrNoAnswer). Zero
+	// means 5 s.
+	CustomAnswerTimeout time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -745,6 +756,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.DrainTimeout <= 0 {
 		o.DrainTimeout = 5 * time.Second
+	}
+	if o.CustomAnswerTimeout <= 0 {
+		o.CustomAnswerTimeout = 5 * time.Second
 	}
 	return o
 }
@@ -759,6 +773,7 @@ func (s *Sink) Props(opts Options) *actor.Props {
 	}
 	w := s.worker
 	s.mu.Unlock()
+	s.customWait.Store(int64(opts.CustomAnswerTimeout))
 	return actor.PropsFromProducer(func() actor.Actor { return newManager(s, opts) },
 		actor.WithMailbox(s.Queue.Mailbox(nil)), actor.WithDispatcher(w))
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/core"
@@ -162,26 +165,51 @@ func (s *Sink) Configure(ctx context.Context, id string, change handlers.Configu
 // been handled by every handler and each handler's Flush has returned. A
 // handler that leaves while the flush waits for it (removed, or exited
 // after failures) is done: what it held was handled or counted. The
-// errors of the handlers are joined.
+// handlers are flushed at once, not one after the other, and a custom
+// handler actor is waited for at most Options.CustomAnswerTimeout: one
+// that does not answer by then is reported (a warning in the sink naming
+// it) and its error wraps ErrNoAnswer. The errors of the handlers are
+// joined.
 func (s *Sink) Flush(ctx context.Context) error {
 	reply, err := s.call(ctx, flushList{})
 	if err != nil {
 		return err
 	}
-	var errs []error
-	for _, ref := range reply.([]handlerRef) {
-		answer, err := actors.Call(ctx, s.system, ref.pid, handlers.Flush{})
-		switch {
-		case errors.Is(err, actors.ErrNoActor): // it left: done
-		case err != nil:
-			errs = append(errs, fmt.Errorf("sinks: flush %q in sink %q: %w", ref.id, s.name, err))
-		default:
-			if f, ok := answer.(handlers.Flushed); ok && f.Err != nil {
-				errs = append(errs, fmt.Errorf("sinks: flush %q in sink %q: %w", ref.id, s.name, f.Err))
-			}
-		}
+	refs := reply.([]handlerRef)
+	errs := make([]error, len(refs))
+	var wg sync.WaitGroup
+	for i, ref := range refs {
+		wg.Go(func() { errs[i] = s.flush(ctx, ref) })
 	}
+	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// flush asks one handler to flush and waits for its answer: within ctx,
+// and within CustomAnswerTimeout for a custom actor.
+func (s *Sink) flush(ctx context.Context, ref handlerRef) error {
+	wait := time.Duration(s.customWait.Load())
+	if ref.custom && wait > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, wait, ErrNoAnswer)
+		defer cancel()
+	}
+	answer, err := actors.Call(ctx, s.system, ref.pid, handlers.Flush{})
+	switch {
+	case errors.Is(err, actors.ErrNoActor): // it left: done
+		return nil
+	case err != nil && context.Cause(ctx) == ErrNoAnswer:
+		msg := fmt.Sprintf("sink %s: custom handler actor %s did not answer Flush within %v", s.name, ref.id, wait)
+		s.deliver(&core.Event{Time: time.Now(), Level: core.LevelWarning, Message: msg, Sink: s.name,
+			Attrs: []slog.Attr{slog.String("sink", s.name), slog.String("handler", ref.id)}})
+		return fmt.Errorf("sinks: flush %q in sink %q: %w: its Flushed did not come within %v", ref.id, s.name, ErrNoAnswer, wait)
+	case err != nil:
+		return fmt.Errorf("sinks: flush %q in sink %q: %w", ref.id, s.name, err)
+	}
+	if f, ok := answer.(handlers.Flushed); ok && f.Err != nil {
+		return fmt.Errorf("sinks: flush %q in sink %q: %w", ref.id, s.name, f.Err)
+	}
+	return nil
 }
 
 // Rotate asks handler id to rotate its output (see handlers.Rotatable), or,
