@@ -613,7 +613,7 @@ func TestBadConfigStartsNothing(t *testing.T) {
 		{Config: handlers.Config{ID: "c"}},
 	}})
 	require.ErrorIs(t, err, actorlog.ErrBadConfig)
-	for _, want := range []string{`handlers[0]: handlers: bad config: handler "a": level`, `handlers[1] and handlers[2] have the same id "b"`, `handlers[3] ("c"): give exactly one of Handler and Props`} {
+	for _, want := range []string{`handlers[0].level: bad level`, `handlers[2]: has the same id "b" as handlers[1]`, `handlers[3]: give exactly one of Handler and Props (id "c")`} {
 		assert.Contains(t, err.Error(), want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"slices"
@@ -64,28 +65,35 @@ func LoadConfig(path string) (Config, error) {
 // (sinks.Off). Levels are lager's level expressions, none, or OTP's all. Durations are milliseconds (lager's) or Go
 // duration strings ("1.5s").
 //
-// Validation is strict: unknown keys, wrong types, bad level expressions,
-// bad date specs and queries, duplicate files, negative sizes — every
-// problem is listed in one error, each with its path:
+// Validation is strict: unknown keys, keys given twice in one object,
+// wrong types, bad level expressions, bad date specs and queries,
+// duplicate files, negative sizes — every problem, whether the file's
+// reader or Start's check finds it, is listed in one error, each with its
+// path:
 //
-//	actorlog: bad config: 2 problems:
+//	actorlog: bad config: 3 problems:
 //	  handlers[2].size: must be >= 0, got -1
+//	  handlers[2].date: rotation: bad date spec "$MxD0": …
 //	  extra_sinks.audit.handlers[0].level: …
 //
-// The result has been checked as Start checks it: a config that does not
+// A file that is not JSON (a trailing comma, a comment left open) is an
+// error giving the line and column (in bytes) where reading stopped. The
+// result has been checked as Start checks it: a config that does not
 // validate starts nothing.
 func ParseConfig(data []byte) (Config, error) {
-	var raw json.RawMessage
-	clean := stripComments(data)
-	dec := json.NewDecoder(bytes.NewReader(clean))
-	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil {
-		return Config{}, fmt.Errorf("%w: not JSON: %w", ErrBadConfig, err)
+	clean, err := blankComments(data)
+	if err != nil {
+		return Config{}, err
 	}
-	p := &configParser{}
+	raw, err := decodeOne(clean)
+	if err != nil {
+		return Config{}, err
+	}
+	p := &configParser{broken: map[string]bool{}}
+	p.duplicates(clean)
 	root := p.object("", raw)
 	if root == nil {
-		return Config{}, p.err()
+		return Config{}, p.problems.err()
 	}
 	cfg := Config{}
 	root.str("log_root", &cfg.LogRoot)
@@ -140,36 +148,122 @@ func ParseConfig(data []byte) (Config, error) {
 	root.int("handler_intensity", &cfg.HandlerIntensity, 0)
 	root.dur("handler_period", &cfg.HandlerPeriod)
 	root.done()
-	if err := p.err(); err != nil {
-		return Config{}, err
-	}
-	if _, err := cfg.check(); err != nil {
+	// What Start's check finds joins the list, but for the entries the
+	// parser could not make and the keys it already reported.
+	_, checked := cfg.problems()
+	p.merge(checked)
+	if err := p.problems.err(); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
 }
 
-// configParser collects every problem of a config file.
-type configParser struct {
-	problems []string
+// problem is one problem of a config, with its path ("handlers[0].date").
+type problem struct {
+	path, msg string
+	cause     error // for errors.Is, if any
 }
 
-func (p *configParser) problem(path, format string, args ...any) {
+// problems are every problem of a config.
+type problems []problem
+
+func (ps *problems) add(path string, cause error, format string, args ...any) {
 	if path == "" {
 		path = "(top)"
 	}
-	p.problems = append(p.problems, path+": "+fmt.Sprintf(format, args...))
+	*ps = append(*ps, problem{path: path, msg: fmt.Sprintf(format, args...), cause: cause})
 }
 
-func (p *configParser) err() error {
-	if len(p.problems) == 0 {
+// addErr adds a handler's or a sink's error at path: at path.field when
+// it names its field (handlers.FieldError, or a sinks.Thresholds error
+// starting with the key), without the handlers' "bad config" prefix.
+func (ps *problems) addErr(path string, err error) {
+	var fe *handlers.FieldError
+	msg := strings.TrimPrefix(err.Error(), handlers.ErrBadConfig.Error()+": ")
+	switch {
+	case errors.As(err, &fe):
+		path, msg = path+"."+fe.Field, fe.Err.Error()
+	case strings.HasSuffix(path, "overload"):
+		if field, rest, ok := strings.Cut(msg, ": "); ok && !strings.Contains(field, " ") {
+			path, msg = path+"."+field, rest
+		}
+	}
+	ps.add(path, err, "%s", msg)
+}
+
+func (ps problems) err() error {
+	if len(ps) == 0 {
 		return nil
 	}
+	return &configError{ps}
+}
+
+// configError lists every problem of a config, each with its path:
+//
+//	actorlog: bad config: 2 problems:
+//	  handlers[2].size: must be >= 0, got -1
+//	  handlers[3].date: rotation: bad date spec …
+type configError struct{ ps problems }
+
+func (e *configError) Error() string {
 	n := "1 problem"
-	if len(p.problems) > 1 {
-		n = fmt.Sprintf("%d problems", len(p.problems))
+	if len(e.ps) > 1 {
+		n = fmt.Sprintf("%d problems", len(e.ps))
 	}
-	return fmt.Errorf("%w: %s:\n  %s", ErrBadConfig, n, strings.Join(p.problems, "\n  "))
+	var b strings.Builder
+	b.WriteString(ErrBadConfig.Error() + ": " + n + ":")
+	for _, p := range e.ps {
+		b.WriteString("\n  " + p.path + ": " + p.msg)
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrBadConfig and the causes.
+func (e *configError) Unwrap() []error {
+	errs := []error{ErrBadConfig}
+	for _, p := range e.ps {
+		if p.cause != nil {
+			errs = append(errs, p.cause)
+		}
+	}
+	return errs
+}
+
+// configParser collects every problem of a config file.
+type configParser struct {
+	problems problems
+	// broken are the entries (handlers[3], traces[0]) the parser could not
+	// make: what the check says of their placeholders is left out.
+	broken map[string]bool
+}
+
+func (p *configParser) problem(path, format string, args ...any) {
+	p.problems.add(path, nil, format, args...)
+}
+
+// merge adds the check's problems to the parser's: with the file's paths
+// (the default sink's thresholds are top-level keys), but for the broken
+// entries and the paths the parser already reported.
+func (p *configParser) merge(checked problems) {
+	reported := map[string]bool{}
+	for _, q := range p.problems {
+		reported[q.path] = true
+	}
+	for _, q := range checked {
+		if rest, ok := strings.CutPrefix(q.path, "overload."); ok {
+			q.path = rest
+		} else if i := strings.Index(q.path, ".overload."); i >= 0 && strings.HasPrefix(q.path, "extra_sinks.") {
+			q.path = q.path[:i] + q.path[i+len(".overload"):]
+		}
+		entry := q.path
+		if i := strings.LastIndexByte(entry, ']'); i >= 0 {
+			entry = entry[:i+1]
+		}
+		if p.broken[entry] || reported[q.path] {
+			continue
+		}
+		p.problems = append(p.problems, q)
+	}
 }
 
 // cobj is one JSON object of the file, with its path; the keys read are
@@ -412,11 +506,15 @@ func (p *configParser) handlers(o *cobj, key string, style consoleStyle) []Handl
 		path := fmt.Sprintf("%s[%d]", o.at(key), i)
 		h := p.object(path, raw)
 		if h == nil {
+			p.broken[path] = true
+			out = append(out, Handler{}) // a placeholder keeps the indexes
 			continue
 		}
 		var typ string
 		if !h.str("type", &typ) {
 			p.problem(path+".type", "required: console, file, crash_log or a registered type")
+			p.broken[path] = true
+			out = append(out, Handler{})
 			continue
 		}
 		spec := Handler{}
@@ -441,6 +539,8 @@ func (p *configParser) handlers(o *cobj, key string, style consoleStyle) []Handl
 			if f == nil {
 				p.problem(path+".type", "unknown handler type %q", typ)
 				h.done()
+				p.broken[path] = true
+				out = append(out, Handler{})
 				continue
 			}
 			hd, err := f(opts)
@@ -450,9 +550,10 @@ func (p *configParser) handlers(o *cobj, key string, style consoleStyle) []Handl
 			spec.Handler = hd
 		}
 		h.done()
-		if spec.Handler != nil {
-			out = append(out, spec)
+		if spec.Handler == nil {
+			p.broken[path] = true
 		}
+		out = append(out, spec)
 	}
 	return out
 }
@@ -622,6 +723,8 @@ func (p *configParser) traces(root *cobj) []TraceConfig {
 		path := fmt.Sprintf("traces[%d]", i)
 		o := p.object(path, raw)
 		if o == nil {
+			p.broken[path] = true
+			out = append(out, TraceConfig{}) // a placeholder keeps the indexes
 			continue
 		}
 		tc := TraceConfig{}
@@ -653,44 +756,145 @@ func (p *configParser) traces(root *cobj) []TraceConfig {
 	return out
 }
 
-// stripComments removes // and /* */ comments outside strings, keeping
-// line breaks, so that JSON errors point at the right line.
-func stripComments(data []byte) []byte {
-	out := make([]byte, 0, len(data))
+// blankComments turns // and /* */ comments outside strings into spaces,
+// keeping line breaks, so that every offset into the result is the same
+// offset into data. A comment left open is an error saying where it
+// starts.
+func blankComments(data []byte) ([]byte, error) {
+	out := bytes.Clone(data)
 	inString := false
-	for i := 0; i < len(data); i++ {
-		c := data[i]
+	for i := 0; i < len(out); i++ {
+		c := out[i]
 		switch {
 		case inString:
-			out = append(out, c)
-			if c == '\\' && i+1 < len(data) {
+			if c == '\\' {
 				i++
-				out = append(out, data[i])
 			} else if c == '"' {
 				inString = false
 			}
 		case c == '"':
 			inString = true
-			out = append(out, c)
-		case c == '/' && i+1 < len(data) && data[i+1] == '/':
-			for i < len(data) && data[i] != '\n' {
-				i++
+		case c == '/' && i+1 < len(out) && out[i+1] == '/':
+			for ; i < len(out) && out[i] != '\n'; i++ {
+				out[i] = ' '
 			}
-			if i < len(data) {
-				out = append(out, '\n')
+		case c == '/' && i+1 < len(out) && out[i+1] == '*':
+			end := bytes.Index(out[i+2:], []byte("*/"))
+			if end < 0 {
+				return nil, fmt.Errorf("%w: %s: unterminated comment", ErrBadConfig, where(data, i))
 			}
-		case c == '/' && i+1 < len(data) && data[i+1] == '*':
-			i += 2
-			for i+1 < len(data) && (data[i] != '*' || data[i+1] != '/') {
-				if data[i] == '\n' {
-					out = append(out, '\n')
+			for j := i; j < i+2+end+2; j++ {
+				if out[j] != '\n' {
+					out[j] = ' '
 				}
-				i++
 			}
-			i++
-		default:
-			out = append(out, c)
+			i += 2 + end + 1
 		}
 	}
-	return out
+	return out, nil
+}
+
+// where returns the line and column (of bytes, from 1) of offset off.
+func where(data []byte, off int) string {
+	off = min(max(off, 0), len(data))
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - (bytes.LastIndexByte(data[:off], '\n') + 1) + 1
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// decodeOne reads the one JSON value of data; a syntax error, or anything
+// after the value, is an error saying where.
+func decodeOne(data []byte) (json.RawMessage, error) {
+	var raw json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			return nil, fmt.Errorf("%w: not JSON: %s: %w", ErrBadConfig, where(data, int(se.Offset)-1), err)
+		case errors.Is(err, io.EOF):
+			return nil, fmt.Errorf("%w: not JSON: %s: no value", ErrBadConfig, where(data, len(data)))
+		}
+		return nil, fmt.Errorf("%w: not JSON: %s: %w", ErrBadConfig, where(data, len(data)), err)
+	}
+	rest := int(dec.InputOffset())
+	if n := len(bytes.TrimLeft(data[rest:], " \t\r\n")); n > 0 {
+		return nil, fmt.Errorf("%w: not JSON: %s: more after the value", ErrBadConfig, where(data, len(data)-n))
+	}
+	return raw, nil
+}
+
+// duplicates reports every key given twice in one object, with its path
+// and where it is. data is valid JSON.
+func (p *configParser) duplicates(data []byte) {
+	type frame struct {
+		object  bool
+		path    string
+		keys    map[string]bool
+		key     string // the key whose value comes next
+		wantKey bool
+		n       int // the array's index of the next value
+	}
+	var stack []*frame
+	child := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		f := stack[len(stack)-1]
+		if f.object {
+			if f.path == "" {
+				return f.key
+			}
+			return f.path + "." + f.key
+		}
+		return fmt.Sprintf("%s[%d]", f.path, f.n)
+	}
+	valueDone := func() {
+		if len(stack) == 0 {
+			return
+		}
+		if f := stack[len(stack)-1]; f.object {
+			f.wantKey = true
+		} else {
+			f.n++
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		start := int(dec.InputOffset())
+		for start < len(data) && bytes.IndexByte([]byte(" \t\r\n,:"), data[start]) >= 0 {
+			start++
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			return
+		}
+		if len(stack) > 0 {
+			if f := stack[len(stack)-1]; f.object && f.wantKey {
+				if key, ok := tok.(string); ok {
+					if f.keys[key] {
+						path := key
+						if f.path != "" {
+							path = f.path + "." + key
+						}
+						p.problem(path, "duplicate key (%s)", where(data, start))
+					}
+					f.keys[key], f.key, f.wantKey = true, key, false
+					continue
+				}
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{object: true, path: child(), keys: map[string]bool{}, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, &frame{path: child()})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
 }

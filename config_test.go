@@ -98,7 +98,8 @@ func TestConfigListsEveryProblem(t *testing.T) {
 	} {
 		assert.Contains(t, msg, want)
 	}
-	assert.True(t, strings.HasPrefix(msg, "actorlog: bad config: 17 problems:\n  "), msg)
+	assert.Contains(t, msg, `handlers[5]: writes the same file `, "what Start's check finds is in the list too")
+	assert.True(t, strings.HasPrefix(msg, "actorlog: bad config: 18 problems:\n  "), msg)
 }
 
 func TestConfigSemanticErrorsToo(t *testing.T) {
@@ -106,9 +107,8 @@ func TestConfigSemanticErrorsToo(t *testing.T) {
 		{"type": "file", "file": "/tmp/same.log"}, {"type": "file", "file": "/tmp/same.log", "id": "other"},
 		{"type": "file", "file": "/tmp/d.log", "date": "$MxD0"}]}`))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "write the same file /tmp/same.log")
-	assert.Contains(t, err.Error(), "handlers[2]: ")
-	assert.Contains(t, err.Error(), "date:")
+	assert.Contains(t, err.Error(), `handlers[1]: writes the same file /tmp/same.log as handlers[0] ("/tmp/same.log")`)
+	assert.Contains(t, err.Error(), "\n  handlers[2].date: rotation: bad date spec")
 }
 
 type countingHandler struct{ prefix string }
@@ -158,7 +158,8 @@ func TestConfigStartsWhatItSays(t *testing.T) {
 func FuzzParseConfig(f *testing.F) {
 	for _, s := range []string{`{}`, `{"handlers": [{"type": "console"}]}`, `{"traces": [{"handler": "x", "query": "a = 1"}]}`,
 		`// c
-{"crash_log": "c.log", "extra_sinks": {"a": {}}}`, `{"handlers": [{"type": "file", "file": "x", "size": 1e99}]}`} {
+{"crash_log": "c.log", "extra_sinks": {"a": {}}}`, `{"handlers": [{"type": "file", "file": "x", "size": 1e99}]}`,
+		`{"utc": true, "utc": false, "a": [{"b": 1, "b": [2]}]}`, "{\"x\": 1 /* open", `{"s": "\\"//"} // c`, `{}{}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -188,4 +189,56 @@ func TestConfigSyncOffAndLevelAll(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, actorlog.MaskAll, m)
 	assert.Equal(t, actorlog.LevelAll, cfg.StdLog.Level)
+}
+
+// Every problem, whichever layer finds it, is in the one numbered list
+// with its path.
+func TestConfigOneListForEveryLayer(t *testing.T) {
+	_, err := actorlog.ParseConfig([]byte(`{
+		"log_root": 7,
+		"handlers": [{"type": "file", "file": "/tmp/d.log", "date": "$MxD0", "size": -1},
+		             {"type": "console", "level": "loud"}]
+	}`))
+	require.ErrorIs(t, err, actorlog.ErrBadConfig)
+	msg := err.Error()
+	assert.True(t, strings.HasPrefix(msg, "actorlog: bad config: 4 problems:\n  "), msg)
+	for _, want := range []string{
+		"\n  log_root: must be a string, got a number",
+		"\n  handlers[0].size: must be >= 0, got -1",
+		"\n  handlers[0].date: rotation: bad date spec",
+		"\n  handlers[1].level: ",
+	} {
+		assert.Contains(t, msg, want)
+	}
+	assert.Equal(t, 1, strings.Count(msg, "handlers[1].level"), "a problem is listed once")
+}
+
+func TestConfigRefusesDuplicateKeys(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"utc": true, "utc": false}`, "utc: duplicate key (line 1, column 15)"},
+		{`{"handlers": [{"type": "console"},
+		  {"type": "console", "level": "info", "level": "debug"}]}`, "handlers[1].level: duplicate key (line 2, column 42)"},
+		{`{"extra_sinks": {"a": {}, "a": {}}}`, "extra_sinks.a: duplicate key (line 1, column 27)"},
+	} {
+		_, err := actorlog.ParseConfig([]byte(tc.in))
+		require.ErrorIs(t, err, actorlog.ErrBadConfig, tc.in)
+		assert.Contains(t, err.Error(), tc.want)
+	}
+}
+
+func TestConfigSyntaxErrorsSayWhere(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"utc": true,}`, "line 1, column 14: "},
+		{"{\n  \"utc\": true,\n}", "line 3, column 1: "},
+		{"{ /* a */ \"utc\": tru }", "line 1, column 21: "},
+		{"{\"utc\": true}\n/* never closed", "line 2, column 1: unterminated comment"},
+		{"hello", "line 1, column 1: "},
+		{`{"utc": true} {}`, "line 1, column 15: "},
+		{`{"utc": "tr`, "line 1, column 12: "},
+		{"", "line 1, column 1: "},
+	} {
+		_, err := actorlog.ParseConfig([]byte(tc.in))
+		require.ErrorIs(t, err, actorlog.ErrBadConfig, tc.in)
+		assert.Contains(t, err.Error(), tc.want, tc.in)
+	}
 }

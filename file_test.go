@@ -90,16 +90,14 @@ func TestFileHandlerConfigErrorsStartNothing(t *testing.T) {
 	}})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, actorlog.ErrBadConfig)
-	assert.Contains(t, err.Error(), "handlers[1]: ")
-	assert.Contains(t, err.Error(), "size: must be >= 0 or Off, got -4")
-	assert.Contains(t, err.Error(), `handlers[0] ("`+filepath.Join(dir, "a.log")+`") and handlers[2] ("again") write the same file`)
+	assert.Contains(t, err.Error(), "handlers[1].size: must be >= 0 or Off, got -4")
+	assert.Contains(t, err.Error(), `handlers[2]: writes the same file `+filepath.Join(dir, "a.log")+` as handlers[0] ("`)
 	assert.Equal(t, "<missing>", read(t, filepath.Join(dir, "a.log")), "nothing started")
 
 	_, err = actorlog.Start(actorlog.Config{LogRoot: dir, Handlers: []actorlog.Handler{},
 		CrashLog: &handlers.CrashLog{File: handlers.File{Path: "crash.log", Date: "$M5H30"}}})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "crash_log: ")
-	assert.Contains(t, err.Error(), "date:")
+	assert.Contains(t, err.Error(), "crash_log.date: rotation: bad date spec")
 }
 
 func TestFileHandlerAddedAtRunTimeOnATakenFile(t *testing.T) {

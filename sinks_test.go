@@ -74,7 +74,7 @@ func TestExtraSinkConfigErrors(t *testing.T) {
 	require.Error(t, err)
 	msg := err.Error()
 	assert.Contains(t, msg, "extra_sinks.default: a sink name must not be")
-	assert.Contains(t, msg, `handlers[0] ("`+filepath.Join(dir, "a.log")+`") and extra_sinks.audit.handlers[0] (`)
+	assert.Contains(t, msg, `extra_sinks.audit.handlers[0]: writes the same file `+filepath.Join(dir, "a.log")+` as handlers[0] (`)
 	assert.Contains(t, msg, "extra_sinks.bad.overload.")
 	assert.Contains(t, msg, `report_sink: no sink "missing"`)
 }

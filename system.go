@@ -137,8 +137,15 @@ func prepare(h *Handler, cfg *Config) (path string, err error) {
 }
 
 // check validates the config and returns it with its defaults; the error
-// names the bad field.
+// lists every problem with its path (see problems).
 func (c Config) check() (Config, error) {
+	c, ps := c.problems()
+	return c, ps.err()
+}
+
+// problems validates the config and returns it with its defaults, and
+// every problem, each with its path.
+func (c Config) problems() (Config, problems) {
 	if c.Handlers == nil && c.CrashLog == nil {
 		c.Handlers, c.CrashLog = DefaultHandlers(), DefaultCrashLog()
 	}
@@ -148,15 +155,21 @@ func (c Config) check() (Config, error) {
 	case c.Truncation < 0:
 		c.Truncation = 0
 	}
-	var errs []error
-	if c.HandlerIntensity < 0 || c.HandlerPeriod < 0 || c.RetryEvery < 0 {
-		errs = append(errs, fmt.Errorf("%w: handler_intensity, handler_period and retry_every must not be negative", ErrBadConfig))
+	var ps problems
+	if c.HandlerIntensity < 0 {
+		ps.add("handler_intensity", nil, "must not be negative, got %d", c.HandlerIntensity)
+	}
+	if c.HandlerPeriod < 0 {
+		ps.add("handler_period", nil, "must not be negative, got %v", c.HandlerPeriod)
+	}
+	if c.RetryEvery < 0 {
+		ps.add("retry_every", nil, "must not be negative, got %v", c.RetryEvery)
 	}
 	if c.CustomAnswerTimeout < 0 {
 		errs = append(errs, fmt.Errorf("%w: CustomAnswerTimeout must not be negative, got %v", ErrBadConfig, c.CustomAnswerTimeout))
 	}
 	if _, err := c.Overload.WithDefaults(); err != nil {
-		errs = append(errs, fmt.Errorf("%w: overload.%w", ErrBadConfig, err))
+		ps.addErr("overload", err)
 	}
 	files := map[string]string{} // path → who writes it
 	if c.CrashLog != nil {
@@ -165,85 +178,85 @@ func (c Config) check() (Config, error) {
 			err = c.CrashLog.Check(path)
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%w: crash_log: %w", ErrBadConfig, err))
+			ps.addErr("crash_log", err)
 		}
 		files[path] = "crash_log"
 	}
 	c.Handlers = slices.Clone(c.Handlers)
-	errs = append(errs, c.checkHandlers("handlers", c.Handlers, files)...)
+	c.checkHandlers(&ps, "handlers", c.Handlers, files)
 	extra := make(map[string]SinkConfig, len(c.ExtraSinks))
 	for _, name := range slices.Sorted(maps.Keys(c.ExtraSinks)) {
 		sc := c.ExtraSinks[name]
 		path := "extra_sinks." + name
 		if name == "" || name == DefaultSink || strings.ContainsAny(name, "/ ") {
-			errs = append(errs, fmt.Errorf("%w: %s: a sink name must not be empty, %q, or hold '/' or spaces", ErrBadConfig, path, DefaultSink))
+			ps.add(path, nil, "a sink name must not be empty, %q, or hold '/' or spaces", DefaultSink)
 			continue
 		}
 		if _, err := sc.Overload.WithDefaults(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: %s.overload.%w", ErrBadConfig, path, err))
+			ps.addErr(path+".overload", err)
 		}
 		sc.Handlers = slices.Clone(sc.Handlers)
-		errs = append(errs, c.checkHandlers(path+".handlers", sc.Handlers, files)...)
+		c.checkHandlers(&ps, path+".handlers", sc.Handlers, files)
 		extra[name] = sc
 	}
 	c.ExtraSinks = extra
 	for i, tc := range c.Traces {
 		path := fmt.Sprintf("traces[%d]", i)
 		if _, ok := extra[tc.Sink]; tc.Sink != "" && tc.Sink != DefaultSink && !ok {
-			errs = append(errs, fmt.Errorf("%w: %s.sink: no sink %q", ErrBadConfig, path, tc.Sink))
+			ps.add(path+".sink", nil, "no sink %q", tc.Sink)
 		}
 		if (tc.Handler == "") == (tc.File == "") {
-			errs = append(errs, fmt.Errorf("%w: %s: give exactly one of handler and file", ErrBadConfig, path))
+			ps.add(path, nil, "give exactly one of handler and file")
 		}
 		if err := tc.Query.Check(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: %s.query: %w", ErrBadConfig, path, err))
+			ps.add(path+".query", err, "%v", err)
 		}
 		if tc.Level != "" && tc.Level != Silence {
 			if _, err := core.ParseMask(tc.Level); err != nil {
-				errs = append(errs, fmt.Errorf("%w: %s.level: %w", ErrBadConfig, path, err))
+				ps.add(path+".level", err, "%v", err)
 			}
 		}
 	}
 	if _, ok := extra[c.ReportSink]; c.ReportSink != "" && c.ReportSink != DefaultSink && !ok {
-		errs = append(errs, fmt.Errorf("%w: report_sink: no sink %q", ErrBadConfig, c.ReportSink))
+		ps.add("report_sink", nil, "no sink %q", c.ReportSink)
 	}
-	return c, errors.Join(errs...)
+	return c, ps
 }
 
 // checkHandlers prepares and checks the handlers of one sink; path names
-// them in errors ("handlers", "extra_sinks.audit.handlers"), and files
+// them in problems ("handlers", "extra_sinks.audit.handlers"), and files
 // collects the files written, across sinks.
-func (c *Config) checkHandlers(path string, hs []Handler, files map[string]string) []error {
-	var errs []error
+func (c *Config) checkHandlers(ps *problems, path string, hs []Handler, files map[string]string) {
 	seen := map[string]int{}
 	for i := range hs {
 		h := &hs[i]
+		at := fmt.Sprintf("%s[%d]", path, i)
 		if (h.Handler == nil) == (h.Props == nil) {
-			errs = append(errs, fmt.Errorf("%w: %s[%d] (%q): give exactly one of Handler and Props", ErrBadConfig, path, i, h.Config.ID))
+			ps.add(at, nil, "give exactly one of Handler and Props (id %q)", h.Config.ID)
 			continue
 		}
 		file, err := prepare(h, c)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%w: %s[%d]: %w", ErrBadConfig, path, i, err))
+			ps.addErr(at, err)
 			continue
 		}
+		sameFile := false
 		if file != "" {
-			who := fmt.Sprintf("%s[%d] (%q)", path, i, h.Config.ID)
 			if other, dup := files[file]; dup {
-				errs = append(errs, fmt.Errorf("%w: %s and %s write the same file %s", ErrBadConfig, other, who, file))
+				ps.add(at, nil, "writes the same file %s as %s", file, other)
+				sameFile = true
 			}
-			files[file] = who
+			files[file] = fmt.Sprintf("%s (%q)", at, h.Config.ID)
 		}
 		if err := h.Config.Check(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: %s[%d]: %w", ErrBadConfig, path, i, err))
+			ps.addErr(at, err)
 			continue
 		}
-		if j, dup := seen[h.Config.ID]; dup {
-			errs = append(errs, fmt.Errorf("%w: %s[%d] and %s[%d] have the same id %q", ErrBadConfig, path, j, path, i, h.Config.ID))
+		if j, dup := seen[h.Config.ID]; dup && !sameFile { // a file's id is its path
+			ps.add(at, nil, "has the same id %q as %s[%d]", h.Config.ID, path, j)
 		}
 		seen[h.Config.ID] = i
 	}
-	return errs
 }
 
 // TraceConfig is a trace to install at Start (see Sink.Trace and

@@ -46,7 +46,7 @@ type CrashLog struct {
 // Add implements Adder.
 func (h *CrashLog) Add(cfg *Config) error {
 	if h.MsgSize < Off {
-		return Fatal(fmt.Errorf("%w: crash log %q: msg_size: must be >= 0 or Off, got %d", ErrBadConfig, cfg.ID, h.MsgSize))
+		return Fatal(fmt.Errorf("%w: crash log %q: %w", ErrBadConfig, cfg.ID, fieldErr("msg_size", "must be >= 0 or Off, got %d", h.MsgSize)))
 	}
 	h.crashLog = true
 	if err := h.File.Add(cfg); err != nil {

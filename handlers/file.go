@@ -178,7 +178,7 @@ var ErrFileUnavailable = errors.New("handlers: log file unavailable; event dropp
 // nothing did before.
 func (h *File) Resolve(root string) (string, error) {
 	if h.Path == "" {
-		return "", fmt.Errorf("%w: file: path is required", ErrBadConfig)
+		return "", fmt.Errorf("%w: %w", ErrBadConfig, fieldErr("file", "path is required"))
 	}
 	p := h.Path
 	if !filepath.IsAbs(p) && root != "" {
@@ -216,7 +216,7 @@ func (h *File) options(id string) (fileOptions, error) {
 	if date != DateNone {
 		spec, err := rotation.ParseDateSpec(date)
 		if err != nil {
-			return o, Fatal(fmt.Errorf("%w: file handler %q: date: %w", ErrBadConfig, id, err))
+			return o, Fatal(fmt.Errorf("%w: file handler %q: %w", ErrBadConfig, id, &FieldError{Field: "date", Err: err}))
 		}
 		o.date, o.hasDate = spec, true
 	}
@@ -232,7 +232,7 @@ func (h *File) options(id string) (fileOptions, error) {
 	}
 	m, err := core.ParseMask(syncOn)
 	if err != nil {
-		return o, Fatal(fmt.Errorf("%w: file handler %q: sync_on: %w", ErrBadConfig, id, err))
+		return o, Fatal(fmt.Errorf("%w: file handler %q: %w", ErrBadConfig, id, &FieldError{Field: "sync_on", Err: err}))
 	}
 	o.syncOn = m
 	return o, nil
@@ -254,7 +254,7 @@ func offOr[T ~int | ~int64](c *optionCheck, field string, v, def T) T {
 		return 0
 	case v < 0:
 		if c.err == nil {
-			c.err = Fatal(fmt.Errorf("%w: file handler %q: %s: must be >= 0 or Off, got %v", ErrBadConfig, c.id, field, v))
+			c.err = Fatal(fmt.Errorf("%w: file handler %q: %w", ErrBadConfig, c.id, fieldErr(field, "must be >= 0 or Off, got %v", v)))
 		}
 		return 0
 	}

@@ -120,6 +120,25 @@ var ErrIgnore = errors.New("handlers: ignore")
 // message names the bad field.
 var ErrBadConfig = errors.New("handlers: bad config")
 
+// FieldError is the part of a config error that names the bad field
+// (errors.As finds it), so that a config file can point at the key:
+// "date: rotation: bad date spec …".
+type FieldError struct {
+	Field string // the option's key: "level", "date", "filters[2]"
+	Err   error
+}
+
+// Error returns the field and its problem.
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+
+// Unwrap returns the problem.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// fieldErr makes a FieldError with a formatted problem.
+func fieldErr(field, format string, args ...any) *FieldError {
+	return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
+}
+
 // FatalError marks an install error that retrying cannot fix, such as a
 // bad option. Make one with Fatal.
 type FatalError struct{ Err error }
@@ -207,25 +226,25 @@ func (c *Config) Mask() core.Mask { return c.mask }
 // names the bad field.
 func (c *Config) Check() error {
 	if c.ID == "" {
-		return fmt.Errorf("%w: id: must not be empty", ErrBadConfig)
+		return fmt.Errorf("%w: %w", ErrBadConfig, fieldErr("id", "must not be empty"))
 	}
 	c.mask = core.MaskAll
 	if c.Level != "" {
 		m, err := core.ParseMask(c.Level)
 		if err != nil {
-			return fmt.Errorf("%w: handler %q: level: %w", ErrBadConfig, c.ID, err)
+			return fmt.Errorf("%w: handler %q: %w", ErrBadConfig, c.ID, &FieldError{Field: "level", Err: err})
 		}
 		c.mask = m
 	}
 	if c.HighWaterMark < 0 {
-		return fmt.Errorf("%w: handler %q: high_water_mark: must not be negative, got %d", ErrBadConfig, c.ID, c.HighWaterMark)
+		return fmt.Errorf("%w: handler %q: %w", ErrBadConfig, c.ID, fieldErr("high_water_mark", "must not be negative, got %d", c.HighWaterMark))
 	}
 	if c.FilterDefault != Log && c.FilterDefault != Stop {
-		return fmt.Errorf("%w: handler %q: filter_default must be Log or Stop", ErrBadConfig, c.ID)
+		return fmt.Errorf("%w: handler %q: %w", ErrBadConfig, c.ID, fieldErr("filter_default", "must be Log or Stop"))
 	}
 	for i, f := range c.Filters {
 		if f.Fn == nil {
-			return fmt.Errorf("%w: handler %q: filters[%d] (%q): nil function", ErrBadConfig, c.ID, i, f.ID)
+			return fmt.Errorf("%w: handler %q: %w", ErrBadConfig, c.ID, fieldErr(fmt.Sprintf("filters[%d]", i), "filter %q has a nil function", f.ID))
 		}
 	}
 	return nil

@@ -25,8 +25,8 @@ func TestConfigCheck(t *testing.T) {
 		{handlers.Config{ID: "a", Level: "none"}, 0, ""},
 		{handlers.Config{}, 0, "id: must not be empty"},
 		{handlers.Config{ID: "a", Level: "loud"}, 0, `handler "a": level: bad level: level expression "loud"`},
-		{handlers.Config{ID: "a", FilterDefault: handlers.Ignore}, 0, "filter_default must be Log or Stop"},
-		{handlers.Config{ID: "a", Filters: []handlers.Filter{{ID: "f"}}}, 0, `filters[0] ("f"): nil function`},
+		{handlers.Config{ID: "a", FilterDefault: handlers.Ignore}, 0, "filter_default: must be Log or Stop"},
+		{handlers.Config{ID: "a", Filters: []handlers.Filter{{ID: "f"}}}, 0, `filters[0]: filter "f" has a nil function`},
 	}
 	for _, tc := range tests {
 		err := tc.cfg.Check()
