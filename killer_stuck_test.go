@@ -1,0 +1,86 @@
+package actorlog_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/sinks"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A handler stuck in Log holds back only itself when the killer strikes:
+// the sink restarts at once, a healthy handler is back after
+// KillerReinstallAfter and receives while the stuck one is still in Log,
+// the events only the stuck one takes are counted meanwhile, and the
+// stuck one comes back once its old incarnation has left Log (two
+// incarnations never write at once).
+func TestKillerWithAHandlerStuckInLog(t *testing.T) {
+	t.Skip("not yet: the killer waits for a handler stuck in Log, since the sink's actor cannot stop before its children")
+	stuck := newGated()
+	mem, hMem := memory("healthy", ">=warning")
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 2, AsyncThresholdWindow: 1, DiscardThreshold: 1000, KillerHWM: 10,
+			KillerReinstallAfter: 20 * time.Millisecond},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "stuck", Level: "=notice"}, Handler: stuck}, hMem},
+	})
+	var release sync.Once
+	open := func() { release.Do(func() { close(stuck.gate) }) }
+	t.Cleanup(open)
+	sink := actorlog.SinkOf(s)
+	ctx := bg(t)
+	notice := func(msg string) *core.Event {
+		return &core.Event{Time: time.Now(), Level: actorlog.LevelNotice, Message: msg}
+	}
+
+	require.NoError(t, sink.LogNoWait(notice("held")))
+	<-stuck.started // it is in Log, and stays there
+	first := sink.PID()
+	logged := 1
+	for i := 0; sink.Kills() == 0 && i < 100; i++ {
+		require.NoError(t, sink.LogNoWait(notice(fmt.Sprintf("flood %d", i))))
+		logged++
+	}
+	require.Equal(t, int64(1), sink.Kills())
+
+	require.Eventually(t, func() bool { p := sink.PID(); return p != nil && p != first }, deadline, time.Millisecond,
+		"the sink restarts at once, the stuck handler still in Log")
+	require.Eventually(t, func() bool {
+		st := s.Status(ctx).Sinks[0]
+		return len(st.Handlers) == 1 && st.Handlers[0].ID == "healthy"
+	}, deadline, time.Millisecond, "the healthy handler is back")
+	assert.Equal(t, []string{"stuck"}, s.Status(ctx).Sinks[0].Awaited)
+	require.NoError(t, sink.LogNoWait(&core.Event{Time: time.Now(), Level: actorlog.LevelWarning, Message: "while stuck"}))
+	_, err := mem.WaitMatch(ctx, func(e *core.Event) bool { return e.Message == "while stuck" })
+	require.NoError(t, err, "the healthy handler receives while the stuck one is in Log")
+
+	noHandler := sink.Drops().NoHandler.Load()
+	for range 3 {
+		require.NoError(t, sink.LogNoWait(notice("meanwhile")))
+	}
+	require.NoError(t, s.Flush(ctx))
+	assert.Equal(t, noHandler+3, sink.Drops().NoHandler.Load(), "what only the stuck handler takes is counted meanwhile")
+	assert.Equal(t, 0, stuck.count(), "its old incarnation is still in Log")
+
+	open() // its old incarnation leaves Log, and stops
+	require.Eventually(t, func() bool {
+		st := s.Status(ctx).Sinks[0]
+		return len(st.Handlers) == 2 && len(st.Awaited) == 0
+	}, deadline, time.Millisecond, "the stuck handler is back")
+	require.NoError(t, sink.LogNoWait(notice("after")))
+	require.NoError(t, s.Flush(ctx))
+	got := stuck.count()
+	stuck.mu.Lock()
+	last := stuck.got[len(stuck.got)-1]
+	stuck.mu.Unlock()
+	assert.Equal(t, "after", last)
+	// What the old incarnation took before it was told to stop is
+	// handled; the rest of what was queued was counted by the killer.
+	assert.Equal(t, int64(logged), int64(got-1)+sink.Drops().Killed.Load(), "handled %d, killed %d, of %d",
+		got-1, sink.Drops().Killed.Load(), logged)
+}
