@@ -58,3 +58,9 @@ func TestCustomActorThatDoesNotAnswerFlush(t *testing.T) {
 	assert.NotErrorIs(t, err, context.DeadlineExceeded)
 	assert.GreaterOrEqual(t, silent.got.Load(), int64(1), "it took its event, and the reports about it")
 }
+
+func TestCustomAnswerTimeoutMustNotBeNegative(t *testing.T) {
+	_, err := actorlog.Start(actorlog.Config{CustomAnswerTimeout: -time.Second, Handlers: []actorlog.Handler{}})
+	require.ErrorIs(t, err, actorlog.ErrBadConfig)
+	assert.Contains(t, err.Error(), "custom_answer_timeout: must not be negative, got -1s")
+}

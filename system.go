@@ -166,7 +166,7 @@ func (c Config) problems() (Config, problems) {
 		ps.add("retry_every", nil, "must not be negative, got %v", c.RetryEvery)
 	}
 	if c.CustomAnswerTimeout < 0 {
-		errs = append(errs, fmt.Errorf("%w: CustomAnswerTimeout must not be negative, got %v", ErrBadConfig, c.CustomAnswerTimeout))
+		ps.add("custom_answer_timeout", nil, "must not be negative, got %v", c.CustomAnswerTimeout)
 	}
 	if _, err := c.Overload.WithDefaults(); err != nil {
 		ps.addErr("overload", err)
