@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -258,14 +260,77 @@ func isFrameworkFrame(f runtime.Frame) bool {
 	if hasAnyPrefix(f.Function, frameworkPrefixes) || strings.Contains(f.File, "/asynkron/protoactor-go") {
 		return true
 	}
+	if hidden := hiddenFuncs.Load(); hidden != nil && isHidden(f.Function, *hidden) {
+		return true
+	}
 	return strings.HasPrefix(f.File, ownDir) && !strings.HasSuffix(f.File, "_test.go") &&
 		!strings.ContainsRune(f.File[len(ownDir):], '/')
+}
+
+// hiddenFuncs are the functions HideFrames was given, by package path
+// and name in it: {"example.com/lib.", "wrap"}.
+var (
+	hiddenFuncs atomic.Pointer[[]hiddenFunc]
+	hiddenMu    sync.Mutex
+)
+
+type hiddenFunc struct{ pkg, name string }
+
+// HideFrames makes CleanStack leave out the frames of the functions fns
+// and of the closures they make: receiver middleware that wraps an actor's
+// Receive, whose frames in a crash report say nothing about the crash.
+// actorlog's packages hide their own; a library with middleware of its own
+// may hide it too. A closure inlined into its maker's caller is named
+// after that caller ("pkg.caller.wrap.func1"), and is found all the same.
+func HideFrames(fns ...any) {
+	hiddenMu.Lock()
+	defer hiddenMu.Unlock()
+	var all []hiddenFunc
+	if old := hiddenFuncs.Load(); old != nil {
+		all = append(all, *old...)
+	}
+	for _, fn := range fns {
+		v := reflect.ValueOf(fn)
+		if v.Kind() != reflect.Func || v.IsNil() {
+			continue
+		}
+		f := runtime.FuncForPC(v.Pointer())
+		if f == nil {
+			continue
+		}
+		full := strings.TrimSuffix(f.Name(), "-fm") // a method value
+		slash := strings.LastIndexByte(full, '/')
+		dot := strings.IndexByte(full[slash+1:], '.')
+		if dot < 0 {
+			continue
+		}
+		cut := slash + 1 + dot + 1
+		all = append(all, hiddenFunc{pkg: full[:cut], name: full[cut:]})
+	}
+	hiddenFuncs.Store(&all)
+}
+
+// isHidden reports whether function, a frame's full function name, is one
+// of hidden or a closure of one.
+func isHidden(function string, hidden []hiddenFunc) bool {
+	for _, h := range hidden {
+		rest, ok := strings.CutPrefix(function, h.pkg)
+		if !ok {
+			continue
+		}
+		if rest == h.name || strings.HasPrefix(rest, h.name+".") || strings.Contains(rest, "."+h.name+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // CleanStack renders program counters as a stack trace, one frame per two
 // lines ("function" then "\tfile:line"), keeping only the frames that belong
 // to the program: the runtime's panic machinery, Proto.Actor's mailbox and
-// dispatch frames and this package's own recover frames are left out.
+// dispatch frames, this package's own recover frames and the middleware
+// given to HideFrames (actorlog's supervision link and handler queue count
+// among it) are left out.
 func CleanStack(pcs []uintptr) string {
 	var b strings.Builder
 	frames := runtime.CallersFrames(pcs)

@@ -9,8 +9,8 @@
 // [CrashReporter] is a receiver middleware. When the actor it is installed
 // on panics — in Started, in any user message and any Become behaviour, in
 // Stopping, Stopped or Restarting — it recovers the panic, captures a
-// cleaned stack ([CleanStack]: the program's frames, without the runtime's
-// and the framework's), publishes a [*CrashReport] on the actor system's
+// cleaned stack ([CleanStack]: the program's frames, without the runtime's,
+// the framework's and those of middleware given to [HideFrames]), publishes a [*CrashReport] on the actor system's
 // EventStream with the actor's PID, parent, Go type, the message and its
 // sender and the restart count, and panics again with a [*PanicError]. The
 // supervisor therefore decides exactly as before, and the reason it sees now

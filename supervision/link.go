@@ -130,3 +130,5 @@ func Exit(c actor.Context, reason error) {
 	}
 	c.Stop(c.Self())
 }
+
+func init() { actors.HideFrames((*link).middleware) }

@@ -242,6 +242,7 @@ func TestOneForOneRestartsInPlaceKeepingTheMailbox(t *testing.T) {
 	require.ErrorAs(t, term.Reason, &pe)
 	assert.EqualError(t, pe, "b crashed")
 	assert.Contains(t, pe.Stack, "(*worker).Receive", "every supervised child's panic carries its stack")
+	assert.NotContains(t, pe.Stack, "actorlog/supervision.", "the supervisor's own frames are left out")
 
 	rs := nextReport[*supervision.ChildRestarted](t, reports)
 	assert.True(t, rs.InPlace)
