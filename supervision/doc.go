@@ -28,7 +28,9 @@
 // [Supervisor.Stop] terminates the children in reverse start order: each
 // is sent a poison pill, so it handles what is already in its mailbox, and
 // one still running after its Shutdown time is stopped at once and
-// reported.
+// reported. A supervisor takes a poison pill (Stop's, or its parent's) the
+// same way, and stops itself once Proto.Actor has seen its children go, so
+// that no stop is sent to a child that is gone (a dead letter).
 //
 // # Exits and restarts
 //

@@ -122,13 +122,19 @@ func (l *link) middleware(next actor.ReceiverFunc) actor.ReceiverFunc {
 // An actor that stops without Exit (ctx.Stop, a poison pill) exits with
 // ErrNormal.
 func Exit(c actor.Context, reason error) {
+	setExitReason(c, reason)
+	c.Stop(c.Self())
+}
+
+// setExitReason makes reason (nil: ErrNormal) the exit reason of the actor
+// of c, if it is a supervised child.
+func setExitReason(c actor.Context, reason error) {
 	if reason == nil {
 		reason = ErrNormal
 	}
 	if l, ok := c.Get(linkID).(*link); ok {
 		l.setReason(reason)
 	}
-	c.Stop(c.Self())
 }
 
 func init() { actors.HideFrames((*link).middleware) }

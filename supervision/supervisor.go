@@ -41,6 +41,10 @@ type supervisor struct {
 	nextID   int // simple_one_for_one: the next generated ID
 	now      func() time.Time
 	gaveUp   bool
+	// exiting: the children are terminated and the supervisor stops once
+	// Proto.Actor has seen each of them stop (see stopSelf); stopSent: it
+	// has asked to.
+	exiting, stopSent bool
 }
 
 func newSupervisor(spec Spec, top *Supervisor) *supervisor {
@@ -52,8 +56,26 @@ func newSupervisor(spec Spec, top *Supervisor) *supervisor {
 
 // props returns the Props of a supervisor actor for spec.
 func props(spec Spec, top *Supervisor) *actor.Props {
-	return actor.PropsFromProducer(func() actor.Actor { return newSupervisor(spec, top) })
+	return actor.PropsFromProducer(func() actor.Actor { return newSupervisor(spec, top) },
+		actor.WithReceiverMiddleware(poisonMiddleware))
 }
+
+// poisonMiddleware hands a supervisor its poison pill, which Proto.Actor
+// would take as a stop at once: the supervisor terminates its children in
+// order and stops once they are gone (see shutdown).
+func poisonMiddleware(next actor.ReceiverFunc) actor.ReceiverFunc {
+	return func(c actor.ReceiverContext, env *actor.MessageEnvelope) {
+		if _, ok := env.Message.(*actor.PoisonPill); ok {
+			if s, ok := c.Actor().(*supervisor); ok && s.ctx != nil {
+				s.shutdown()
+				return
+			}
+		}
+		next(c, env)
+	}
+}
+
+func init() { actors.HideFrames(poisonMiddleware) }
 
 // Receive implements actor.Actor.
 func (s *supervisor) Receive(c actor.Context) {
@@ -69,7 +91,14 @@ func (s *supervisor) Receive(c actor.Context) {
 		}
 	case *actor.Terminated:
 		s.childStopped(m.Who)
+		if s.exiting {
+			s.stopSelf()
+		}
 	case request:
+		if s.exiting {
+			c.Respond(response{err: ErrNoSupervisor})
+			return
+		}
 		c.Respond(s.handle(m))
 	}
 }
@@ -115,6 +144,32 @@ func (s *supervisor) childName() string {
 	return id
 }
 
+// shutdown terminates the children in reverse start order, then the
+// supervisor: a poison pill, Stop's or a parent's.
+func (s *supervisor) shutdown() {
+	s.terminateAll()
+	s.stopSelf()
+}
+
+// stopSelf stops the supervisor once Proto.Actor has seen each of its
+// stopped children stop (their Terminated handled): stopping sends a stop
+// to every child Proto.Actor still counts, and one sent to a child that is
+// gone is a dead letter. A child still running (abandoned after its kill)
+// is no reason to wait.
+func (s *supervisor) stopSelf() {
+	s.exiting = true
+	if s.stopSent {
+		return
+	}
+	for _, pid := range s.ctx.Children() {
+		if _, alive := s.ctx.ActorSystem().ProcessRegistry.Get(pid); !alive {
+			return // its Terminated is on its way
+		}
+	}
+	s.stopSent = true
+	s.ctx.Stop(s.ctx.Self())
+}
+
 // exit terminates the supervisor with reason, after its children.
 func (s *supervisor) exit(reason error) {
 	s.terminateAll()
@@ -122,9 +177,10 @@ func (s *supervisor) exit(reason error) {
 	case s.top != nil:
 		s.top.initDone(reason)
 		s.top.setReason(reason)
-		s.ctx.Stop(s.ctx.Self())
+		s.stopSelf()
 	case s.ctx.Get(linkID) != nil || s.ctx.Parent() == nil:
-		Exit(s.ctx, reason)
+		setExitReason(s.ctx, reason)
+		s.stopSelf()
 	default:
 		// Under a plain Proto.Actor parent: escalate through Proto.Actor's
 		// supervision, so the parent's strategy decides.
@@ -137,7 +193,7 @@ func (s *supervisor) exit(reason error) {
 // suspended; its mailbox is intact.
 func (s *supervisor) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, who *actor.PID, _ *actor.RestartStatistics, reason any, message any) {
 	idx := s.indexOf(who)
-	if idx < 0 || s.gaveUp {
+	if idx < 0 || s.gaveUp || s.exiting {
 		return // stale: a child already terminated and replaced
 	}
 	s.restart = sup

@@ -707,3 +707,48 @@ func TestInvalidSpec(t *testing.T) {
 	assert.ErrorIs(t, err, actor.ErrNameExists)
 	p.quiet(t)
 }
+
+// Stopping a tree, or a supervisor giving up, sends nothing to a child
+// that has already stopped: no dead letters.
+func TestStoppingLeavesNoDeadLetters(t *testing.T) {
+	t.Run("stop", func(t *testing.T) {
+		system := actortest.NewSystem(t)
+		dead := actortest.Collect[*actor.DeadLetterEvent](t, system, 64)
+		p := newProbe()
+		sup := start(t, system, supervision.Spec{Name: "root", Children: []supervision.ChildSpec{
+			p.child("a", supervision.Permanent),
+			supervision.ChildSupervisor("inner", supervision.Spec{Children: []supervision.ChildSpec{
+				p.child("b", supervision.Permanent), p.child("c", supervision.Permanent)}}),
+			p.child("d", supervision.Permanent),
+		}})
+		p.expect(t, "start:a", "start:b", "start:c", "start:d")
+		require.NoError(t, sup.Stop(bg(t)))
+		p.expect(t, "stop:d", "stop:c", "stop:b", "stop:a")
+		for len(dead) > 0 {
+			d := <-dead
+			t.Errorf("dead letter to %s: %T", d.PID, d.Message)
+		}
+	})
+	t.Run("give up", func(t *testing.T) {
+		system := actortest.NewSystem(t)
+		dead := actortest.Collect[*actor.DeadLetterEvent](t, system, 64)
+		p := newProbe()
+		sup := start(t, system, supervision.Spec{Intensity: 1, Period: time.Hour, Children: []supervision.ChildSpec{
+			p.child("a", supervision.Permanent), p.child("b", supervision.Permanent)}})
+		p.expect(t, "start:a", "start:b")
+		b := pidOf(t, sup, "b")
+		system.Root.Send(b, cmdPanic{})
+		p.expect(t, "start:b")
+		system.Root.Send(b, cmdPanic{}) // one restart too many
+		select {
+		case <-sup.Done():
+		case <-bg(t).Done():
+			t.Fatal("the supervisor did not terminate")
+		}
+		require.ErrorIs(t, sup.Err(), supervision.ErrReachedMaxRestartIntensity)
+		for len(dead) > 0 {
+			d := <-dead
+			t.Errorf("dead letter to %s: %T", d.PID, d.Message)
+		}
+	})
+}

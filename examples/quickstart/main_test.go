@@ -93,3 +93,18 @@ func filesSection(t *testing.T, printed string) string {
 }
 
 var timeStamp = regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?`)
+
+// A clean run shows the one crash it provokes, with the program's frames
+// only, and nothing else that looks wrong: no other error, no dead letter.
+func TestACleanRunShowsOnlyItsCrash(t *testing.T) {
+	defer goleak.VerifyNone(t, actortest.IgnoreDeadLetterThrottle())
+	printed := captureRun(t, t.TempDir())
+	if n := strings.Count(printed, "[error]"); n != 1 {
+		t.Errorf("%d errors, want the one crash:\n%s", n, printed)
+	}
+	for _, noise := range []string{"Dead letter", "supervision/", "sinks/"} {
+		if strings.Contains(printed, noise) {
+			t.Errorf("%q in:\n%s", noise, printed)
+		}
+	}
+}
