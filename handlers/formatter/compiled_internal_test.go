@@ -4,8 +4,10 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/actorlog/actorlog/core"
 	"github.com/asynkron/protoactor-go/actor"
@@ -186,4 +188,35 @@ func TestLogfmtAttrsWriteAsEachAttr(t *testing.T) {
 	if got := appendLogfmtAttrs(nil, attrs); string(got) != string(want) {
 		t.Errorf("all at once: got %q, want %q", got, want)
 	}
+}
+
+// FuzzLager formats user values (message, attribute key and value) with a
+// format that pads them: the compiled program writes what the tokens do,
+// and a padded value takes exactly its width in runes.
+func FuzzLager(fz *testing.F) {
+	fz.Add("msg", "user", "bob", 6, 0)
+	fz.Add("\xff\x00\n", "", "é\u2028", 1, 2)
+	fz.Add("m", "pid", "a b=c", 3, 1)
+	fz.Fuzz(func(t *testing.T, msg, key, value string, width, align int) {
+		width = 1 + int(uint(width)%40)
+		e := &core.Event{Time: time.Date(2026, 11, 22, 9, 41, 7, 0, time.UTC), Level: core.LevelInfo, Message: msg,
+			Attrs: []slog.Attr{slog.String(key, value), slog.Group("g", slog.String(key, msg))}}
+		f := &Lager{Tokens: Tokens(Text("<"), IfKeyWidth(key, Tokens(Key(key)), Tokens(Text("none")), width, Align(uint(align)%4)), Text(">"),
+			IfKeyWidth(key, Tokens(Fill("|"), KeyOr(key, Message), Message), nil, width, Right), Metadata, Attrs, Message)}
+		got := string(f.Format(nil, e))
+		if want := interpret(f, e); got != want {
+			t.Fatalf("compiled %q\ntokens   %q", got, want)
+		}
+		if !utf8.ValidString(got) {
+			t.Fatalf("invalid UTF-8: %q", got)
+		}
+		rest := got[1:]
+		for range width {
+			_, size := utf8.DecodeRuneInString(rest)
+			rest = rest[size:]
+		}
+		if !strings.HasPrefix(rest, ">") {
+			t.Fatalf("padded value is not %d runes: %q", width, got)
+		}
+	})
 }

@@ -28,5 +28,7 @@
 // # Structured
 //
 // [Logfmt] writes key=value lines and [JSON] one object per line, valid
-// JSON whatever the message or attributes hold.
+// JSON whatever the message or attributes hold. Both follow slog's rules
+// for handlers (a zero time is left out) and pass testing/slogtest on the
+// text they write.
 package formatter

@@ -2,6 +2,7 @@ package formatter_test
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"math"
 	"runtime"
@@ -213,6 +214,29 @@ func FuzzJSON(fz *testing.F) {
 		out := (&f.JSON{}).Format(nil, e)
 		if !json.Valid(out) {
 			t.Fatalf("invalid JSON: %q", out)
+		}
+	})
+}
+
+// FuzzParseTemplate: a format either parses or gives an ErrBadTemplate
+// error; a parsed one formats any event, and text without $ is written as
+// it is.
+func FuzzParseTemplate(fz *testing.F) {
+	fz.Add("$time $metadata[$level] $message\n", "msg", "key", "value")
+	fz.Add("$date$node$levelpad$", "\xff", "", "a b")
+	fz.Add("$lvl $$ $5", "m", "k=v", `q"`)
+	fz.Fuzz(func(t *testing.T, format, msg, key, value string) {
+		tpl, err := f.ParseTemplate(format)
+		if err != nil {
+			if !errors.Is(err, f.ErrBadTemplate) {
+				t.Fatalf("%q: error %v is not an ErrBadTemplate", format, err)
+			}
+			return
+		}
+		tpl.AllMetadata = true
+		got := string(tpl.Format(nil, event(core.LevelInfo, msg, slog.String(key, value), slog.Group("g", slog.String(key, msg)))))
+		if !strings.Contains(format, "$") && got != format {
+			t.Fatalf("%q without a $ gives %q", format, got)
 		}
 	})
 }

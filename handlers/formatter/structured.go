@@ -10,10 +10,11 @@ import (
 	"github.com/actorlog/actorlog/core"
 )
 
-// Logfmt writes one line of key=value pairs: time, level, msg, the
-// location when known (source=file:line), the actor (pid) and node when
-// known, then every attribute; groups are flattened with dotted keys.
-// Values are quoted when they need it.
+// Logfmt writes one line of key=value pairs: time (left out when the
+// event's time is zero, as slog's handlers do), level, msg, the location
+// when known (source=file:line), the actor (pid) when known, then every
+// attribute; groups are flattened with dotted keys. Values are quoted when
+// they need it, as strconv.Quote quotes.
 type Logfmt struct {
 	// UTC writes times in UTC.
 	UTC bool
@@ -46,9 +47,12 @@ func appendLogfmtAttrs(dst []byte, attrs []slog.Attr) []byte {
 
 // Format implements Formatter.
 func (f *Logfmt) Format(dst []byte, e *core.Event) []byte {
-	dst = append(dst, "time="...)
-	dst = stamp(e.Time, f.UTC).AppendFormat(dst, time.RFC3339Nano)
-	dst = append(dst, " level="...)
+	if !e.Time.IsZero() {
+		dst = append(dst, "time="...)
+		dst = stamp(e.Time, f.UTC).AppendFormat(dst, time.RFC3339Nano)
+		dst = append(dst, ' ')
+	}
+	dst = append(dst, "level="...)
 	dst = append(dst, e.Level.String()...)
 	dst = append(dst, " msg="...)
 	dst = appendLogfmtValue(dst, slog.StringValue(e.Message))
@@ -89,7 +93,8 @@ func appendLogfmtAttr(dst []byte, prefix string, a slog.Attr) []byte {
 	return appendLogfmtValue(dst, a.Value)
 }
 
-// JSON writes one JSON object per line: "time", "level", "msg", "source"
+// JSON writes one JSON object per line: "time" (left out when the event's
+// time is zero, as slog's handlers do), "level", "msg", "source"
 // ({"function","file","line"}) when known, "pid" and "node" when known,
 // then every attribute, groups as nested objects. The output is valid JSON
 // whatever the input: strings are escaped, invalid UTF-8 becomes U+FFFD,
@@ -101,9 +106,13 @@ type JSON struct {
 
 // Format implements Formatter.
 func (f *JSON) Format(dst []byte, e *core.Event) []byte {
-	dst = append(dst, `{"time":"`...)
-	dst = stamp(e.Time, f.UTC).AppendFormat(dst, time.RFC3339Nano)
-	dst = append(dst, `","level":`...)
+	dst = append(dst, '{')
+	if !e.Time.IsZero() {
+		dst = append(dst, `"time":"`...)
+		dst = stamp(e.Time, f.UTC).AppendFormat(dst, time.RFC3339Nano)
+		dst = append(dst, `",`...)
+	}
+	dst = append(dst, `"level":`...)
 	dst = appendJSONString(dst, e.Level.String())
 	dst = append(dst, `,"msg":`...)
 	dst = appendJSONString(dst, e.Message)
