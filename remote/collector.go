@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -52,6 +53,15 @@ type Collector struct {
 	pid     *actor.PID
 
 	guard *guard
+	// gone is the nodes whose connection failed, until they connect
+	// again or DedupWindow passes; stopping silences their reports.
+	gone struct {
+		sync.Mutex
+		at        map[string]time.Time
+		window    time.Duration
+		nextPrune time.Time
+	}
+	stopping atomic.Bool
 
 	// Counters, for tests and status.
 	received, duplicates, refused, tooLarge, malformed atomic.Int64
@@ -75,7 +85,8 @@ func StartCollector(sys *actorlog.System, opts CollectorOptions) (*Collector, er
 	c.guard = &guard{report: func(from, why string) {
 		sink.Logger().Warning(fmt.Sprintf("collector refused a malformed message from %s: %s", from, why),
 			"from", from, "reason", why)
-	}}
+	}, connected: c.nodeConnected, left: c.nodeLeft}
+	c.gone.at, c.gone.window = map[string]time.Time{}, opts.DedupWindow
 	// The actor comes first: a batch that arrives as soon as remote
 	// listens finds it.
 	a := &collector{c: c, sink: sink, opts: opts, seen: map[string]seen{}, now: time.Now}
@@ -125,9 +136,44 @@ func (c *Collector) Malformed() int64 { return c.guard.refused.Load() + c.malfor
 // stops the server at once instead, as a non-graceful shutdown does, and
 // logs a warning naming the panic into the collector's sink.
 func (c *Collector) Stop(ctx context.Context) error {
+	c.stopping.Store(true)
 	err := actors.StopGracefully(ctx, c.sys.ActorSystem(), c.pid)
 	shutdown(c.remote, c.shutdownPanicked)
 	return err
+}
+
+// nodeLeft is told that the stream of node ended, with err if it failed
+// rather than being closed by the node: such a node has disappeared, and
+// is logged at warning.
+func (c *Collector) nodeLeft(node string, err error) {
+	if err == nil || c.stopping.Load() {
+		return
+	}
+	now := time.Now()
+	c.gone.Lock()
+	c.gone.at[node] = now
+	if now.After(c.gone.nextPrune) {
+		c.gone.nextPrune = now.Add(c.gone.window)
+		for n, at := range c.gone.at {
+			if now.Sub(at) > c.gone.window {
+				delete(c.gone.at, n)
+			}
+		}
+	}
+	c.gone.Unlock()
+	c.sink.Logger().Warning(fmt.Sprintf("collector: node %s disappeared: %v", node, err), "node", node)
+}
+
+// nodeConnected is told that node connected; one that had disappeared is
+// logged at warning as back.
+func (c *Collector) nodeConnected(node string) {
+	c.gone.Lock()
+	at, gone := c.gone.at[node]
+	delete(c.gone.at, node)
+	c.gone.Unlock()
+	if gone && !c.stopping.Load() {
+		c.sink.Logger().Warning(fmt.Sprintf("collector: node %s is back, %v after it disappeared", node, time.Since(at).Round(time.Millisecond)), "node", node)
+	}
 }
 
 // shutdownPanicked logs, into the collector's sink, that remote's

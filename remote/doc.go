@@ -35,6 +35,11 @@
 // after it last heard from it, so its memory follows the forwarders it
 // hears from.
 //
+// The collector logs at warning, with its address, a node whose
+// connection failed (it disappeared: killed, or cut off), and the same
+// node when it connects again. A node that closes its connection has
+// left, and is not logged.
+//
 // # What is and is not protected
 //
 //   - Listening binds 127.0.0.1 unless Options.Host says otherwise.

@@ -10,6 +10,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"io"
 	"math/big"
 	mrand "math/rand/v2"
 	"net"
@@ -321,4 +322,49 @@ func TestGarbageIsSurvived(t *testing.T) {
 	assert.Less(t, grown, int64(16<<20), "heap grew by %d bytes", grown)
 	assert.Positive(t, c.coll.Malformed())
 	deliversAfterwards(t, c, &remote.Forwarder{})
+}
+
+// A node whose connection fails is logged at warning as disappeared, with
+// its address, and as back when it connects again; one that closes its
+// connection has left, and is not.
+func TestNodesDisappearedAndBackAreLogged(t *testing.T) {
+	c := startCollector(t, 0, remote.CollectorOptions{})
+	hello := &protoremote.RemoteMessage{MessageType: &protoremote.RemoteMessage_ConnectRequest{ConnectRequest: &protoremote.ConnectRequest{
+		ConnectionType: &protoremote.ConnectRequest_ServerConnection{ServerConnection: &protoremote.ServerConnection{SystemId: "n", Address: "127.0.0.1:9"}}}}}
+	// connect opens a stream as node 127.0.0.1:9, and ends it by closing
+	// it (the node leaves) or by dropping the connection.
+	connect := func(closeIt bool) {
+		conn, err := grpc.Dial(c.coll.Address(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+		require.NoError(t, err)
+		defer conn.Close()
+		stream, err := protoremote.NewRemotingClient(conn).Receive(context.Background())
+		require.NoError(t, err)
+		require.NoError(t, stream.Send(hello))
+		_, err = stream.Recv() // the connect response
+		require.NoError(t, err)
+		if closeIt {
+			require.NoError(t, stream.CloseSend())
+			_, err = stream.Recv()
+			require.Equal(t, io.EOF, err)
+		}
+	}
+	warnings := func() []string {
+		var out []string
+		for _, e := range c.mem.Events() {
+			if n, ok := e.Lookup("node"); ok && e.Level == core.LevelWarning {
+				assert.Equal(t, "127.0.0.1:9", n.String())
+				out = append(out, e.Message[:strings.LastIndex(e.Message, "9 ")+1])
+			}
+		}
+		return out
+	}
+	connect(true)
+	connect(false)
+	waitFor(t, "the node disappeared", func() bool { return len(warnings()) == 1 })
+	connect(true)
+	waitFor(t, "the node back", func() bool { return len(warnings()) == 2 })
+	assert.Equal(t, []string{"collector: node 127.0.0.1:9", "collector: node 127.0.0.1:9"}, warnings())
+	msgs := c.mem.Events()
+	assert.Contains(t, msgs[0].Message, "disappeared: ")
+	assert.Contains(t, msgs[1].Message, "is back, ")
 }
