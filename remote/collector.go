@@ -277,6 +277,11 @@ func (a *collector) Receive(ctx actor.Context) {
 		log.Warning(fmt.Sprintf("collector refused %d events from %s larger than %d bytes", rejected, b.Origin, a.opts.MaxEventSize),
 			"origin", b.Origin, "refused", rejected)
 	}
+	// Acknowledged once written: a collector killed then loses no event
+	// it acknowledged. A failure is the handlers' to report.
+	fctx, cancel := context.WithTimeout(context.Background(), DefaultAckTimeout)
+	_ = a.sink.Flush(fctx)
+	cancel()
 	ctx.Respond(&pb.Ack{Seq: b.Seq, Rejected: uint32(rejected)})
 }
 

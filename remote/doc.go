@@ -23,8 +23,11 @@
 // soon as the collector listens again after the connection to it ended
 // (Proto.Actor's EndpointTerminatedEvent; the forwarder then tries the
 // collector's port every 20 ms), and after AckTimeout without an answer.
-// The collector drops a batch it has already logged, and acknowledges
-// it. While the collector is away, events wait, up to MaxBuffer. Beyond
+// The collector acknowledges a batch once its sink has handled and
+// flushed it (Sink.Flush), so that a collector killed loses no event it
+// acknowledged; its forwarders wait for its slowest handler's flush (a
+// Forwarder among them, for its own collector's acks). It drops a batch
+// it has already logged, and acknowledges it. While the collector is away, events wait, up to MaxBuffer. Beyond
 // that they are dropped, counted (Forwarder.Dropped, and the handler's
 // errors), and reported once a second with the exact count ("forwarder
 // dropped N events: …"). The collector is reported unreachable when a
@@ -38,7 +41,8 @@
 // The collector logs at warning, with its address, a node whose
 // connection failed (it disappeared: killed, or cut off), and the same
 // node when it connects again. A node that closes its connection has
-// left, and is not logged.
+// left, and is not logged; one that exits without shutting remote down
+// gracefully cannot be told from one killed.
 //
 // # What is and is not protected
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -355,9 +356,14 @@ func (f *Forwarder) pause(d time.Duration, tick *time.Ticker, down *bool) bool {
 	}
 }
 
-// probe returns once the collector's port accepts a connection, which it
-// closes: a batch sent then finds remote listening. It tries every
-// probeEvery; lose reports a failed try. False if stopped.
+// probe returns once the collector's port accepts a connection that
+// stays open: a batch sent then finds remote listening. A port that
+// accepts and at once resets is a collector on its way out (its process
+// dying), and is tried again, as is a refused one, every probeEvery;
+// lose reports a failed try. The probe reads the first bytes of the
+// connection, or waits probeEvery for them (a gRPC server sends its
+// settings at once; over TLS it waits for the client), then closes it.
+// False if stopped.
 func (f *Forwarder) probe(tick *time.Ticker, lose func(string)) bool {
 	d := net.Dialer{Timeout: f.AckTimeout}
 	t := time.NewTimer(0)
@@ -373,14 +379,31 @@ func (f *Forwarder) probe(tick *time.Ticker, lose func(string)) bool {
 			continue
 		case <-t.C:
 		}
-		conn, err := d.DialContext(f.ctx, "tcp", f.Collector)
+		err := open(f.ctx, &d, f.Collector)
 		if err == nil {
-			_ = conn.Close()
 			return true
 		}
 		lose(err.Error())
 		t.Reset(probeEvery)
 	}
+}
+
+// open connects to address, reads its first byte for at most probeEvery,
+// and closes the connection: nil if it was not refused or closed.
+func open(ctx context.Context, d *net.Dialer, address string) error {
+	conn, err := d.DialContext(ctx, "tcp", address)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.SetReadDeadline(time.Now().Add(probeEvery)); err != nil {
+		return err
+	}
+	var b [1]byte
+	if _, err := conn.Read(b[:]); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		return err
+	}
+	return nil
 }
 
 // reportDrops reports the events dropped since the last report, if any,

@@ -26,16 +26,7 @@ import (
 	protoremote "github.com/asynkron/protoactor-go/remote"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 )
-
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, actortest.IgnoreDeadLetterThrottle(),
-		// gRPC's and Proto.Actor remote's background goroutines end shortly after Shutdown.
-		goleak.IgnoreTopFunction("google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run"),
-		goleak.IgnoreTopFunction("google.golang.org/grpc.(*addrConn).resetTransport"),
-		goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/transport.(*controlBuffer).get"))
-}
 
 // collectorNode is an actorlog System collecting into a memory handler.
 type collectorNode struct {
