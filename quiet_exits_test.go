@@ -2,14 +2,20 @@ package actorlog_test
 
 import (
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/translator"
+	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // Removing a handler and stopping a trace end their watchers normally:
@@ -55,4 +61,27 @@ func TestRemovingHandlersAndTracesReportsNothing(t *testing.T) {
 	for _, e := range mem.Events() {
 		assert.NotContains(t, e.Message, "watcher")
 	}
+}
+
+// Proto.Actor's records of a connection that a normal stop closed are
+// info, not the error Proto.Actor logs them at; the message says their
+// attributes, which the console leaves out of Meta.
+func TestRemoteChatterOfANormalStopIsInfo(t *testing.T) {
+	system := actor.NewActorSystem(append(actors.QuietConfig(), actor.WithLoggerFactory(actorlog.LoggerFactory))...)
+	t.Cleanup(system.Shutdown)
+	mem := &handlers.Memory{}
+	s := startCfg(t, actorlog.Config{ActorSystem: system, Handlers: []actorlog.Handler{
+		{Config: handlers.Config{ID: "memory", Level: "debug"}, Handler: mem}}})
+	plog := actorlog.LoggerFactory(system)
+	plog.Error(translator.LostConnectionMessage, slog.String("address", "127.0.0.1:8090"),
+		slog.Any("error", status.Error(codes.Canceled, "grpc: the client connection is closing")))
+	plog.Error(translator.LostConnectionMessage, slog.String("address", "127.0.0.1:8091"),
+		slog.Any("error", status.Error(codes.Unavailable, "connection refused")))
+	plog.Info("Starting remote with address", slog.String("address", "127.0.0.1:8090"))
+	require.NoError(t, s.Flush(bg(t)))
+	evs := mem.Events()
+	require.Len(t, evs, 3)
+	assert.Equal(t, actorlog.LevelInfo, evs[0].Level, evs[0].Message)
+	assert.Equal(t, actorlog.LevelError, evs[1].Level, evs[1].Message)
+	assert.Equal(t, "Starting remote with address address=127.0.0.1:8090", evs[2].Message)
 }

@@ -29,7 +29,9 @@ var systems sync.Map // *actor.ActorSystem → *System
 //	sys, err := actorlog.Start(actorlog.Config{ActorSystem: system})
 //
 // Records logged before Start or after Stop go to standard error, warnings
-// and above. A System that makes its own actor system uses it.
+// and above. A record's level is first corrected by
+// translator.RecordLevel (a panic is an error, a connection closed by a
+// normal stop is info). A System that makes its own actor system uses it.
 func LoggerFactory(system *actor.ActorSystem) *slog.Logger {
 	return slog.New(&slogHandler{system: system})
 }
@@ -170,6 +172,13 @@ func (h *slogHandler) WithGroup(name string) slog.Handler {
 func (h *slogHandler) Handle(_ context.Context, r slog.Record) error {
 	attrs := make([]slog.Attr, 0, r.NumAttrs())
 	reported := false
+	if h.system != nil { // a record of Proto.Actor's: is its level right?
+		var raw []slog.Attr
+		if r.Message == translator.LostConnectionMessage {
+			r.Attrs(func(a slog.Attr) bool { raw = append(raw, a); return true })
+		}
+		r.Level = slog.Level(translator.RecordLevel(r.Message, Level(r.Level), raw))
+	}
 	r.Attrs(func(a slog.Attr) bool {
 		if h.system != nil && a.Key == "message" && a.Value.Kind() == slog.KindAny {
 			// Proto.Actor's message values: type and fields, *main.Job{ID:7}.
@@ -207,11 +216,7 @@ func (h *slogHandler) Handle(_ context.Context, r slog.Record) error {
 	// translation, in Meta.
 	e := &core.Event{Time: r.Time, Level: Level(r.Level), Message: core.Truncate(r.Message, l.trunc), PC: r.PC,
 		Sink: l.sink.Name(), Meta: attrs}
-	rec := &translator.Record{Message: r.Message, Level: e.Level, Attrs: attrs, Reported: reported}
-	if r.Message == translator.RecoveringMessage {
-		e.Level = LevelError // a panic: Proto.Actor logs it at info
-	}
-	e.Report = rec
+	e.Report = &translator.Record{Message: r.Message, Level: e.Level, Attrs: attrs, Reported: reported}
 	s.logReport(e, s.mentionsOurs(attrs), false)
 	return nil
 }

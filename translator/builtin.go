@@ -281,7 +281,33 @@ func record(r *Record) (Translation, Result) {
 	case "actor system started":
 		return Translation{Message: "Actor system " + r.text("id") + " started"}, Translated
 	}
-	return Translation{}, None
+	if len(r.Attrs) == 0 {
+		return Translation{}, None
+	}
+	// A record no translation knows: its attributes are in Meta, which the
+	// human formats leave out, so the message says them, key=value.
+	var b strings.Builder
+	b.WriteString(r.Message)
+	writeAttrs(&b, "", r.Attrs)
+	return Translation{Message: b.String()}, Translated
+}
+
+// writeAttrs writes attrs as " key=value" pairs, a group's members with
+// their keys prefixed by the group's, a value quoted when it is empty or
+// holds a space, '=', '"' or a character that is not printable.
+func writeAttrs(b *strings.Builder, prefix string, attrs []slog.Attr) {
+	for _, a := range attrs {
+		if a.Value.Kind() == slog.KindGroup {
+			writeAttrs(b, prefix+a.Key+".", a.Value.Group())
+			continue
+		}
+		b.WriteString(" " + prefix + a.Key + "=")
+		v := a.Value.String()
+		if v == "" || strings.ContainsAny(v, " =\"") || strings.IndexFunc(v, func(r rune) bool { return !strconv.IsPrint(r) }) >= 0 {
+			v = strconv.Quote(v)
+		}
+		b.WriteString(v)
+	}
 }
 
 // directive names a Proto.Actor directive as a word: "restart".

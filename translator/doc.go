@@ -22,7 +22,12 @@
 // User translators ([Func]) are asked first, in order; each answers
 // [Translated], [Skip] or [None]. One that panics yields a "Failure while
 // translating" message with the report still attached. A report nobody
-// translates keeps its one-line default message: it is never dropped.
+// translates keeps its one-line default message: it is never dropped. A
+// record of Proto.Actor's that no translation knows gets its attributes
+// appended to its message, key=value, since the human formats leave
+// metadata out. [RecordLevel] corrects the level of the records that
+// Proto.Actor misstates: a panic logged at info, a connection that a
+// normal stop closed logged at error.
 //
 // Two switches, per handler, follow Elixir's handle_otp_reports (actor
 // reports, on by default) and handle_sasl_reports (supervisor reports, off

@@ -79,6 +79,14 @@ func TestBuiltinTranslations(t *testing.T) {
 		{"supervision directive", &translator.Record{Message: "[SUPERVISION]", Attrs: []slog.Attr{slog.String("actor", "nonhost/$3"), slog.String("directive", actor.RestartDirective.String()), slog.String("reason", "oops")}}, false,
 			"Proto.Actor supervisor directive restart for actor nonhost/$3 after: oops"},
 		{"unknown record", &translator.Record{Message: "something new"}, false, "default"},
+		// The human formats leave Meta out: the message says what the
+		// attributes of a record no translation knows are.
+		{"unknown record with attributes", &translator.Record{Message: "Starting remote with address",
+			Attrs: []slog.Attr{slog.String("address", "127.0.0.1:8090")}}, false,
+			"Starting remote with address address=127.0.0.1:8090"},
+		{"unknown record with attributes to quote and groups", &translator.Record{Message: "Started Activator",
+			Attrs: []slog.Attr{slog.String("error", "rpc error: code = Canceled"), slog.Group("peer", slog.Int("port", 9), slog.String("host", ""))}}, false,
+			`Started Activator error="rpc error: code = Canceled" peer.port=9 peer.host=""`},
 		{"unknown report", struct{ X int }{1}, false, "default"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
