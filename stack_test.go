@@ -47,3 +47,31 @@ func TestCrashStacksLeaveOutActorlogsMiddleware(t *testing.T) {
 	assert.NotContains(t, r.Stack, "actorlog/sinks.")
 	assert.NotContains(t, r.Stack, "actorlog/supervision.")
 }
+
+type panickingHandler struct{}
+
+func (panickingHandler) Log(e *core.Event, _ *handlers.Config) error {
+	if e.Message == "boom" {
+		panic("handler bug")
+	}
+	return nil
+}
+
+// A handler's crash report shows its Log, not the handler actor that runs
+// it.
+func TestHandlerCrashStacksShowTheHandler(t *testing.T) {
+	system := actor.NewActorSystem(actors.QuietConfig()...)
+	t.Cleanup(system.Shutdown)
+	crashes := actortest.Collect[*actors.CrashReport](t, system, 8)
+	s := startCfg(t, actorlog.Config{ActorSystem: system, Handlers: []actorlog.Handler{
+		{Config: handlers.Config{ID: "buggy", Level: "info"}, Handler: panickingHandler{}}}})
+	s.Logger().Info("boom")
+	var r *actors.CrashReport
+	select {
+	case r = <-crashes:
+	case <-bg(t).Done():
+		t.Fatal("no crash report")
+	}
+	assert.Contains(t, r.Stack, "panickingHandler.Log")
+	assert.NotContains(t, r.Stack, "actorlog/handlers.")
+}

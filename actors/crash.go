@@ -274,14 +274,19 @@ var (
 	hiddenMu    sync.Mutex
 )
 
-type hiddenFunc struct{ pkg, name string }
+// hiddenFunc is a function, or with methods set the methods of a type:
+// name is "(*T)" and methods "T", for both receivers.
+type hiddenFunc struct{ pkg, name, methods string }
 
-// HideFrames makes CleanStack leave out the frames of the functions fns
-// and of the closures they make: receiver middleware that wraps an actor's
-// Receive, whose frames in a crash report say nothing about the crash.
-// actorlog's packages hide their own; a library with middleware of its own
-// may hide it too. A closure inlined into its maker's caller is named
-// after that caller ("pkg.caller.wrap.func1"), and is found all the same.
+// HideFrames makes CleanStack leave out the frames of fns: receiver
+// middleware that wraps an actor's Receive, or the actor that runs a
+// handler, whose frames in a crash report say nothing about the crash.
+// Each of fns is a function or method expression, whose frames and whose
+// closures' frames are left out, or a value of a type (a typed nil
+// pointer will do), whose methods' frames are. A closure inlined into its
+// maker's caller is named after that caller ("pkg.caller.wrap.func1"), and
+// is found all the same. actorlog's packages hide their own machinery; a
+// library may hide its own too.
 func HideFrames(fns ...any) {
 	hiddenMu.Lock()
 	defer hiddenMu.Unlock()
@@ -290,24 +295,46 @@ func HideFrames(fns ...any) {
 		all = append(all, *old...)
 	}
 	for _, fn := range fns {
-		v := reflect.ValueOf(fn)
-		if v.Kind() != reflect.Func || v.IsNil() {
-			continue
+		if h, ok := hiddenOf(fn); ok {
+			all = append(all, h)
 		}
-		f := runtime.FuncForPC(v.Pointer())
-		if f == nil {
-			continue
-		}
-		full := strings.TrimSuffix(f.Name(), "-fm") // a method value
-		slash := strings.LastIndexByte(full, '/')
-		dot := strings.IndexByte(full[slash+1:], '.')
-		if dot < 0 {
-			continue
-		}
-		cut := slash + 1 + dot + 1
-		all = append(all, hiddenFunc{pkg: full[:cut], name: full[cut:]})
 	}
 	hiddenFuncs.Store(&all)
+}
+
+// hiddenOf returns what HideFrames hides for fn.
+func hiddenOf(fn any) (hiddenFunc, bool) {
+	t := reflect.TypeOf(fn)
+	if t == nil {
+		return hiddenFunc{}, false
+	}
+	if t.Kind() != reflect.Func {
+		name := t.Name()
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+			name = "(*" + t.Name() + ")"
+		}
+		if t.Name() == "" || t.PkgPath() == "" {
+			return hiddenFunc{}, false
+		}
+		return hiddenFunc{pkg: t.PkgPath() + ".", name: name, methods: t.Name()}, true
+	}
+	v := reflect.ValueOf(fn)
+	if v.IsNil() {
+		return hiddenFunc{}, false
+	}
+	f := runtime.FuncForPC(v.Pointer())
+	if f == nil {
+		return hiddenFunc{}, false
+	}
+	full := strings.TrimSuffix(f.Name(), "-fm") // a method value
+	slash := strings.LastIndexByte(full, '/')
+	dot := strings.IndexByte(full[slash+1:], '.')
+	if dot < 0 {
+		return hiddenFunc{}, false
+	}
+	cut := slash + 1 + dot + 1
+	return hiddenFunc{pkg: full[:cut], name: full[cut:]}, true
 }
 
 // isHidden reports whether function, a frame's full function name, is one
@@ -319,6 +346,10 @@ func isHidden(function string, hidden []hiddenFunc) bool {
 			continue
 		}
 		if rest == h.name || strings.HasPrefix(rest, h.name+".") || strings.Contains(rest, "."+h.name+".") {
+			return true
+		}
+		if h.methods != "" && (strings.HasPrefix(rest, h.methods+".") || strings.HasPrefix(rest, "(*"+h.methods+").") ||
+			strings.Contains(rest, "."+h.methods+".") || strings.Contains(rest, ".(*"+h.methods+").")) {
 			return true
 		}
 	}

@@ -20,23 +20,33 @@ func visible(next actor.ReceiverFunc) actor.ReceiverFunc {
 
 type wrapper struct{}
 
+// relay runs an actor's Receive; its methods are hidden as a type.
+type relay struct{ next actor.ReceiverFunc }
+
+func (r *relay) receive(c actor.ReceiverContext, env *actor.MessageEnvelope) { r.forward(c, env) }
+
+func (r *relay) forward(c actor.ReceiverContext, env *actor.MessageEnvelope) { r.next(c, env) }
+
+func relaying(next actor.ReceiverFunc) actor.ReceiverFunc { return (&relay{next: next}).receive }
+
 func (wrapper) wrap(next actor.ReceiverFunc) actor.ReceiverFunc {
 	return func(c actor.ReceiverContext, env *actor.MessageEnvelope) { next(c, env) }
 }
 
 // Middleware given to HideFrames, a function or a method, is left out of
-// crash reports' stacks, the closures it makes included; other middleware
-// stays.
+// crash reports' stacks, the closures it makes included, and so are the
+// methods of a type given to it; other middleware stays.
 func TestHideFrames(t *testing.T) {
-	actors.HideFrames(tagging, wrapper.wrap, nil, 42)
+	actors.HideFrames(tagging, wrapper.wrap, (*relay)(nil), nil, 42)
 	system := actortest.NewSystem(t)
 	reports := actortest.Collect[*actors.CrashReport](t, system, 8)
 	pid := system.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &boom{when: "receive"} },
-		actor.WithReceiverMiddleware(tagging, wrapper{}.wrap, visible, actors.CrashReporter())))
+		actor.WithReceiverMiddleware(tagging, wrapper{}.wrap, visible, relaying, actors.CrashReporter())))
 	system.Root.Send(pid, &job{ID: 1})
 	r := reportFor(t, reports, pid)
 	assert.Contains(t, r.Stack, "actors_test.(*boom).Receive")
 	assert.Contains(t, r.Stack, "actors_test.visible")
 	assert.NotContains(t, r.Stack, "tagging")
 	assert.NotContains(t, r.Stack, "wrap.func")
+	assert.NotContains(t, r.Stack, "relay")
 }
