@@ -21,7 +21,6 @@ import (
 // stuck one comes back once its old incarnation has left Log (two
 // incarnations never write at once).
 func TestKillerWithAHandlerStuckInLog(t *testing.T) {
-	t.Skip("not yet: the killer waits for a handler stuck in Log, since the sink's actor cannot stop before its children")
 	stuck := newGated()
 	mem, hMem := memory("healthy", ">=warning")
 	s := startCfg(t, actorlog.Config{

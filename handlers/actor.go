@@ -68,9 +68,9 @@ type (
 	// Reopened answers Reopen; Err is errors.ErrUnsupported for a handler
 	// that is not a Reopener.
 	Reopened struct{ Err error }
-	// Installed is what a handler actor tells its parent (the sink) after
+	// Installed is what a handler actor tells its owner (the sink) after
 	// running Add at its start or restart: Err is nil, ErrIgnore, a Fatal
-	// error or another error. After an error the parent stops the actor.
+	// error or another error. After an error the owner stops the actor.
 	Installed struct {
 		ID      string
 		Err     error
@@ -204,10 +204,12 @@ func (s *Stats) fail(err error) {
 
 // Props returns the Props of an actor that runs h with cfg (which must
 // have passed Check) and counts into stats. The actor reports Installed to
-// its parent after Add, and calls handled (if not nil) after each event it
-// took from its mailbox, so that its sink can follow its queue.
-func Props(h Handler, cfg Config, stats *Stats, handled func()) *actor.Props {
+// owner (its parent when owner is nil) after Add, and calls handled (if
+// not nil) after each event it took from its mailbox, so that its sink can
+// follow its queue.
+func Props(h Handler, cfg Config, stats *Stats, owner *actor.PID, handled func()) *actor.Props {
 	state := newRunner(h, cfg, stats, handled)
+	state.owner = owner
 	state.worker = actors.NewWorker(300)
 	return actor.PropsFromProducer(func() actor.Actor { return state },
 		actor.WithMailbox(stats.Queue.Mailbox(nil)), actor.WithDispatcher(state.worker))
@@ -216,8 +218,17 @@ func Props(h Handler, cfg Config, stats *Stats, handled func()) *actor.Props {
 func newRunner(h Handler, cfg Config, stats *Stats, handled func()) *runner {
 	r := &runner{h: h, cfg: cfg, stats: stats, handled: handled}
 	r.waker, _ = h.(Waker)
-	r.notify = func(c actor.Context, m *Installed) { c.Send(c.Parent(), m) }
+	r.notify = func(c actor.Context, m *Installed) { c.Send(r.ownerOf(c), m) }
 	return r
+}
+
+// ownerOf returns the actor the runner reports to: its owner, or its
+// parent.
+func (r *runner) ownerOf(c actor.Context) *actor.PID {
+	if r.owner != nil {
+		return r.owner
+	}
+	return c.Parent()
 }
 
 // runner is the handler actor. The same value serves every incarnation, so
@@ -233,6 +244,7 @@ type runner struct {
 	shaper  Shaper
 	timer   *time.Timer // reports the shaper's window when it ends
 	notify  func(actor.Context, *Installed)
+	owner   *actor.PID // where Installed goes; nil: the parent
 	carry   []*core.Event // a batch's events after one that panicked
 	// lines and linesAt are a lane's page whose line linesAt-1 panicked:
 	// the lines after it are written first after the restart.
@@ -306,10 +318,10 @@ func (r *runner) Receive(c actor.Context) {
 			r.cfg.report = r.stats.Report
 		}
 		if r.cfg.report == nil {
-			system, parent := c.ActorSystem(), c.Parent()
-			r.cfg.report = func(e *core.Event) { system.Root.Send(parent, e) }
+			system, owner := c.ActorSystem(), r.ownerOf(c)
+			r.cfg.report = func(e *core.Event) { system.Root.Send(owner, e) }
 		}
-		// The parent stops this actor if Add failed.
+		// The owner stops this actor if Add failed.
 		err := r.add()
 		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart, Line: r.cfg.LineFormatter(r.h),
 			Recycles: r.cfg.Recycles(r.h), Lane: r.cfg.LaneFilter(r.h, r.stats)})

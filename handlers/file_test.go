@@ -601,7 +601,7 @@ func TestHandlerActorReportsGoToStatsReport(t *testing.T) {
 	stats := &handlers.Stats{Report: func(e *core.Event) { reported <- e.Message }}
 	cfg := handlers.Config{ID: path, Level: "info"}
 	require.NoError(t, cfg.Check())
-	p := &parent{child: handlers.Props(&handlers.File{Path: path}, cfg, stats, nil)}
+	p := &parent{child: handlers.Props(&handlers.File{Path: path}, cfg, stats, nil, nil)}
 	pid := system.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return p }))
 	select {
 	case msg := <-reported:

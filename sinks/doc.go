@@ -72,6 +72,15 @@
 // unless the error was made with handlers.Fatal, installs it again after
 // the sink's actor restarted, and ends when the handler is removed.
 //
+// Handler actors are not the sink actor's children (Proto.Actor would end
+// the sink only once they have ended): they are spawned from the root,
+// named under the sink's actor, watched by it, and supervised by a
+// guardian that hands each failure to the sink's running incarnation. A
+// handler stuck in its Log therefore holds back only itself: a sink that
+// stops or is killed does not wait for it, and the next incarnation
+// installs that handler again only once its stuck actor has ended, so
+// that two actors never write one handler's output at once.
+//
 // # Overload protection
 //
 // A sink's queue length ([Sink.QueueLen]) is what lager's gen_event
@@ -108,7 +117,8 @@
 // killed (lager's killer): its queued events and its handlers' are
 // discarded and counted, it restarts empty at once, and its handlers come
 // back after KillerReinstallAfter, each receiving an error event that says
-// what was discarded. What a handler had taken before its actor was told
+// what was discarded; one stuck in its handler comes back once it has left
+// it, and what only it takes is counted meanwhile. What a handler had taken before its actor was told
 // to stop — lines from its lane, the rest of a batch — is still written,
 // and not counted: the count in Drops.Killed and in the report is of what
 // was dropped, settled as the queues go (Lane.Kill, Stats.Settle). While

@@ -100,6 +100,10 @@ type manager struct {
 	// batched counts the events in the handlers' batches.
 	batched int
 
+	// waiting are the watchers told to wait while their handler's last
+	// actor is leaving (leaving.go), by handler ID.
+	waiting map[string]*actor.PID
+
 	// recycle: every ready handler releases the events it handled, so
 	// that an event's memory can be reused once they all did
 	// (core.Event.Hold).
@@ -116,7 +120,7 @@ type manager struct {
 }
 
 func newManager(s *Sink, opts Options) *manager {
-	return &manager{sink: s, opts: opts, now: time.Now}
+	return &manager{sink: s, opts: opts, now: time.Now, waiting: map[string]*actor.PID{}}
 }
 
 // Receive implements actor.Actor.
@@ -186,7 +190,14 @@ func (m *manager) Receive(c actor.Context) {
 		m.traces = m.sink.loadTraces()
 		m.recomputeMask()
 		c.Respond(tracesChanged{})
+	case handlerFailure:
+		m.failed(msg.sup, msg.who, msg.reason, msg.message)
 	case *actor.Terminated:
+		handlerGuardian.release(m.sink, msg.Who)
+		if id := m.sink.left(msg.Who); id != "" {
+			m.leftFor(c, id)
+			return
+		}
 		m.handlerStopped(msg.Who)
 	case watcherGone:
 		m.forgetGone()
@@ -394,6 +405,9 @@ func (m *manager) started(c actor.Context) {
 	m.sink.killing.Store(false)
 	m.stop, m.checker = make(chan struct{}), make(chan struct{})
 	go m.check(m.stop, m.checker)
+	for _, pid := range m.sink.leavingPIDs() {
+		c.Watch(pid) // Terminated comes at once for one that has ended
+	}
 	if m.sink.starts.Add(1) > 1 {
 		// Kept until its handlers are back, even across incarnations
 		// that stop before they are.
@@ -469,8 +483,19 @@ func (m *manager) stopping() {
 	for _, h := range m.handlers { // killed with the sink (the killer counted them)
 		h.batch, h.acks = nil, nil
 		m.sink.settleKilled(int64(h.stats.Lane.Kill()))
+		m.letGo(h)
 	}
+	m.handlers = nil
+	m.publishQueues()
 	m.batched = 0
+}
+
+// letGo stops handler h's actor without waiting for it: the next
+// incarnation waits for it (leaving.go), not this one.
+func (m *manager) letGo(h *installed) {
+	m.ctx.Unwatch(h.pid)
+	m.sink.leave(h.id, h.pid)
+	m.ctx.Stop(h.pid)
 }
 
 // publishQueues lets the sink read its handlers' queues.
@@ -511,6 +536,15 @@ func (m *manager) install(c actor.Context, msg install) {
 		c.Respond(installAnswer{err: fmt.Errorf("%w: %q in sink %q", ErrAlreadyPresent, spec.Config.ID, m.sink.name)})
 		return
 	}
+	if m.sink.stillLeaving(spec.Config.ID) {
+		// Its last actor has not ended (stuck in Log when the killer
+		// struck, say): its watcher is told once it has (leftFor).
+		if msg.watcher != nil {
+			m.waiting[spec.Config.ID] = msg.watcher
+		}
+		c.Respond(installAnswer{err: fmt.Errorf("%w: %q in sink %q", errStillLeaving, spec.Config.ID, m.sink.name)})
+		return
+	}
 	h := &installed{
 		id:      spec.Config.ID,
 		mask:    spec.Config.Mask(),
@@ -526,16 +560,18 @@ func (m *manager) install(c actor.Context, msg install) {
 	}
 	props := spec.Props
 	if spec.Handler != nil {
-		props = handlers.Props(spec.Handler, spec.Config, h.stats, func() { m.sink.recompute() })
+		props = handlers.Props(spec.Handler, spec.Config, h.stats, c.Self(), func() { m.sink.recompute() })
 	} else {
 		props = props.Clone(actor.WithReceiverMiddleware(counting(h.stats)))
 	}
-	props = props.Clone(actor.WithReceiverMiddleware(actors.CrashReporter()))
-	pid, err := spawn(c, props, "handler-"+h.id)
+	props = props.Clone(actor.WithReceiverMiddleware(actors.CrashReporter()), actor.WithGuardian(handlerGuardian))
+	pid, err := spawn(c, props, c.Self().Id+"/handler-"+h.id)
 	if err != nil {
 		c.Respond(installAnswer{err: fmt.Errorf("sinks: install %q in sink %q: %w", h.id, m.sink.name, err)})
 		return
 	}
+	handlerGuardian.guard(m.sink, pid)
+	c.Watch(pid)
 	h.pid = pid
 	m.handlers = append(m.handlers, h)
 	m.publishQueues()
@@ -592,18 +628,30 @@ func (m *manager) customAccepts(h *installed, e *core.Event) bool {
 	return ok
 }
 
-// spawn spawns a handler actor; a panic in its producer is an error.
+// spawn spawns a handler actor from the root, named name (under the
+// sink's actor's name: see leaving.go); a panic in its producer is an
+// error.
 func spawn(c actor.Context, props *actor.Props, name string) (pid *actor.PID, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &actors.PanicError{Value: r}
 		}
 	}()
-	pid, err = c.SpawnNamed(props, name)
+	root := c.ActorSystem().Root
+	pid, err = root.SpawnNamed(props, name)
 	if errors.Is(err, actor.ErrNameExists) {
-		pid, err = c.SpawnNamed(props, name+"~"+c.ActorSystem().ProcessRegistry.NextId())
+		pid, err = root.SpawnNamed(props, name+"~"+c.ActorSystem().ProcessRegistry.NextId())
 	}
 	return pid, err
+}
+
+// leftFor installs handler id again now that its last actor has ended: its
+// watcher, told to wait, is told to install it.
+func (m *manager) leftFor(c actor.Context, id string) {
+	if w, ok := m.waiting[id]; ok {
+		delete(m.waiting, id)
+		c.Send(w, sinkStarted{})
+	}
 }
 
 // installed handles a handler actor's report on its Add.
@@ -679,12 +727,12 @@ func (m *manager) handlerStopped(pid *actor.PID) {
 // removeAnswer answers remove.
 type removeAnswer struct{ err error }
 
-// HandleFailure implements actor.SupervisorStrategy: a handler panicked.
-// It is restarted in place — its queued events are kept, only the one that
+// failed decides what becomes of a handler actor that panicked (its
+// guardian hands the failure over). It is restarted in place — its queued events are kept, only the one that
 // made it panic is lost (the crash report names it) — unless it panicked
 // more than HandlerIntensity times within HandlerPeriod: then it is
 // stopped, and its watcher reports it and installs it again.
-func (m *manager) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, who *actor.PID, _ *actor.RestartStatistics, reason any, message any) {
+func (m *manager) failed(sup actor.Supervisor, who *actor.PID, reason any, message any) {
 	if s, ok := actor.UnwrapEnvelopeMessage(message).(*handlers.Sync); ok && s.Ack != nil {
 		s.Ack.Done() // the event that made it panic is lost: its caller must not wait
 	}
@@ -824,20 +872,29 @@ func (m *manager) recomputeAhead() {
 }
 
 // drainHandlers stops every handler after it handled its queue, each
-// within DrainTimeout, then at once. The sink's mask is left as it was, so
-// that events logged meanwhile reach the sink and are counted, not skipped.
+// within DrainTimeout, then at once; one stuck in its handler even then is
+// left to the next incarnation (letGo). The sink's mask is left as it was,
+// so that events logged meanwhile reach the sink and are counted, not
+// skipped.
 func (m *manager) drainHandlers() {
+	system := m.ctx.ActorSystem()
 	for i := len(m.handlers) - 1; i >= 0; i-- {
 		h := m.handlers[i]
+		m.ctx.Unwatch(h.pid) // waited for here
 		ctx, cancel := context.WithTimeout(context.Background(), m.opts.DrainTimeout)
-		if err := actors.StopGracefully(ctx, m.ctx.ActorSystem(), h.pid); err != nil {
-			left := h.stats.Queued()
-			stop, cancelStop := context.WithTimeout(context.Background(), time.Second)
-			_ = actors.StopNow(stop, m.ctx.ActorSystem(), h.pid)
-			cancelStop()
-			m.sink.drops.Killed.Add(int64(left))
-		}
+		err := actors.StopGracefully(ctx, system, h.pid)
 		cancel()
+		if err != nil {
+			m.sink.drops.Killed.Add(int64(h.stats.Queued()))
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			err = actors.StopNow(ctx, system, h.pid)
+			cancel()
+		}
+		if err != nil {
+			m.letGo(h)
+			continue
+		}
+		handlerGuardian.release(m.sink, h.pid)
 	}
 	m.handlers = nil
 	m.publishQueues()

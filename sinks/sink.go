@@ -108,11 +108,13 @@ type Sink struct {
 	lastKill    atomic.Pointer[killed] // the last kill, until every handler awaited after it is back
 
 	starts atomic.Int64
-	// mu guards watchers (watcher → the ID of its handler) and awaited
-	// (handler ID → levels; see awaited.go).
+	// mu guards watchers (watcher → the ID of its handler), awaited
+	// (handler ID → levels; see awaited.go) and leaving (handler ID → its
+	// last actor, told to stop and maybe not ended; see leaving.go).
 	mu       sync.Mutex
 	watchers map[*actor.PID]string
 	awaited  map[string]core.Mask
+	leaving  map[string]*actor.PID
 
 	fallback   atomic.Bool
 	fallbackMu sync.Mutex
@@ -157,7 +159,8 @@ type Drops struct {
 // New returns a sink named name on system with overload thresholds th
 // (see Thresholds). Its actor is started by a supervisor from Props.
 func New(system *actor.ActorSystem, name string, th Thresholds) (*Sink, error) {
-	s := &Sink{name: name, system: system, watchers: map[*actor.PID]string{}, awaited: map[string]core.Mask{}}
+	s := &Sink{name: name, system: system, watchers: map[*actor.PID]string{}, awaited: map[string]core.Mask{},
+		leaving: map[string]*actor.PID{}}
 	if err := s.SetThresholds(th); err != nil {
 		return nil, err
 	}

@@ -154,6 +154,8 @@ func (w *watcher) reinstall(c actor.Context) {
 	case err == nil, errors.Is(err, ErrAlreadyPresent):
 		// Installed (or still installed: a sinkStarted can follow an
 		// install that already went into the new sink).
+	case errors.Is(err, errStillLeaving):
+		// Its last actor has not ended yet: the sink says when it has.
 	case errors.Is(err, handlers.ErrIgnore):
 		supervision.Exit(c, nil)
 	default:
