@@ -183,11 +183,12 @@ func runNode() error {
 	return sys.Stop(ctx)
 }
 
-// child is a child process, its standard input and output.
+// child is a child process, its standard input and the lines of its
+// output (closed at its end).
 type child struct {
 	cmd *exec.Cmd
 	in  io.WriteCloser
-	out *bufio.Reader
+	out chan string
 }
 
 // start starts this test binary in role, with env; it fails t at once
@@ -208,7 +209,14 @@ func start(t *testing.T, role string, env ...string) *child {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	c := &child{cmd: cmd, in: in, out: bufio.NewReader(out)}
+	c := &child{cmd: cmd, in: in, out: make(chan string, 16)}
+	go func() { // ends with the child's output
+		defer close(c.out)
+		lines := bufio.NewScanner(out)
+		for lines.Scan() {
+			c.out <- lines.Text()
+		}
+	}()
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	return c
 }
@@ -217,11 +225,16 @@ func start(t *testing.T, role string, env ...string) *child {
 // with want.
 func (c *child) line(t *testing.T, want string) string {
 	t.Helper()
-	l, err := c.out.ReadString('\n')
-	if err != nil || !strings.HasPrefix(l, want) {
-		t.Fatalf("%s: read %q, %v; want %q", c.cmd.Env[len(c.cmd.Env)-1], l, err, want)
+	select {
+	case l, ok := <-c.out:
+		if !ok || !strings.HasPrefix(l, want) {
+			t.Fatalf("%s: read %q (output open: %v); want %q", c.cmd.Env[len(c.cmd.Env)-1], l, ok, want)
+		}
+		return strings.TrimPrefix(l, want)
+	case <-time.After(time.Minute):
+		t.Fatalf("%s: no line %q within a minute", c.cmd.Env[len(c.cmd.Env)-1], want)
 	}
-	return strings.TrimSpace(strings.TrimPrefix(l, want))
+	return ""
 }
 
 // kill kills the child with SIGKILL and waits for it.
