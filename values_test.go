@@ -1,6 +1,8 @@
 package actorlog_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -91,4 +93,40 @@ func TestDeadLettersWithUnexportedFields(t *testing.T) {
 		assert.NotContains(t, e.Message, "terminating")
 		assert.NotContains(t, e.Message, "Recovering")
 	}
+}
+
+type cyclicPanicker struct{}
+
+func (cyclicPanicker) Receive(c actor.Context) {
+	if _, ok := c.Message().(map[string]any); ok {
+		self := []any{"again", nil}
+		self[1] = self
+		panic(self)
+	}
+}
+
+// An actor that panics with a value that contains itself, on a message
+// that contains itself, is reported like any other: translated, and in the
+// crash log. fmt would recurse on them until the stack overflows.
+func TestCrashWithCyclicValuesIsReported(t *testing.T) {
+	system := actor.NewActorSystem(actors.QuietConfig()...)
+	t.Cleanup(system.Shutdown)
+	root := t.TempDir()
+	mem := &handlers.Memory{}
+	s := startCfg(t, actorlog.Config{ActorSystem: system, LogRoot: root, Handlers: []actorlog.Handler{
+		{Config: handlers.Config{ID: "memory", Level: "info"}, Handler: mem}},
+		CrashLog: &handlers.CrashLog{File: handlers.File{Path: "crash.log"}}})
+	pid := system.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return cyclicPanicker{} },
+		actor.WithReceiverMiddleware(actors.CrashReporter())))
+	msg := map[string]any{"k": 1}
+	msg["self"] = msg
+	system.Root.Send(pid, msg)
+	e, err := mem.WaitMatch(bg(t), func(e *core.Event) bool { return strings.Contains(e.Message, "terminating") })
+	require.NoError(t, err)
+	assert.Contains(t, e.Message, "** (panic) [again <cycle>]")
+	assert.Contains(t, e.Message, "Last message: map[k:1 self:<cycle>]")
+	require.NoError(t, s.Flush(bg(t)))
+	b, err := os.ReadFile(filepath.Join(root, "crash.log"))
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "map[string]interface {} map[k:1 self:<cycle>]")
 }

@@ -309,3 +309,18 @@ func TestStopGracefullyDrainsTheQueue(t *testing.T) {
 	close(stuck)
 	require.NoError(t, actors.StopGracefully(waitCtx(t), system, slow))
 }
+
+// A panic value or a last message that contains itself through a slice
+// or a map would make fmt recurse until the stack overflows, a crash no
+// recover can catch: the reports' text renders it instead.
+func TestSafeSprintOfCyclicValues(t *testing.T) {
+	self := []any{1, nil}
+	self[1] = self
+	m := map[string]any{"k": 1}
+	m["self"] = m
+	pe := &actors.PanicError{Value: self}
+	assert.Equal(t, "[1 <cycle>]", pe.Error())
+	r := &actors.CrashReport{Reason: self, Message: m, ActorType: "*main.worker"}
+	assert.Contains(t, r.String(), "last message: map[string]interface {} map[k:1 self:<cycle>]")
+	assert.Equal(t, "[1 <cycle>]", actors.SafeSprint(self))
+}

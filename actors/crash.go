@@ -112,7 +112,7 @@ func (r *CrashReport) String() string {
 		fmt.Fprintf(&b, "goroutine %q panicked: %s", r.Goroutine, SafeSprint(r.Reason))
 	}
 	if r.Message != nil {
-		fmt.Fprintf(&b, "\nlast message: %s", SafeSprintf("%T %+v", r.Message, r.Message))
+		fmt.Fprintf(&b, "\nlast message: %s", TypeName(r.Message)+" "+SafeSprintf("%+v", r.Message))
 		if r.Sender != nil {
 			fmt.Fprintf(&b, " (from %s)", PIDString(r.Sender))
 		}
@@ -411,17 +411,12 @@ func PIDString(pid *actor.PID) string {
 // method is caught and rendered as a visible marker instead.
 func SafeSprint(v any) string { return SafeSprintf("%v", v) }
 
-// SafeSprintf is fmt.Sprintf that never panics: a panicking String, Error or
-// Format method yields "%!v(PANIC=…)"-style text, as fmt itself does for
-// most values, and a panic that escapes fmt yields "!PANIC(…)".
-func SafeSprintf(format string, args ...any) (s string) {
-	defer func() {
-		if r := recover(); r != nil {
-			s = "!PANIC(" + fmt.Sprintf("%T", r) + ")"
-		}
-	}()
-	return fmt.Sprintf(format, args...)
-}
+// SafeSprintf is fmt.Sprintf that never panics and never recurses without
+// end (core.Sprintf): a panicking String, Error or Format method yields
+// "%!v(PANIC=…)"-style text, as fmt itself does, and an argument that
+// contains itself through a slice or a map, which would make fmt overflow
+// the stack, is printed with core.Render.
+func SafeSprintf(format string, args ...any) string { return core.Sprintf(format, args...) }
 
 // renderState renders an actor's CrashState; a panic there is shown, not
 // raised.

@@ -37,7 +37,8 @@ func Truncate(s string, max int) string {
 // ("%!d(string=x)", "%!v(PANIC=String method: …)", "%!(EXTRA …)"); an
 // argument that is a cyclic or very deep composite value (which would make
 // fmt recurse until the stack overflows, a crash no recover can catch) is
-// printed with Render instead.
+// printed with Render instead, as that text for every verb (%T included:
+// print the type apart, with reflect.TypeOf).
 func Sprintf(format string, args ...any) (s string) {
 	defer func() {
 		if p := recover(); p != nil {

@@ -138,7 +138,7 @@ func crashBody(r *actors.CrashReport) string {
 	}
 	line("reason", indentRest(actors.SafeSprint(r.Reason), "      "))
 	if r.Message != nil {
-		line("last message", indentRest(actors.SafeSprintf("%T %+v", r.Message, r.Message), "      "))
+		line("last message", indentRest(actors.TypeName(r.Message)+" "+actors.SafeSprintf("%+v", r.Message), "      "))
 		if r.Sender != nil {
 			line("sender", actors.PIDString(r.Sender))
 		}
