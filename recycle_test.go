@@ -96,8 +96,8 @@ func (k *keeper) Receive(c actor.Context) {
 }
 
 // When any handler of a sink runs code of the user's that could keep an
-// event — a formatter, a filter not marked NoRetain, a custom actor — the
-// sink never reuses its events.
+// event — a formatter, a filter, a custom actor — the sink never reuses
+// its events, and nothing needs declaring.
 func TestEventsSeenByUserCodeAreNeverReused(t *testing.T) {
 	file := func(t *testing.T, cfg handlers.Config) actorlog.Handler {
 		cfg.Level = "info"
@@ -110,7 +110,7 @@ func TestEventsSeenByUserCodeAreNeverReused(t *testing.T) {
 		{"a formatter of the user's", func(t *testing.T, k *keeper) []actorlog.Handler {
 			return []actorlog.Handler{file(t, handlers.Config{ID: "f", Formatter: k})}
 		}},
-		{"a filter not marked NoRetain", func(t *testing.T, k *keeper) []actorlog.Handler {
+		{"a filter of the user's", func(t *testing.T, k *keeper) []actorlog.Handler {
 			f := handlers.Filter{ID: "keeps", Fn: func(e *core.Event) handlers.FilterAction { k.keep(e); return handlers.Ignore }}
 			return []actorlog.Handler{file(t, handlers.Config{ID: "f", Filters: []handlers.Filter{f}})}
 		}},

@@ -51,9 +51,8 @@ type Event struct {
 	// SetLineRoom.
 	lines [EventLines]line
 
-	// refs counts the holders of an event from NewEvent (see Hold).
-	refs int32
-	// home numbers the memory of an event from NewEvent (see Home).
+	// home numbers the memory of an event from NewEvent (see Home); 0
+	// for other events.
 	home uint32
 }
 

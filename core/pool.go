@@ -43,22 +43,16 @@ var (
 // (handlers.Lane.Put).
 func (e *Event) Home() uint32 { return e.home }
 
-// The states of Event.refs besides a positive count of holders.
-const (
-	refsNone   = 0  // not from NewEvent: never reused
-	refsPooled = -1 // from NewEvent, not shared with holders yet
-)
-
 // NewEvent returns an empty event with room for attrs attributes (the
 // first three inline) and room for a typical line (see SetLineRoom), all
-// in one allocation of 512 bytes.
-// It may be a reused one: its memory comes back once its sink gave it to
-// handlers that all released it (see Hold). Until then, and whenever Hold
-// is not called, it is an ordinary event, left to the garbage collector.
+// in one allocation of 512 bytes. It may be a reused one: the goroutine
+// that built an event with NewEvent and never handed it to anyone may give
+// its memory back (Recycle). Once handed over — to a sink's actor, a
+// handler, a filter or formatter of the user's — an event is immutable and
+// owned by nobody in particular: it is left to the garbage collector.
 func NewEvent(attrs int) *Event {
 	b := blocks.Get().(*block)
 	e := &b.e
-	e.refs = refsPooled
 	e.lines[0].text = b.line[:0]
 	if attrs <= inlineAttrs {
 		e.Attrs = b.buf[:0:attrs]
@@ -68,39 +62,16 @@ func NewEvent(attrs int) *Event {
 	return e
 }
 
-// Hold tells an event from NewEvent that n holders now share it, each of
-// which calls Release once it is done with it and kept nothing of it; the
-// last release reuses its memory. A sink calls it once, on its actor's
-// goroutine, before it hands the event to handlers that do not keep
-// events (see handlers.Config.Recycles), and counts itself among the
-// holders while it still reads the event: whoever calls Hold gives up the
-// event with it, so it reads the event after Hold only as a holder, until
-// its own Release. With n = 0 the memory is reused at once: the caller's
-// last use. On any other event, or a second time, Hold does nothing, and
-// the event is never reused.
-func (e *Event) Hold(n int) {
-	if atomic.LoadInt32(&e.refs) != refsPooled {
+// Recycle gives the memory of an event from NewEvent back for reuse. Only
+// the goroutine that made it may call it, once, and only if no one else
+// ever saw the event: a sink's caller that wrote the event's lines itself
+// and handed the lines on, not the event. On any other event it does
+// nothing.
+func (e *Event) Recycle() {
+	if e.home == 0 {
 		return
 	}
-	if n <= 0 {
-		e.recycle()
-		return
-	}
-	atomic.StoreInt32(&e.refs, int32(n))
-}
-
-// Release tells a held event (see Hold) that one of its holders is done
-// with it: it read what it needed and keeps no reference to the event, its
-// attributes or its lines. On an event that is not held it does nothing.
-// A holder that keeps the event (a handler that panicked on it, say)
-// simply never releases it.
-func (e *Event) Release() {
-	if atomic.LoadInt32(&e.refs) <= 0 {
-		return
-	}
-	if atomic.AddInt32(&e.refs, -1) == 0 {
-		e.recycle()
-	}
+	e.recycle()
 }
 
 // recycle clears the event's block, so that it keeps nothing alive, and

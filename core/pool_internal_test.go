@@ -1,6 +1,7 @@
 package core
 
 import (
+	"log/slog"
 	"testing"
 	"unsafe"
 )
@@ -13,21 +14,15 @@ func TestABlockFitsIn512Bytes(t *testing.T) {
 	}
 }
 
-func TestHoldAndRelease(t *testing.T) {
+// Recycle clears an event from NewEvent, keeping its home, and puts it
+// back; any other event it leaves alone.
+func TestRecycle(t *testing.T) {
 	tests := []struct {
-		name     string
-		pooled   bool
-		hold     []int // Hold calls, in order
-		releases int
-		want     int32 // refs afterwards
-		reused   bool
+		name   string
+		pooled bool
 	}{
-		{name: "not held: an ordinary event", pooled: true, releases: 3, want: refsPooled},
-		{name: "held by two, released by one", pooled: true, hold: []int{2}, releases: 1, want: 1},
-		{name: "held by two, released by both", pooled: true, hold: []int{2}, releases: 2, reused: true},
-		{name: "held by none", pooled: true, hold: []int{0}, reused: true},
-		{name: "a second Hold changes nothing", pooled: true, hold: []int{1, 5}, releases: 1, reused: true},
-		{name: "an event not from NewEvent", hold: []int{1}, releases: 2, want: refsNone},
+		{name: "an event from NewEvent", pooled: true},
+		{name: "an event not from NewEvent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,21 +30,21 @@ func TestHoldAndRelease(t *testing.T) {
 			if tt.pooled {
 				e = NewEvent(1)
 				e.Message = "kept"
+				e.Attrs = append(e.Attrs, slog.Int("n", 1))
 			}
-			for _, n := range tt.hold {
-				e.Hold(n)
+			home := e.home
+			e.Recycle()
+			if e.home != home {
+				t.Fatalf("home %d, want %d", e.home, home)
 			}
-			for range tt.releases {
-				e.Release()
-			}
-			if tt.reused {
-				if e.Message != "" || e.refs != refsNone {
-					t.Fatalf("a reused event keeps %q, refs %d", e.Message, e.refs)
+			if !tt.pooled {
+				if e.Message != "kept" {
+					t.Fatalf("an event not from NewEvent changed: %q", e.Message)
 				}
 				return
 			}
-			if e.Message != "kept" || e.refs != tt.want {
-				t.Fatalf("message %q, refs %d; want kept, %d", e.Message, e.refs, tt.want)
+			if e.Message != "" || e.Attrs != nil {
+				t.Fatalf("a recycled event keeps %q, %v", e.Message, e.Attrs)
 			}
 		})
 	}

@@ -41,11 +41,9 @@ type (
 		Config Config
 		Mask   core.Mask
 		Err    error
-		// Line, Recycles and Lane are as in Installed, for the config
-		// in force.
-		Line     formatter.Formatter
-		Recycles bool
-		Lane     func(*core.Event) bool
+		// Line and Lane are as in Installed, for the config in force.
+		Line formatter.Formatter
+		Lane func(*core.Event) bool
 	}
 	// Batch is events for a handler in one message, in order: what a sink
 	// sends while events arrive faster than one at a time. Each is
@@ -78,10 +76,6 @@ type (
 		// Line is the formatter the sink may run ahead, on the callers'
 		// goroutines, for this handler (see LineWriter); nil if none.
 		Line formatter.Formatter
-		// Recycles says that the handler keeps nothing of the events it
-		// handled (Config.Recycles): it releases each (core.Event.Release)
-		// after handling it without a panic.
-		Recycles bool
 		// Lane, when not nil, says that the handler takes lines in its
 		// lane (Stats.Lane) for the events Lane accepts — its level and
 		// filters, which the callers then apply (see Config.LaneFilter).
@@ -285,7 +279,6 @@ func (r *runner) Receive(c actor.Context) {
 		r.stats.Filled.Add(-1)
 	case *core.Event:
 		r.log(c, m, false)
-		r.release(m)
 		r.afterEvent(c)
 	case *Batch:
 		r.stats.Batches.Add(-1)
@@ -293,7 +286,6 @@ func (r *runner) Receive(c actor.Context) {
 		r.logBatch(c, m.Events)
 	case *Sync:
 		r.log(c, m.Event, m.Traced)
-		r.release(m.Event)
 		if m.Ack != nil {
 			m.Ack.Done()
 		}
@@ -324,7 +316,7 @@ func (r *runner) Receive(c actor.Context) {
 		// The owner stops this actor if Add failed.
 		err := r.add()
 		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart, Line: r.cfg.LineFormatter(r.h),
-			Recycles: r.cfg.Recycles(r.h), Lane: r.cfg.LaneFilter(r.h, r.stats)})
+			Lane: r.cfg.LaneFilter(r.h, r.stats)})
 		r.schedule(c)
 		if rest := r.carry; len(rest) > 0 && err == nil {
 			// What followed the event that panicked in a batch: first.
@@ -468,24 +460,9 @@ func (r *runner) logBatch(c actor.Context, events []*core.Event) {
 	r.carry = nil
 	// Before the mode is recomputed (afterEvent), not after.
 	r.stats.Pending.Add(int64(handled - len(events)))
-	r.release(events...)
 	r.releaseAcks()
 	// Once per batch: the alarm and the sink's mode follow the batch.
 	r.afterEvent(c)
-}
-
-// release releases events handled without a panic (core.Event.Release),
-// when the handler keeps nothing of them under the config in force — the
-// config the sink saw when it made them held may have changed since. An
-// event that made the handler panic is never released: its crash report
-// holds it.
-func (r *runner) release(events ...*core.Event) {
-	if !r.cfg.Recycles(r.h) {
-		return
-	}
-	for _, e := range events {
-		e.Release()
-	}
 }
 
 // pendingStep is how many handled events a batch takes out of
@@ -659,7 +636,7 @@ func (r *runner) configure(m Configure) Configured {
 // configured answers Configure with the config in force and err.
 func (r *runner) configured(err error) Configured {
 	return Configured{Config: r.filtered(), Mask: r.cfg.mask, Err: err,
-		Line: r.cfg.LineFormatter(r.h), Recycles: r.cfg.Recycles(r.h), Lane: r.cfg.LaneFilter(r.h, r.stats)}
+		Line: r.cfg.LineFormatter(r.h), Lane: r.cfg.LaneFilter(r.h, r.stats)}
 }
 
 // takeLane writes the lines callers put in the handler's lane.

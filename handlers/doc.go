@@ -37,9 +37,8 @@
 // memory, and its lines are numbered as they are put: the actor merges the
 // shards by number, and writes the lines in the order they were put. A
 // File, a [PageLogger], appends a whole page at once when none of its
-// lines needs a check, a rotation or an fsync between them. A handler that runs
-// only actorlog's code on an event ([Config.Recycles]) releases it once
-// handled, so that its memory is reused.
+// lines needs a check, a rotation or an fsync between them. An event that
+// reaches a handler is immutable, and the handler may keep it.
 //
 // Instead of a Handler, a sink also takes the Props of a custom actor.
 // What it receives, and must answer:

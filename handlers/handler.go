@@ -11,6 +11,7 @@ import (
 
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers/formatter"
+	"github.com/actorlog/actorlog/internal/own"
 )
 
 // Handler logs events: OTP's logger_handler and LoggerBackends' backend.
@@ -181,12 +182,6 @@ const (
 type Filter struct {
 	ID string
 	Fn func(e *core.Event) FilterAction
-	// NoRetain promises that Fn keeps nothing of the events it is given
-	// once it returned: no reference to the event, its attributes, its
-	// Meta or its Report. A sink may then reuse the memory of the events
-	// its handlers were given (see Config.Recycles). Leave it false unless
-	// Fn only reads the event and decides.
-	NoRetain bool
 }
 
 // Config is a handler's configuration.
@@ -326,17 +321,15 @@ func (c *Config) LineFormatter(h Handler) formatter.Formatter {
 	return f
 }
 
-// Recycles reports whether handler h, under this config, keeps nothing of
-// the events it is given once it has handled them, without running any
-// code but actorlog's: h is a Console or a File, its formatter is one of
-// package formatter's (formatter.Own), and its filters, if any, are
-// marked NoRetain. A sink
-// whose handlers all recycle reuses the memory of its events
-// (core.Event.Hold): a logging call then allocates nothing of its own.
-func (c *Config) Recycles(h Handler) bool {
+// ownCode reports whether handler h, under this config, runs nothing but
+// actorlog's code on an event, which keeps nothing of it: h is a Console
+// or a File, its formatter is one of package formatter's (formatter.Own),
+// and its filters, if any, are actorlog's own (the translator's, remote's
+// origin filter). Any code of the user's may keep any event.
+func (c *Config) ownCode(h Handler) bool {
 	switch h.(type) {
 	case *Console, *File:
-		return formatter.Own(c.formatter()) && !slices.ContainsFunc(c.Filters, func(f Filter) bool { return !f.NoRetain })
+		return formatter.Own(c.formatter()) && !slices.ContainsFunc(c.Filters, func(f Filter) bool { return !own.Filter(f.Fn) })
 	}
 	return false
 }
@@ -345,12 +338,13 @@ func (c *Config) Recycles(h Handler) bool {
 // in its lane (see Lane), what decides which events it takes: its level,
 // filters and FilterDefault as this config has them now, counting the
 // filters that panic into stats. It runs on the logging callers'
-// goroutines. It returns nil when h is not a LineLogger that writes
-// lines and Recycles under this config, or has a HighWaterMark (which
-// counts the events it handles as they come).
+// goroutines, on events their callers reuse once formatted. It returns nil
+// when h is not a LineLogger that writes lines and runs only actorlog's
+// code under this config, or has a HighWaterMark (which counts the events
+// it handles as they come).
 func (c *Config) LaneFilter(h Handler, stats *Stats) func(*core.Event) bool {
 	ll, ok := h.(LineLogger)
-	if !ok || !ll.WritesLines() || !c.Recycles(h) || c.HighWaterMark > 0 {
+	if !ok || !ll.WritesLines() || !c.ownCode(h) || c.HighWaterMark > 0 {
 		return nil
 	}
 	snap := *c

@@ -14,6 +14,7 @@ import (
 
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/internal/own"
 	"github.com/actorlog/actorlog/remote/pb"
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/eventstream"
@@ -437,18 +438,22 @@ const (
 // Filter returns a handler filter applying strategy s to events by their
 // origin (the "origin" a collector puts in Meta).
 func Filter(s Strategy) handlers.Filter {
-	return handlers.Filter{ID: "actorlog_origin", NoRetain: true, Fn: func(e *core.Event) handlers.FilterAction {
-		remote := false
-		for _, a := range e.Meta {
-			if a.Key == "origin" {
-				remote = true
-				break
-			}
+	return handlers.Filter{ID: "actorlog_origin", Fn: own.MarkFilter(s.decide)}
+}
+
+// decide is Filter's function, a method so that it is known as
+// actorlog's own (internal/own).
+func (s Strategy) decide(e *core.Event) handlers.FilterAction {
+	remote := false
+	for _, a := range e.Meta {
+		if a.Key == "origin" {
+			remote = true
+			break
 		}
-		switch {
-		case s == Ignore && remote, s == Mirror && !remote:
-			return handlers.Stop
-		}
-		return handlers.Ignore
-	}}
+	}
+	switch {
+	case s == Ignore && remote, s == Mirror && !remote:
+		return handlers.Stop
+	}
+	return handlers.Ignore
 }

@@ -26,9 +26,9 @@
 // goroutines run before callers must wait in sync mode.
 //
 // Lanes: while every ready handler of a sink runs nothing but actorlog's
-// code on an event (handlers.Config.Recycles: a Console or File, a
-// formatter of package formatter, filters marked NoRetain, no high water
-// mark) and no trace is set, a caller applies each handler's level and
+// code on an event (a Console or File, a formatter of package formatter,
+// actorlog's own filters such as the translator's, no high water mark)
+// and no trace is set, a caller applies each handler's level and
 // filters itself, formats the line, and puts it in the handler's lane
 // (handlers.Lane) instead of putting the event in the inbox: the event
 // never reaches an actor, and its memory is reused at once
@@ -42,10 +42,10 @@
 // signals once per page, not once per event. The handler's actor takes its lane before any
 // other message, so a Flush, a sync-mode event or a config change still
 // follows the lines logged before it; its lane counts in its queue, and
-// the killer drops and counts it. Otherwise, an event that handlers of
-// actorlog's alone receive is reused once they all released it
-// (core.Event.Hold); a custom actor, or a formatter or filter of the
-// user's, keeps every event of its sink as it is.
+// the killer drops and counts it. Otherwise the event itself goes on, and
+// from then on it is immutable and owned by nobody in particular: no one
+// counts references to it across actors, and a handler, a filter or a
+// formatter of the user's may keep it, with nothing to declare.
 //
 // # Traces
 //

@@ -32,9 +32,8 @@ type (
 	setMask struct {
 		id       string
 		mask     core.Mask
-		line     formatter.Formatter
-		recycles bool
-		lane     func(*core.Event) bool
+		line formatter.Formatter
+		lane func(*core.Event) bool
 	}
 	// flushList asks for the handlers to flush, answered with
 	// []handlerRef once every event received before it was passed on.
@@ -79,7 +78,6 @@ type installed struct {
 	reason   error                  // why it is being taken out after a failure
 	failed   bool                   // its Add failed; the installer was answered
 	line     formatter.Formatter    // run ahead by callers (handlers.LineWriter)
-	recycles bool                   // releases the events it handled (handlers.Installed)
 	lane     func(*core.Event) bool // takes lines in its lane: for these events (handlers.Installed)
 	filters  handlers.Config        // a custom actor's config, for its filters
 	batch    []*core.Event          // events for it, not sent yet
@@ -103,11 +101,6 @@ type manager struct {
 	// waiting are the watchers told to wait while their handler's last
 	// actor is leaving (leaving.go), by handler ID.
 	waiting map[string]*actor.PID
-
-	// recycle: every ready handler releases the events it handled, so
-	// that an event's memory can be reused once they all did
-	// (core.Event.Hold).
-	recycle bool
 
 	// traces are the sink's traces as of the last change this actor
 	// handled, so that a change applies to the events queued after it.
@@ -171,7 +164,7 @@ func (m *manager) Receive(c actor.Context) {
 		c.Respond(handlerRef{id: h.id, pid: h.pid, custom: h.custom})
 	case setMask:
 		if h := m.find(msg.id); h != nil {
-			h.mask, h.line, h.recycles, h.lane = msg.mask, msg.line, msg.recycles, msg.lane
+			h.mask, h.line, h.lane = msg.mask, msg.line, msg.lane
 			m.recomputeMask()
 		}
 		c.Respond(setMask{})
@@ -262,14 +255,6 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 	}
 	if ack != nil {
 		ack.Expect(waiting)
-	}
-	if m.recycle && ready {
-		// Before any handler has it: each releases it once handled, and
-		// so does the sink once it has routed it. The sink holds it too:
-		// it reads the event after handlers may have released it, and
-		// when no handler takes it.
-		e.Hold(holders + 1)
-		defer e.Release()
 	}
 	if !ready || holders == 0 && core.Mask(m.sink.pending.Load()).Enabled(e.Level) {
 		// No handler to take it (they are being installed again after a
@@ -662,7 +647,7 @@ func (m *manager) installed(msg *handlers.Installed) {
 	}
 	switch {
 	case msg.Err == nil:
-		h.ready, h.line, h.recycles, h.lane = true, msg.Line, msg.Recycles, msg.Lane
+		h.ready, h.line, h.lane = true, msg.Line, msg.Lane
 		if h.watcher != nil {
 			m.arrived(h)
 		}
@@ -800,7 +785,6 @@ func (m *manager) recomputeMask() {
 	mask |= core.Mask(m.sink.pending.Load())
 	m.sink.mask.Store(uint32(mask))
 	m.recomputeAhead()
-	m.recomputeRecycle()
 	m.recomputeLanes()
 }
 
@@ -827,24 +811,6 @@ func (m *manager) recomputeLanes() {
 		return
 	}
 	m.sink.lanes.Store(&lanes)
-}
-
-// recomputeRecycle lets the sink reuse its events' memory while every
-// ready handler releases the events it handled (handlers.Config.Recycles).
-// Not one may run code of the user's: a custom actor, a filter, a
-// formatter of the user's could keep an event, and would see it change.
-func (m *manager) recomputeRecycle() {
-	m.recycle = false
-	for _, h := range m.handlers {
-		if !h.ready {
-			continue
-		}
-		if h.custom || !h.recycles {
-			m.recycle = false
-			return
-		}
-		m.recycle = true
-	}
 }
 
 // recomputeAhead publishes the formatters callers run ahead: those of the

@@ -421,7 +421,7 @@ func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) 
 		// Only handlers on their way back want it (see awaited.go).
 		s.drops.NoHandler.Add(1)
 	}
-	e.Hold(0)
+	e.Recycle() // the lines are the lanes' own copies: no one else saw e
 	return tickets, most, yielding
 }
 

@@ -154,7 +154,7 @@ func (s *Sink) Configure(ctx context.Context, id string, change handlers.Configu
 	done := answer.(handlers.Configured)
 	if done.Err == nil {
 		// The sink's mask follows before Configure returns.
-		if _, err := s.call(ctx, setMask{id: id, mask: done.Mask, line: done.Line, recycles: done.Recycles, lane: done.Lane}); err != nil {
+		if _, err := s.call(ctx, setMask{id: id, mask: done.Mask, line: done.Line, lane: done.Lane}); err != nil {
 			return done.Config, err
 		}
 	}

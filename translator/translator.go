@@ -7,6 +7,7 @@ import (
 	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/internal/own"
 )
 
 // Result says what a translator made of an event.
@@ -137,20 +138,26 @@ const FilterID = "actorlog_reports"
 // opts.NoActorReports, supervisor reports unless opts.SupervisorReports,
 // and has nothing to say (Ignore) about other events.
 func Filter(opts Options) handlers.Filter {
-	return handlers.Filter{ID: FilterID, NoRetain: true, Fn: func(e *core.Event) handlers.FilterAction {
-		if e.Report == nil {
-			return handlers.Ignore
-		}
-		switch CategoryOf(e.Report) {
-		case ActorReport:
-			if opts.NoActorReports {
-				return handlers.Stop
-			}
-		case SupervisorReport:
-			if !opts.SupervisorReports {
-				return handlers.Stop
-			}
-		}
+	return handlers.Filter{ID: FilterID, Fn: own.MarkFilter(switches(opts).decide)}
+}
+
+// switches are a Filter's options; decide is its function, a method so
+// that it is known as actorlog's own (internal/own).
+type switches Options
+
+func (opts switches) decide(e *core.Event) handlers.FilterAction {
+	if e.Report == nil {
 		return handlers.Ignore
-	}}
+	}
+	switch CategoryOf(e.Report) {
+	case ActorReport:
+		if opts.NoActorReports {
+			return handlers.Stop
+		}
+	case SupervisorReport:
+		if !opts.SupervisorReports {
+			return handlers.Stop
+		}
+	}
+	return handlers.Ignore
 }
