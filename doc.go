@@ -52,4 +52,12 @@
 //
 // [System.Status] describes sinks and handlers in the spirit of
 // lager:status().
+//
+// # Configuration
+//
+// A [Config] is plain Go; its zero value starts lager's default set.
+// [Start] checks it first ([Config.Check]): a bad config starts nothing,
+// and its [*ConfigError] lists every problem with its path. Package
+// config reads the same settings from a file of JSON with comments,
+// with lager's keys and meanings.
 package actorlog

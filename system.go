@@ -136,13 +136,6 @@ func prepare(h *Handler, cfg *Config) (path string, err error) {
 	return path, f.Check(h.Config.ID)
 }
 
-// check validates the config and returns it with its defaults; the error
-// lists every problem with its path (see problems).
-func (c Config) check() (Config, error) {
-	c, ps := c.problems()
-	return c, ps.err()
-}
-
 // problems validates the config and returns it with its defaults, and
 // every problem, each with its path.
 func (c Config) problems() (Config, problems) {
@@ -335,7 +328,8 @@ type System struct {
 // everything Start started is stopped. A handler whose Add answers
 // handlers.ErrIgnore is left out, and Start goes on.
 func Start(cfg Config) (*System, error) {
-	cfg, err := cfg.check()
+	cfg, ps := cfg.problems()
+	err := ps.err()
 	if err != nil {
 		return nil, err
 	}

@@ -7,8 +7,8 @@
 //
 //	go run ./examples/quickstart [-log-root DIR] [-config FILE]
 //
-// With -config, the System is configured from a config file instead
-// (actorlog.jsonc beside this file shows every key).
+// With -config, the System is configured from a config file instead, read
+// by package config (actorlog.jsonc beside this file shows every key).
 package main
 
 import (
@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/config"
 	"github.com/actorlog/actorlog/supervision"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -51,10 +52,10 @@ func (w *worker) Receive(c actor.Context) {
 
 func main() {
 	root := flag.String("log-root", "", "the directory for the log/ files (default: the working directory)")
-	config := flag.String("config", "", "a config file (JSON with comments; see examples/quickstart/actorlog.jsonc)")
+	cfgFile := flag.String("config", "", "a config file (JSON with comments; see examples/quickstart/actorlog.jsonc)")
 	flag.Parse()
-	if *config != "" {
-		if err := runConfig(*config, *root); err != nil {
+	if *cfgFile != "" {
+		if err := runConfig(*cfgFile, *root); err != nil {
 			fmt.Fprintln(os.Stderr, "quickstart:", err)
 			os.Exit(1)
 		}
@@ -181,7 +182,7 @@ func show(root string, start map[string]int64) error {
 func runConfig(path, root string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cfg, err := actorlog.LoadConfig(path)
+	cfg, err := config.Load(path)
 	if err != nil {
 		return err
 	}

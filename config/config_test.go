@@ -1,23 +1,49 @@
-package actorlog_test
+package config_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/actors"
+	"github.com/actorlog/actorlog/actors/actortest"
+	"github.com/actorlog/actorlog/config"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/sinks"
+	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// startCfg starts a System for cfg on a quiet actor system and stops it
+// at the end of the test.
+func startCfg(t *testing.T, cfg actorlog.Config) *actorlog.System {
+	t.Helper()
+	sys := actor.NewActorSystem(actors.QuietConfig()...)
+	t.Cleanup(sys.Shutdown)
+	cfg.ActorSystem = sys
+	s, err := actorlog.Start(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), actortest.Deadline)
+		defer cancel()
+		_ = s.Stop(ctx)
+	})
+	return s
+}
+
 func TestTheShippedExampleConfigIsValid(t *testing.T) {
-	cfg, err := actorlog.LoadConfig(filepath.Join("examples", "quickstart", "actorlog.jsonc"))
+	cfg, err := config.Load(filepath.Join("..", "examples", "quickstart", "actorlog.jsonc"))
 	require.NoError(t, err)
 	assert.Len(t, cfg.Handlers, 3)
 	assert.Contains(t, cfg.ExtraSinks, "audit")
@@ -30,7 +56,7 @@ func TestTheShippedExampleConfigIsValid(t *testing.T) {
 }
 
 func TestConfigKeepsLagersMeanings(t *testing.T) {
-	cfg, err := actorlog.ParseConfig([]byte(`{
+	cfg, err := config.Parse([]byte(`{
 		"handlers": [{"type": "file", "file": "/tmp/x.log", "size": 0, "count": 0, "date": "",
 		              "sync_interval": 0, "sync_size": 0, "check_interval": "always"},
 		             {"type": "file", "file": "/tmp/y.log", "size": 100, "sync_interval": "250ms", "check_interval": 3000}],
@@ -56,7 +82,7 @@ func clearResolved(f handlers.File) handlers.File {
 
 // Strict validation: every problem, with its path, in one error.
 func TestConfigListsEveryProblem(t *testing.T) {
-	_, err := actorlog.ParseConfig([]byte(`{
+	_, err := config.Parse([]byte(`{
 		// a comment
 		"log_root": 7,
 		"loglevel": "info",
@@ -103,7 +129,7 @@ func TestConfigListsEveryProblem(t *testing.T) {
 }
 
 func TestConfigSemanticErrorsToo(t *testing.T) {
-	_, err := actorlog.ParseConfig([]byte(`{"handlers": [
+	_, err := config.Parse([]byte(`{"handlers": [
 		{"type": "file", "file": "/tmp/same.log"}, {"type": "file", "file": "/tmp/same.log", "id": "other"},
 		{"type": "file", "file": "/tmp/d.log", "date": "$MxD0"}]}`))
 	require.Error(t, err)
@@ -116,7 +142,7 @@ type countingHandler struct{ prefix string }
 func (countingHandler) Log(*core.Event, *handlers.Config) error { return nil }
 
 func TestConfigRegisteredHandlerType(t *testing.T) {
-	require.NoError(t, actorlog.RegisterHandler("counting", func(opts json.RawMessage) (handlers.Handler, error) {
+	require.NoError(t, config.RegisterHandler("counting", func(opts json.RawMessage) (handlers.Handler, error) {
 		var o struct{ Prefix string }
 		if err := json.Unmarshal(opts, &o); err != nil {
 			return nil, err
@@ -126,18 +152,18 @@ func TestConfigRegisteredHandlerType(t *testing.T) {
 		}
 		return countingHandler{prefix: o.Prefix}, nil
 	}))
-	assert.Error(t, actorlog.RegisterHandler("file", nil), "built-in names are taken")
-	cfg, err := actorlog.ParseConfig([]byte(`{"handlers": [{"type": "counting", "id": "c", "level": "warning", "options": {"Prefix": "p"}}]}`))
+	assert.Error(t, config.RegisterHandler("file", nil), "built-in names are taken")
+	cfg, err := config.Parse([]byte(`{"handlers": [{"type": "counting", "id": "c", "level": "warning", "options": {"Prefix": "p"}}]}`))
 	require.NoError(t, err)
 	assert.Equal(t, countingHandler{prefix: "p"}, cfg.Handlers[0].Handler)
 	assert.Equal(t, "warning", cfg.Handlers[0].Config.Level)
-	_, err = actorlog.ParseConfig([]byte(`{"handlers": [{"type": "counting", "id": "c", "options": {}}]}`))
+	_, err = config.Parse([]byte(`{"handlers": [{"type": "counting", "id": "c", "options": {}}]}`))
 	assert.ErrorContains(t, err, "handlers[0].options: prefix is required")
 }
 
 func TestConfigStartsWhatItSays(t *testing.T) {
 	root := t.TempDir()
-	cfg, err := actorlog.ParseConfig([]byte(`{
+	cfg, err := config.Parse([]byte(`{
 		"handlers": [{"type": "file", "file": "app.log", "level": "warning", "sync_interval": 0}],
 		"traces": [{"handler": "` + filepath.Join(root, "app.log") + `", "query": "user = alice", "level": "debug"}],
 		"crash_log": false, "std_log": {"redirect": false}
@@ -148,14 +174,16 @@ func TestConfigStartsWhatItSays(t *testing.T) {
 	s.Logger().Debug("traced", "user", "alice")
 	s.Logger().Info("not traced", "user", "bob")
 	s.Logger().Warning("by level")
-	require.NoError(t, s.Flush(bg(t)))
-	got := read(t, filepath.Join(root, "app.log"))
+	require.NoError(t, s.Flush(actortest.Context(t)))
+	b, err := os.ReadFile(filepath.Join(root, "app.log"))
+	require.NoError(t, err)
+	got := string(b)
 	assert.Contains(t, got, "traced")
 	assert.Contains(t, got, "by level")
 	assert.NotContains(t, got, "not traced")
 }
 
-func FuzzParseConfig(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{`{}`, `{"handlers": [{"type": "console"}]}`, `{"traces": [{"handler": "x", "query": "a = 1"}]}`,
 		`// c
 {"crash_log": "c.log", "extra_sinks": {"a": {}}}`, `{"handlers": [{"type": "file", "file": "x", "size": 1e99}]}`,
@@ -163,7 +191,7 @@ func FuzzParseConfig(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		cfg, err := actorlog.ParseConfig([]byte(in))
+		cfg, err := config.Parse([]byte(in))
 		if err != nil && !errors.Is(err, actorlog.ErrBadConfig) {
 			t.Fatalf("an error not wrapping ErrBadConfig: %v", err)
 		}
@@ -174,7 +202,7 @@ func FuzzParseConfig(f *testing.F) {
 // async_threshold -1 turns sync mode off (lager's negative
 // async_threshold); level "all" is OTP's, accepted wherever levels are.
 func TestConfigSyncOffAndLevelAll(t *testing.T) {
-	cfg, err := actorlog.ParseConfig([]byte(`{
+	cfg, err := config.Parse([]byte(`{
 		"async_threshold": -1,
 		"handlers": [{"type": "console", "level": "all"}],
 		"extra_sinks": {"audit": {"handlers": [], "async_threshold": -1}},
@@ -194,7 +222,7 @@ func TestConfigSyncOffAndLevelAll(t *testing.T) {
 // Every problem, whichever layer finds it, is in the one numbered list
 // with its path.
 func TestConfigOneListForEveryLayer(t *testing.T) {
-	_, err := actorlog.ParseConfig([]byte(`{
+	_, err := config.Parse([]byte(`{
 		"log_root": 7,
 		"handlers": [{"type": "file", "file": "/tmp/d.log", "date": "$MxD0", "size": -1},
 		             {"type": "console", "level": "loud"}]
@@ -220,7 +248,7 @@ func TestConfigRefusesDuplicateKeys(t *testing.T) {
 		  {"type": "console", "level": "info", "level": "debug"}]}`, "handlers[1].level: duplicate key (line 2, column 42)"},
 		{`{"extra_sinks": {"a": {}, "a": {}}}`, "extra_sinks.a: duplicate key (line 1, column 27)"},
 	} {
-		_, err := actorlog.ParseConfig([]byte(tc.in))
+		_, err := config.Parse([]byte(tc.in))
 		require.ErrorIs(t, err, actorlog.ErrBadConfig, tc.in)
 		assert.Contains(t, err.Error(), tc.want)
 	}
@@ -237,7 +265,7 @@ func TestConfigSyntaxErrorsSayWhere(t *testing.T) {
 		{`{"utc": "tr`, "line 1, column 12: "},
 		{"", "line 1, column 1: "},
 	} {
-		_, err := actorlog.ParseConfig([]byte(tc.in))
+		_, err := config.Parse([]byte(tc.in))
 		require.ErrorIs(t, err, actorlog.ErrBadConfig, tc.in)
 		assert.Contains(t, err.Error(), tc.want, tc.in)
 	}

@@ -1,4 +1,4 @@
-package actorlog
+package config
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/actorlog/actorlog"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
@@ -35,7 +36,7 @@ var registry = struct {
 // file and crash_log are built in and cannot be registered.
 func RegisterHandler(name string, f HandlerFactory) error {
 	if name == "" || name == "console" || name == "file" || name == "crash_log" || f == nil {
-		return fmt.Errorf("%w: cannot register handler type %q", ErrBadConfig, name)
+		return fmt.Errorf("%w: cannot register handler type %q", actorlog.ErrBadConfig, name)
 	}
 	registry.Lock()
 	defer registry.Unlock()
@@ -43,33 +44,34 @@ func RegisterHandler(name string, f HandlerFactory) error {
 	return nil
 }
 
-// LoadConfig reads a config file (see ParseConfig).
-func LoadConfig(path string) (Config, error) {
+// Load reads a config file (see Parse). Its errors start with the
+// file's path.
+func Load(path string) (actorlog.Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return Config{}, fmt.Errorf("%w: %w", ErrBadConfig, err)
+		return actorlog.Config{}, fmt.Errorf("%w: %w", actorlog.ErrBadConfig, err)
 	}
-	cfg, err := ParseConfig(data)
+	cfg, err := Parse(data)
 	if err != nil {
-		return Config{}, fmt.Errorf("%s: %w", path, err)
+		return actorlog.Config{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return cfg, nil
 }
 
-// ParseConfig reads a config file: JSON, with // and /* */ comments
+// Parse reads a config file: JSON, with // and /* */ comments
 // allowed, whose keys are lager's application environment and
 // LoggerBackends' options (see examples/quickstart/actorlog.jsonc for
 // every key, commented). Numbers keep lager's meanings: a size, count,
 // sync_size or sync_interval of 0 turns the option off, a date of ""
 // means no time rotation, and an async_threshold of -1 means no sync mode
-// (sinks.Off). Levels are lager's level expressions, none, or OTP's all. Durations are milliseconds (lager's) or Go
-// duration strings ("1.5s").
+// (sinks.Off). Levels are lager's level expressions, none, or OTP's all.
+// Durations are milliseconds (lager's) or Go duration strings ("1.5s").
 //
 // Validation is strict: unknown keys, keys given twice in one object,
 // wrong types, bad level expressions, bad date specs and queries,
 // duplicate files, negative sizes — every problem, whether the file's
-// reader or Start's check finds it, is listed in one error, each with its
-// path:
+// reader or Start's check ([actorlog.Config.Check]) finds it, is listed
+// in one [*actorlog.ConfigError], each with its path:
 //
 //	actorlog: bad config: 3 problems:
 //	  handlers[2].size: must be >= 0, got -1
@@ -80,22 +82,22 @@ func LoadConfig(path string) (Config, error) {
 // error giving the line and column (in bytes) where reading stopped. The
 // result has been checked as Start checks it: a config that does not
 // validate starts nothing.
-func ParseConfig(data []byte) (Config, error) {
+func Parse(data []byte) (actorlog.Config, error) {
 	clean, err := blankComments(data)
 	if err != nil {
-		return Config{}, err
+		return actorlog.Config{}, err
 	}
 	raw, err := decodeOne(clean)
 	if err != nil {
-		return Config{}, err
+		return actorlog.Config{}, err
 	}
 	p := &configParser{broken: map[string]bool{}}
 	p.duplicates(clean)
 	root := p.object("", raw)
 	if root == nil {
-		return Config{}, p.problems.err()
+		return actorlog.Config{}, p.problems.err()
 	}
-	cfg := Config{}
+	cfg := actorlog.Config{}
 	root.str("log_root", &cfg.LogRoot)
 	root.int("truncation", &cfg.Truncation, math.MinInt)
 	utc, colored, colors := false, "", (*formatter.Colors)(nil)
@@ -113,13 +115,13 @@ func ParseConfig(data []byte) (Config, error) {
 		cfg.CrashLog = p.crashLog(cl)
 	}
 	if es := root.object("extra_sinks"); es != nil {
-		cfg.ExtraSinks = map[string]SinkConfig{}
+		cfg.ExtraSinks = map[string]actorlog.SinkConfig{}
 		for _, name := range es.keys() {
 			sk := es.object(name)
 			if sk == nil {
 				continue
 			}
-			cfg.ExtraSinks[name] = SinkConfig{Handlers: p.handlers(sk, "handlers", style), Overload: p.overload(sk)}
+			cfg.ExtraSinks[name] = actorlog.SinkConfig{Handlers: p.handlers(sk, "handlers", style), Overload: p.overload(sk)}
 			sk.done()
 		}
 		es.done()
@@ -128,7 +130,7 @@ func ParseConfig(data []byte) (Config, error) {
 	cfg.Traces = p.traces(root)
 	if sl := root.object("std_log"); sl != nil {
 		redirect := true
-		opts := StdLogOptions{}
+		opts := actorlog.StdLogOptions{}
 		sl.bool("redirect", &redirect)
 		sl.int("hwm", &opts.HWM, -1)
 		p.level(sl, "level", &opts.Level)
@@ -150,83 +152,31 @@ func ParseConfig(data []byte) (Config, error) {
 	root.done()
 	// What Start's check finds joins the list, but for the entries the
 	// parser could not make and the keys it already reported.
-	_, checked := cfg.problems()
-	p.merge(checked)
+	var checked *actorlog.ConfigError
+	if errors.As(cfg.Check(), &checked) {
+		p.merge(checked.Problems)
+	}
 	if err := p.problems.err(); err != nil {
-		return Config{}, err
+		return actorlog.Config{}, err
 	}
 	return cfg, nil
 }
 
-// problem is one problem of a config, with its path ("handlers[0].date").
-type problem struct {
-	path, msg string
-	cause     error // for errors.Is, if any
-}
+// problems are every problem of a config file, each with its path.
+type problems []actorlog.ConfigProblem
 
-// problems are every problem of a config.
-type problems []problem
-
-func (ps *problems) add(path string, cause error, format string, args ...any) {
+func (ps *problems) add(path string, format string, args ...any) {
 	if path == "" {
 		path = "(top)"
 	}
-	*ps = append(*ps, problem{path: path, msg: fmt.Sprintf(format, args...), cause: cause})
-}
-
-// addErr adds a handler's or a sink's error at path: at path.field when
-// it names its field (handlers.FieldError, or a sinks.Thresholds error
-// starting with the key), without the handlers' "bad config" prefix.
-func (ps *problems) addErr(path string, err error) {
-	var fe *handlers.FieldError
-	msg := strings.TrimPrefix(err.Error(), handlers.ErrBadConfig.Error()+": ")
-	switch {
-	case errors.As(err, &fe):
-		path, msg = path+"."+fe.Field, fe.Err.Error()
-	case strings.HasSuffix(path, "overload"):
-		if field, rest, ok := strings.Cut(msg, ": "); ok && !strings.Contains(field, " ") {
-			path, msg = path+"."+field, rest
-		}
-	}
-	ps.add(path, err, "%s", msg)
+	*ps = append(*ps, actorlog.ConfigProblem{Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (ps problems) err() error {
 	if len(ps) == 0 {
 		return nil
 	}
-	return &configError{ps}
-}
-
-// configError lists every problem of a config, each with its path:
-//
-//	actorlog: bad config: 2 problems:
-//	  handlers[2].size: must be >= 0, got -1
-//	  handlers[3].date: rotation: bad date spec …
-type configError struct{ ps problems }
-
-func (e *configError) Error() string {
-	n := "1 problem"
-	if len(e.ps) > 1 {
-		n = fmt.Sprintf("%d problems", len(e.ps))
-	}
-	var b strings.Builder
-	b.WriteString(ErrBadConfig.Error() + ": " + n + ":")
-	for _, p := range e.ps {
-		b.WriteString("\n  " + p.path + ": " + p.msg)
-	}
-	return b.String()
-}
-
-// Unwrap returns ErrBadConfig and the causes.
-func (e *configError) Unwrap() []error {
-	errs := []error{ErrBadConfig}
-	for _, p := range e.ps {
-		if p.cause != nil {
-			errs = append(errs, p.cause)
-		}
-	}
-	return errs
+	return &actorlog.ConfigError{Problems: ps}
 }
 
 // configParser collects every problem of a config file.
@@ -238,28 +188,28 @@ type configParser struct {
 }
 
 func (p *configParser) problem(path, format string, args ...any) {
-	p.problems.add(path, nil, format, args...)
+	p.problems.add(path, format, args...)
 }
 
 // merge adds the check's problems to the parser's: with the file's paths
 // (the default sink's thresholds are top-level keys), but for the broken
 // entries and the paths the parser already reported.
-func (p *configParser) merge(checked problems) {
+func (p *configParser) merge(checked []actorlog.ConfigProblem) {
 	reported := map[string]bool{}
 	for _, q := range p.problems {
-		reported[q.path] = true
+		reported[q.Path] = true
 	}
 	for _, q := range checked {
-		if rest, ok := strings.CutPrefix(q.path, "overload."); ok {
-			q.path = rest
-		} else if i := strings.Index(q.path, ".overload."); i >= 0 && strings.HasPrefix(q.path, "extra_sinks.") {
-			q.path = q.path[:i] + q.path[i+len(".overload"):]
+		if rest, ok := strings.CutPrefix(q.Path, "overload."); ok {
+			q.Path = rest
+		} else if i := strings.Index(q.Path, ".overload."); i >= 0 && strings.HasPrefix(q.Path, "extra_sinks.") {
+			q.Path = q.Path[:i] + q.Path[i+len(".overload"):]
 		}
-		entry := q.path
+		entry := q.Path
 		if i := strings.LastIndexByte(entry, ']'); i >= 0 {
 			entry = entry[:i+1]
 		}
-		if p.broken[entry] || reported[q.path] {
+		if p.broken[entry] || reported[q.Path] {
 			continue
 		}
 		p.problems = append(p.problems, q)
@@ -437,7 +387,7 @@ func (o *cobj) array(key string) []json.RawMessage {
 }
 
 // level reads a level name into dst.
-func (p *configParser) level(o *cobj, key string, dst *Level) {
+func (p *configParser) level(o *cobj, key string, dst *actorlog.Level) {
 	var s string
 	if !o.str(key, &s) {
 		return
@@ -499,25 +449,25 @@ func (p *configParser) colors(o *cobj) *formatter.Colors {
 	return c
 }
 
-func (p *configParser) handlers(o *cobj, key string, style consoleStyle) []Handler {
+func (p *configParser) handlers(o *cobj, key string, style consoleStyle) []actorlog.Handler {
 	list := o.array(key)
-	out := []Handler{}
+	out := []actorlog.Handler{}
 	for i, raw := range list {
 		path := fmt.Sprintf("%s[%d]", o.at(key), i)
 		h := p.object(path, raw)
 		if h == nil {
 			p.broken[path] = true
-			out = append(out, Handler{}) // a placeholder keeps the indexes
+			out = append(out, actorlog.Handler{}) // a placeholder keeps the indexes
 			continue
 		}
 		var typ string
 		if !h.str("type", &typ) {
 			p.problem(path+".type", "required: console, file, crash_log or a registered type")
 			p.broken[path] = true
-			out = append(out, Handler{})
+			out = append(out, actorlog.Handler{})
 			continue
 		}
-		spec := Handler{}
+		spec := actorlog.Handler{}
 		h.str("id", &spec.Config.ID)
 		p.levelExpr(h, "level", &spec.Config.Level)
 		h.int("high_water_mark", &spec.Config.HighWaterMark, 0)
@@ -540,7 +490,7 @@ func (p *configParser) handlers(o *cobj, key string, style consoleStyle) []Handl
 				p.problem(path+".type", "unknown handler type %q", typ)
 				h.done()
 				p.broken[path] = true
-				out = append(out, Handler{})
+				out = append(out, actorlog.Handler{})
 				continue
 			}
 			hd, err := f(opts)
@@ -695,7 +645,7 @@ func (p *configParser) crashLog(raw json.RawMessage) *handlers.CrashLog {
 	var enabled bool
 	if json.Unmarshal(raw, &enabled) == nil {
 		if enabled {
-			return DefaultCrashLog()
+			return actorlog.DefaultCrashLog()
 		}
 		return nil
 	}
@@ -717,17 +667,17 @@ func (p *configParser) crashLog(raw json.RawMessage) *handlers.CrashLog {
 	return cl
 }
 
-func (p *configParser) traces(root *cobj) []TraceConfig {
-	var out []TraceConfig
+func (p *configParser) traces(root *cobj) []actorlog.TraceConfig {
+	var out []actorlog.TraceConfig
 	for i, raw := range root.array("traces") {
 		path := fmt.Sprintf("traces[%d]", i)
 		o := p.object(path, raw)
 		if o == nil {
 			p.broken[path] = true
-			out = append(out, TraceConfig{}) // a placeholder keeps the indexes
+			out = append(out, actorlog.TraceConfig{}) // a placeholder keeps the indexes
 			continue
 		}
-		tc := TraceConfig{}
+		tc := actorlog.TraceConfig{}
 		o.str("sink", &tc.Sink)
 		o.str("handler", &tc.Handler)
 		o.str("file", &tc.File)
@@ -781,7 +731,7 @@ func blankComments(data []byte) ([]byte, error) {
 		case c == '/' && i+1 < len(out) && out[i+1] == '*':
 			end := bytes.Index(out[i+2:], []byte("*/"))
 			if end < 0 {
-				return nil, fmt.Errorf("%w: %s: unterminated comment", ErrBadConfig, where(data, i))
+				return nil, fmt.Errorf("%w: %s: unterminated comment", actorlog.ErrBadConfig, where(data, i))
 			}
 			for j := i; j < i+2+end+2; j++ {
 				if out[j] != '\n' {
@@ -812,15 +762,15 @@ func decodeOne(data []byte) (json.RawMessage, error) {
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &se):
-			return nil, fmt.Errorf("%w: not JSON: %s: %w", ErrBadConfig, where(data, int(se.Offset)-1), err)
+			return nil, fmt.Errorf("%w: not JSON: %s: %w", actorlog.ErrBadConfig, where(data, int(se.Offset)-1), err)
 		case errors.Is(err, io.EOF):
-			return nil, fmt.Errorf("%w: not JSON: %s: no value", ErrBadConfig, where(data, len(data)))
+			return nil, fmt.Errorf("%w: not JSON: %s: no value", actorlog.ErrBadConfig, where(data, len(data)))
 		}
-		return nil, fmt.Errorf("%w: not JSON: %s: %w", ErrBadConfig, where(data, len(data)), err)
+		return nil, fmt.Errorf("%w: not JSON: %s: %w", actorlog.ErrBadConfig, where(data, len(data)), err)
 	}
 	rest := int(dec.InputOffset())
 	if n := len(bytes.TrimLeft(data[rest:], " \t\r\n")); n > 0 {
-		return nil, fmt.Errorf("%w: not JSON: %s: more after the value", ErrBadConfig, where(data, len(data)-n))
+		return nil, fmt.Errorf("%w: not JSON: %s: more after the value", actorlog.ErrBadConfig, where(data, len(data)-n))
 	}
 	return raw, nil
 }
