@@ -98,6 +98,10 @@ type manager struct {
 	// batched counts the events in the handlers' batches.
 	batched int
 
+	// inboxed: the event handOut is handing out is still counted in the
+	// inbox (uncountInboxed).
+	inboxed bool
+
 	// waiting are the watchers told to wait while their handler's last
 	// actor is leaving (leaving.go), by handler ID.
 	waiting map[string]*actor.PID
@@ -275,6 +279,7 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 			// translator's switches among them): the sink does, unless a
 			// trace sent the event.
 			if byTrace || m.customAccepts(h, e) {
+				m.uncountInboxed()
 				sendCustom(c, h, e)
 			}
 		case byTrace:
@@ -306,20 +311,35 @@ func (m *manager) takeInbox() {
 // their batches. The events stay counted in the inbox until just before
 // their batches are sent, when the handlers' queues start counting them:
 // never twice, since a queue reading too high could hold callers in sync
-// mode. (A custom handler actor gets each event at once, and counts it
-// while the inbox still does, until the batches go.)
+// mode, or drop their events in discard mode. A custom handler actor gets
+// each event at once and counts it from then on: the event leaves the
+// inbox's count just before (uncountInboxed).
 func (m *manager) handOut(items []queued) {
-	counted := 0
-	for i, q := range items {
+	inboxed := 0 // handed out and still counted in the inbox
+	for _, q := range items {
+		m.inboxed = true
 		m.fanOut(m.ctx, q.e, q.ack)
+		if m.inboxed {
+			inboxed++
+			m.inboxed = false
+		}
 		if m.batched >= maxBatch {
-			m.sink.in.taken(i + 1 - counted)
-			counted = i + 1
+			m.sink.in.taken(inboxed)
+			inboxed = 0
 			m.sendBatches(m.ctx)
 		}
 	}
-	m.sink.in.taken(len(items) - counted)
+	m.sink.in.taken(inboxed)
 	m.sendBatches(m.ctx)
+}
+
+// uncountInboxed takes the event being handed out of the inbox's count,
+// if it is still in it, before a queue that counts it at once has it.
+func (m *manager) uncountInboxed() {
+	if m.inboxed {
+		m.inboxed = false
+		m.sink.in.taken(1)
+	}
 }
 
 // batchesDue sends the batches when the mailbox is empty, or they are
