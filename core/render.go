@@ -32,27 +32,19 @@ const (
 // ones, with the same text forms (a time, a PID, an error's or a
 // Stringer's text).
 func Render(v any) string {
-	r := newRenderer()
+	r := renderer{seen: map[uintptr]bool{}}
 	r.value(reflect.ValueOf(v), 0)
 	return Truncate(string(r.buf), renderMaxBytes)
 }
 
-func newRenderer() *renderer {
-	return &renderer{st: &renderState{seen: map[uintptr]bool{}}}
-}
-
 // renderer renders into buf. A map's keys and values are rendered apart,
-// to be sorted, by renderers sharing the state of the one rendering the
+// to be sorted, by renderers sharing the seen set of the one rendering the
 // map; base is the length of the text they will be part of.
 type renderer struct {
-	buf  []byte
-	base int
-	st   *renderState
-}
-
-type renderState struct {
+	buf    []byte
+	base   int
 	seen   map[uintptr]bool // pointers on the current path, to catch cycles
-	visits int              // values rendered, for tests
+	visits *int             // counts the values rendered, when set (tests)
 }
 
 // full stops the rendering of a value past the size bound; Render then
@@ -67,7 +59,9 @@ var (
 )
 
 func (r *renderer) value(v reflect.Value, depth int) {
-	r.st.visits++
+	if r.visits != nil {
+		*r.visits++
+	}
 	if r.full() {
 		return
 	}
@@ -110,14 +104,14 @@ func (r *renderer) value(v reflect.Value, depth int) {
 		r.buf = AppendText(r.buf, v.String())
 	case reflect.Pointer:
 		p := v.Pointer()
-		if r.st.seen[p] {
+		if r.seen[p] {
 			r.buf = append(r.buf, "<cycle>"...)
 			return
 		}
-		r.st.seen[p] = true
+		r.seen[p] = true
 		r.buf = append(r.buf, '&')
 		r.value(v.Elem(), depth+1)
-		delete(r.st.seen, p)
+		delete(r.seen, p)
 	case reflect.Struct:
 		t := v.Type()
 		r.buf = append(r.buf, '{')
@@ -146,12 +140,12 @@ func (r *renderer) value(v reflect.Value, depth int) {
 				return
 			}
 			p := v.Pointer()
-			if r.st.seen[p] && v.Len() > 0 {
+			if r.seen[p] && v.Len() > 0 {
 				r.buf = append(r.buf, "<cycle>"...)
 				return
 			}
-			r.st.seen[p] = true
-			defer delete(r.st.seen, p)
+			r.seen[p] = true
+			defer delete(r.seen, p)
 		}
 		r.buf = append(r.buf, '[')
 		for i := range v.Len() {
@@ -172,12 +166,12 @@ func (r *renderer) value(v reflect.Value, depth int) {
 		r.buf = append(r.buf, ']')
 	case reflect.Map:
 		p := v.Pointer()
-		if r.st.seen[p] {
+		if r.seen[p] {
 			r.buf = append(r.buf, "<cycle>"...)
 			return
 		}
-		r.st.seen[p] = true
-		defer delete(r.st.seen, p)
+		r.seen[p] = true
+		defer delete(r.seen, p)
 		r.mapValue(v, depth)
 	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
 		r.buf = append(r.buf, '<')
@@ -224,9 +218,9 @@ func (r *renderer) mapValue(v reflect.Value, depth int) {
 		if len(entries) == renderMaxItems || size > renderMaxBytes {
 			break
 		}
-		kr := renderer{base: size, st: r.st}
+		kr := renderer{base: size, seen: r.seen, visits: r.visits}
 		kr.value(it.Key(), depth+1)
-		vr := renderer{base: size + len(kr.buf), st: r.st}
+		vr := renderer{base: size + len(kr.buf), seen: r.seen, visits: r.visits}
 		vr.value(it.Value(), depth+1)
 		entries = append(entries, entry{string(kr.buf), string(vr.buf)})
 		size += len(kr.buf) + len(vr.buf) + 2

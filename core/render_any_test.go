@@ -124,10 +124,11 @@ func TestRenderSharedMapsAreBounded(t *testing.T) {
 		}
 		m = up
 	}
-	r := newRenderer()
+	visits := 0
+	r := renderer{seen: map[uintptr]bool{}, visits: &visits}
 	r.value(reflect.ValueOf(m), 0)
-	if r.st.visits > 4*renderMaxBytes {
-		t.Errorf("%d values visited for %d bytes", r.st.visits, len(r.buf))
+	if visits > 4*renderMaxBytes {
+		t.Errorf("%d values visited for %d bytes", visits, len(r.buf))
 	}
 	if got := Render(m); len(got) > renderMaxBytes || !strings.HasSuffix(got, TruncationMarker) {
 		t.Errorf("%d bytes, ends %q", len(got), got[max(0, len(got)-20):])
