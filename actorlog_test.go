@@ -747,6 +747,31 @@ func TestAFatalInstallErrorFailsStart(t *testing.T) {
 	assert.Contains(t, err.Error(), `handler "c"`)
 }
 
+// A trace that fails at Start fails the start, which names it, and stops
+// everything Start started through the same cleanup as a failed install:
+// the handlers' actors and the sinks', and the routing of the actor
+// system's reports.
+func TestAFailedTraceFailsStart(t *testing.T) {
+	sys := actor.NewActorSystem(actors.QuietConfig()...)
+	defer sys.Shutdown()
+	before, subscribers := localActors(sys), sys.EventStream.Length()
+	_, hMem := memory("mem", "")
+	q, err := actorlog.ParseQuery("user = alice")
+	require.NoError(t, err)
+	s, err := actorlog.Start(actorlog.Config{ActorSystem: sys, Handlers: []actorlog.Handler{hMem},
+		ExtraSinks: map[string]actorlog.SinkConfig{"audit": {Handlers: []actorlog.Handler{hMem}}},
+		Traces:     []actorlog.TraceConfig{{Handler: "mem", Query: q}, {Sink: "audit", Handler: "nosuch", Query: q}}})
+	if s != nil {
+		_ = s.Stop(bg(t))
+	}
+	require.Error(t, err)
+	assert.Nil(t, s)
+	assert.Contains(t, err.Error(), "actorlog: start: traces[1]: ")
+	assert.Contains(t, err.Error(), "nosuch")
+	assert.Equal(t, before, localActors(sys), "every actor it started is stopped")
+	assert.Equal(t, subscribers, sys.EventStream.Length(), "the actor system's reports are not routed")
+}
+
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -287,8 +287,10 @@ const DefaultSink = "default"
 //	actorlog                  one_for_one, 10 restarts in 60 s
 //	├── sink-default          the default sink's event manager
 //	│   └── handler-<id> …    one actor per handler
-//	└── watchers              simple_one_for_one
-//	    └── watcher-<n> …     one per handler: installs it, reinstalls it
+//	├── sink-<name> …         one per extra sink, by name, alike
+//	├── watchers              simple_one_for_one
+//	│   └── watcher-<n> …     one per handler: installs it, reinstalls it
+//	└── crash_log             with Config.CrashLog: lager's crash log
 //
 // Make one with Start; stop it with Stop.
 type System struct {
@@ -329,8 +331,7 @@ type System struct {
 // handlers.ErrIgnore is left out, and Start goes on.
 func Start(cfg Config) (*System, error) {
 	cfg, ps := cfg.problems()
-	err := ps.err()
-	if err != nil {
+	if err := ps.err(); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -340,101 +341,130 @@ func Start(cfg Config) (*System, error) {
 		s.system = actor.NewActorSystem(actor.WithLoggerFactory(LoggerFactory))
 		s.ownsSys = true
 	}
-	sinkOpts := sinks.Options{HandlerIntensity: cfg.HandlerIntensity, HandlerPeriod: cfg.HandlerPeriod,
-		CustomAnswerTimeout: cfg.CustomAnswerTimeout}
-	var children []supervision.ChildSpec
-	addSink := func(name string, th sinks.Thresholds) (*Sink, error) {
-		sk, err := sinks.New(s.system, name, th)
-		if err != nil {
-			return nil, err
-		}
-		k := &Sink{sys: s, sink: sk, logger: &Logger{sink: sk, trunc: cfg.Truncation}}
-		s.order = append(s.order, k)
-		children = append(children, supervision.ChildSpec{ID: "sink-" + name, Props: sk.Props(sinkOpts), Shutdown: 10 * time.Second})
-		return k, nil
-	}
-	if s.def, err = addSink(DefaultSink, cfg.Overload); err != nil {
-		s.abort(ctx)
+	if err := s.start(ctx); err != nil {
+		_ = s.teardown(ctx)
 		return nil, fmt.Errorf("actorlog: start: %w", err)
 	}
-	s.sink, s.logger, s.reportTo = s.def.sink, s.def.logger, s.def
-	s.extra = map[string]*Sink{}
-	for _, name := range slices.Sorted(maps.Keys(cfg.ExtraSinks)) {
-		k, err := addSink(name, cfg.ExtraSinks[name].Overload)
-		if err != nil {
-			s.abort(ctx)
-			return nil, fmt.Errorf("actorlog: start: sink %q: %w", name, err)
+	return s, nil
+}
+
+// Child IDs under the root supervisor.
+const (
+	sinkChildPrefix = "sink-" // + the sink's name
+	watchersChild   = "watchers"
+	crashLogChild   = "crash_log"
+)
+
+// tree is what Start starts for a checked Config: the supervision tree,
+// and what Start wires to it once it runs.
+type tree struct {
+	spec supervision.Spec
+	// sinks are the sinks the tree's sink-<name> children run, in the
+	// children's order: the default sink first, then the extra sinks by
+	// name.
+	sinks []*sinks.Sink
+	// reportTo is the sink the actor system's reports go to.
+	reportTo *sinks.Sink
+	// crashPath is the crash log's file; "" without a crash log.
+	crashPath string
+}
+
+// buildTree returns the tree for cfg, checked (see Config.problems), on
+// system: one child per sink, the watchers' supervisor, and the crash log
+// last, so that it stops first, flushing. It starts nothing: the sinks'
+// actors and the crash log run once a supervisor starts spec. crashStats
+// and report are the crash log's counters and its way to report.
+func buildTree(system *actor.ActorSystem, cfg Config, crashStats *handlers.Stats, report func(*core.Event)) (tree, error) {
+	t := tree{spec: supervision.Spec{Name: "actorlog", Strategy: supervision.OneForOne, Intensity: 10, Period: 60 * time.Second}}
+	opts := sinks.Options{HandlerIntensity: cfg.HandlerIntensity, HandlerPeriod: cfg.HandlerPeriod,
+		CustomAnswerTimeout: cfg.CustomAnswerTimeout}
+	names := append([]string{DefaultSink}, slices.Sorted(maps.Keys(cfg.ExtraSinks))...)
+	for _, name := range names {
+		th := cfg.Overload
+		if name != DefaultSink {
+			th = cfg.ExtraSinks[name].Overload
 		}
-		s.extra[name] = k
+		sk, err := sinks.New(system, name, th)
+		if err != nil {
+			return tree{}, err
+		}
+		t.sinks = append(t.sinks, sk)
+		if name == cfg.ReportSink || t.reportTo == nil {
+			t.reportTo = sk
+		}
+		t.spec.Children = append(t.spec.Children,
+			supervision.ChildSpec{ID: sinkChildPrefix + name, Props: sk.Props(opts), Shutdown: 10 * time.Second})
 	}
-	if r, ok := s.extra[cfg.ReportSink]; ok {
-		s.reportTo = r
-	}
-	watchers := supervision.ChildSupervisor("watchers", supervision.Spec{
+	t.spec.Children = append(t.spec.Children, supervision.ChildSupervisor(watchersChild, supervision.Spec{
 		Strategy: supervision.SimpleOneForOne, Intensity: 10, Period: 60 * time.Second,
 		Children: []supervision.ChildSpec{sinks.WatcherTemplate()},
-	})
-	spec := supervision.Spec{
-		Name: "actorlog", Strategy: supervision.OneForOne, Intensity: 10, Period: 60 * time.Second,
-		Children: append(children, watchers),
-	}
+	}))
 	if cfg.CrashLog != nil {
-		path, _ := cfg.CrashLog.Resolve(cfg.LogRoot)
-		s.crashPath = path
-		props, err := handlers.CrashLogProps(cfg.CrashLog, handlers.Config{ID: path}, &s.crashStats,
-			func(e *core.Event) { s.report(e.Level, e.Message, e.Attrs...) })
+		t.crashPath, _ = cfg.CrashLog.Resolve(cfg.LogRoot) // checked
+		props, err := handlers.CrashLogProps(cfg.CrashLog, handlers.Config{ID: t.crashPath}, crashStats, report)
 		if err != nil {
-			s.abort(ctx)
-			return nil, fmt.Errorf("actorlog: start: crash_log: %w", err)
+			return tree{}, fmt.Errorf("crash_log: %w", err)
 		}
-		// Last, so that it stops first, flushing.
-		spec.Children = append(spec.Children, supervision.ChildSpec{ID: "crash_log", Props: props, Shutdown: 10 * time.Second})
+		t.spec.Children = append(t.spec.Children,
+			supervision.ChildSpec{ID: crashLogChild, Props: props, Shutdown: 10 * time.Second})
 	}
-	s.root, err = supervision.Start(ctx, s.system, spec)
+	return t, nil
+}
+
+// start builds the tree and starts it, installs the handlers and the
+// traces, and redirects the standard log if asked. What it started is
+// left for teardown to stop, if it fails.
+func (s *System) start(ctx context.Context) error {
+	cfg := s.cfg
+	t, err := buildTree(s.system, cfg, &s.crashStats, func(e *core.Event) { s.report(e.Level, e.Message, e.Attrs...) })
+	if err != nil {
+		return err
+	}
+	s.extra = map[string]*Sink{}
+	for _, sk := range t.sinks {
+		k := &Sink{sys: s, sink: sk, logger: &Logger{sink: sk, trunc: cfg.Truncation}}
+		s.order = append(s.order, k)
+		if sk.Name() == DefaultSink {
+			s.def = k
+		} else {
+			s.extra[sk.Name()] = k
+		}
+		if sk == t.reportTo {
+			s.reportTo = k
+		}
+	}
+	s.sink, s.logger, s.crashPath = s.def.sink, s.def.logger, t.crashPath
+	s.root, err = supervision.Start(ctx, s.system, t.spec)
 	if errors.Is(err, actor.ErrNameExists) {
-		spec.Name += "-" + s.system.ProcessRegistry.NextId()
-		s.root, err = supervision.Start(ctx, s.system, spec)
+		t.spec.Name += "-" + s.system.ProcessRegistry.NextId()
+		s.root, err = supervision.Start(ctx, s.system, t.spec)
 	}
 	if err != nil {
-		s.abort(ctx)
-		return nil, fmt.Errorf("actorlog: start: %w", err)
+		return err
 	}
 	started, err := s.root.WhichChildren(ctx)
-	if err != nil || len(started) != len(spec.Children) {
-		s.abort(ctx)
-		return nil, fmt.Errorf("actorlog: start: %w", err)
+	if err != nil {
+		return err
 	}
 	for _, c := range started {
 		switch c.ID {
-		case "watchers":
+		case watchersChild:
 			s.watchers = supervision.Of(s.system, c.PID)
-		case "crash_log":
+		case crashLogChild:
 			s.crashLog = c.ID
 		}
 	}
-	install := func(k *Sink, hs []Handler) error {
-		for _, h := range hs {
-			_, err := s.watchers.StartChildArgs(ctx, k.watch(h))
-			if err == nil || errors.Is(err, supervision.ErrIgnore) {
-				continue
-			}
-			var se *supervision.StartError
-			if errors.As(err, &se) {
-				err = se.Err
-			}
-			return fmt.Errorf("actorlog: start: sink %s: handler %q: %w", k.Name(), h.Config.ID, err)
-		}
-		return nil
+	if len(started) != len(t.spec.Children) || s.watchers == nil {
+		return fmt.Errorf("%d of %d children started", len(started), len(t.spec.Children))
 	}
-	err = install(s.def, cfg.Handlers)
-	for name, k := range s.extra {
-		if err == nil {
-			err = install(k, cfg.ExtraSinks[name].Handlers)
+	for _, k := range s.order {
+		hs := cfg.Handlers
+		if k != s.def {
+			hs = cfg.ExtraSinks[k.Name()].Handlers
 		}
-	}
-	if err != nil {
-		s.abort(ctx)
-		return nil, err
+		if err := s.install(ctx, k, hs); err != nil {
+			return err
+		}
 	}
 	s.rootID = s.root.PID().Id
 	s.reports = s.subscribeReports()
@@ -450,14 +480,31 @@ func Start(cfg Config) (*System, error) {
 			_, err = k.Trace(ctx, tc.Handler, tc.Query, tc.Level)
 		}
 		if err != nil {
-			_ = s.Stop(ctx)
-			return nil, fmt.Errorf("actorlog: start: traces[%d]: %w", i, err)
+			return fmt.Errorf("traces[%d]: %w", i, err)
 		}
 	}
 	if cfg.StdLog != nil {
 		s.RedirectStdLog(*cfg.StdLog)
 	}
-	return s, nil
+	return nil
+}
+
+// install starts a watcher for each of a sink's handlers at Start, which
+// installs it; an install that fails is an error naming the sink and the
+// handler, and one that answers handlers.ErrIgnore is left out.
+func (s *System) install(ctx context.Context, k *Sink, hs []Handler) error {
+	for _, h := range hs {
+		_, err := s.watchers.StartChildArgs(ctx, k.watch(h))
+		if err == nil || errors.Is(err, supervision.ErrIgnore) {
+			continue
+		}
+		var se *supervision.StartError
+		if errors.As(err, &se) {
+			err = se.Err
+		}
+		return fmt.Errorf("sink %s: handler %q: %w", k.Name(), h.Config.ID, err)
+	}
+	return nil
 }
 
 // report logs a message of actorlog itself into the default sink.
@@ -559,23 +606,9 @@ func (s *System) Stop(ctx context.Context) error {
 				}
 			}
 		}
-		s.stdLogMu.Lock()
-		undo := s.stdLogUndo
-		s.stdLogMu.Unlock()
-		if undo != nil {
-			undo()
-		}
-		s.system.EventStream.Unsubscribe(s.reports)
-		systems.CompareAndDelete(s.system, s)
-		for _, k := range s.order {
-			k.sink.Close()
-		}
-		close(s.stopping)
-		s.monitor.Wait()
-		if err := s.root.Stop(ctx); err != nil {
+		if err := s.teardown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("actorlog: stop: %w", err))
 		}
-		s.shutdownSystem()
 		s.stopErr = errors.Join(errs...)
 	})
 	return s.stopErr
@@ -589,17 +622,31 @@ func undrained(st sinks.SinkStatus) string {
 	return msg
 }
 
-// abort undoes a Start that failed: it closes the sinks, stops the
-// supervision tree if it was started, and shuts down the actor system
-// if Start made it.
-func (s *System) abort(ctx context.Context) {
+// teardown stops what Start started, whatever it got to: it undoes the
+// standard log's redirect, stops routing the actor system's reports,
+// closes the sinks, ends watchRoot, stops the supervision tree, and shuts
+// down the actor system if Start made it. Stop ends with it; a Start that
+// fails undoes itself with it.
+func (s *System) teardown(ctx context.Context) error {
+	s.stdLogMu.Lock()
+	undo := s.stdLogUndo
+	s.stdLogMu.Unlock()
+	if undo != nil {
+		undo()
+	}
+	s.system.EventStream.Unsubscribe(s.reports) // nil: not subscribed
+	systems.CompareAndDelete(s.system, s)
 	for _, k := range s.order {
 		k.sink.Close()
 	}
+	close(s.stopping)
+	s.monitor.Wait()
+	var err error
 	if s.root != nil {
-		_ = s.root.Stop(ctx)
+		err = s.root.Stop(ctx)
 	}
 	s.shutdownSystem()
+	return err
 }
 
 func (s *System) shutdownSystem() {
