@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -133,4 +134,44 @@ func TestRenderSharedMapsAreBounded(t *testing.T) {
 	if got := Render(m); len(got) > renderMaxBytes || !strings.HasSuffix(got, TruncationMarker) {
 		t.Errorf("%d bytes, ends %q", len(got), got[max(0, len(got)-20):])
 	}
+}
+
+type guarded struct {
+	mu   sync.Mutex
+	last *int
+}
+
+type holder struct {
+	Name string
+	G    *guarded
+}
+
+// fmt prints a pointer below the top level as an address, without reading
+// what it points to; Sprintf's check for cycles must not read it either,
+// or it races with whoever owns it (time.Local's lazy set-up, a value
+// behind its mutex).
+func TestSprintfDoesNotReadBehindNestedPointers(t *testing.T) {
+	g := &guarded{}
+	done := make(chan struct{})
+	stop := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			n := 1
+			g.mu.Lock()
+			g.last = &n
+			g.mu.Unlock()
+		}
+	}()
+	h := holder{Name: "h", G: g}
+	for range 200 {
+		_ = Sprintf("%v", []any{h})
+	}
+	close(stop)
+	<-done
 }

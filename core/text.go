@@ -96,7 +96,15 @@ func (w *walker) safe(v reflect.Value, depth int) bool {
 	switch v.Kind() {
 	case reflect.Interface:
 		return v.IsNil() || w.safe(v.Elem(), depth+1)
-	case reflect.Pointer, reflect.Map, reflect.Slice:
+	case reflect.Pointer:
+		if depth > 0 {
+			// fmt prints a pointer below the top level as its address:
+			// nothing behind it is read, by fmt or here (it may be
+			// another goroutine's, behind a lock).
+			return true
+		}
+		fallthrough
+	case reflect.Map, reflect.Slice:
 		if v.IsNil() {
 			return true
 		}
@@ -108,9 +116,7 @@ func (w *walker) safe(v reflect.Value, depth int) bool {
 		defer delete(w.seen, p)
 	}
 	switch v.Kind() {
-	case reflect.Pointer:
-		// fmt prints a nested pointer as an address; only the top level is
-		// followed, but following it here is the safe side.
+	case reflect.Pointer: // the top level, which fmt follows
 		return w.safe(v.Elem(), depth+1)
 	case reflect.Struct:
 		for i := range v.NumField() {
