@@ -1,14 +1,18 @@
 package actorlog_test
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/actorlog/actorlog"
 	"github.com/actorlog/actorlog/actors"
+	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/translator"
 	"github.com/asynkron/protoactor-go/actor"
@@ -84,4 +88,59 @@ func TestRemoteChatterOfANormalStopIsInfo(t *testing.T) {
 	assert.Equal(t, actorlog.LevelInfo, evs[0].Level, evs[0].Message)
 	assert.Equal(t, actorlog.LevelError, evs[1].Level, evs[1].Message)
 	assert.Equal(t, "Starting remote with address address=127.0.0.1:8090", evs[2].Message)
+}
+
+// fatalOnReinstall installs once; every later Add fails fatally, and Log
+// panics on "boom".
+type fatalOnReinstall struct{ adds atomic.Int32 }
+
+func (h *fatalOnReinstall) Add(*handlers.Config) error {
+	if h.adds.Add(1) > 1 {
+		return handlers.Fatal(errors.New("device gone"))
+	}
+	return nil
+}
+
+func (h *fatalOnReinstall) Log(e *core.Event, _ *handlers.Config) error {
+	if e.Message == "boom" {
+		panic("handler bug")
+	}
+	return nil
+}
+
+// A watcher that gives up on a handler whose install failed fatally says
+// so once; its end is not reported again as an error.
+func TestAWatcherThatGivesUpIsNotReportedTwice(t *testing.T) {
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	stderr := os.Stderr
+	os.Stderr = w
+	defer func() { os.Stderr = stderr }()
+	read := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(r)
+		read <- string(b)
+	}()
+
+	mem := &handlers.Memory{}
+	s := startCfg(t, actorlog.Config{Handlers: []actorlog.Handler{
+		{Config: handlers.Config{ID: "memory", Level: "debug"}, Handler: mem},
+		{Config: handlers.Config{ID: "fragile", Level: "info"}, Handler: &fatalOnReinstall{}}}})
+	ctx := bg(t)
+	watchers := actorlog.WatchersOf(s)
+	s.Logger().Info("boom")
+	_, err = mem.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "not retrying") })
+	require.NoError(t, err)
+	for { // the watcher's exit is handled, and reported if it is
+		n, err := watchers.CountChildren(ctx)
+		require.NoError(t, err)
+		if n.Active == 1 {
+			break
+		}
+	}
+	require.NoError(t, w.Close())
+	assert.NotContains(t, <-read, `Child "watcher`, "standard error")
+	for _, e := range mem.Events() {
+		assert.NotContains(t, e.Message, `Child "watcher`)
+	}
 }

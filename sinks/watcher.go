@@ -73,8 +73,9 @@ func WatcherTemplate() supervision.ChildSpec {
 type retryInstall struct{}
 
 type watcher struct {
-	w     *Watch
-	timer *time.Timer
+	w       *Watch
+	timer   *time.Timer
+	started bool // its Started handler has returned
 }
 
 func (w *watcher) report(level core.Level, msg string, attrs ...slog.Attr) {
@@ -102,6 +103,7 @@ func (w *watcher) Receive(c actor.Context) {
 		default:
 			w.failed(c, err)
 		}
+		w.started = true
 	case retryInstall:
 		w.reinstall(c)
 	case sinkStarted:
@@ -169,7 +171,13 @@ func (w *watcher) failed(c actor.Context, err error) {
 	if handlers.IsFatal(err) {
 		w.report(core.LevelError, fmt.Sprintf("failed to install handler %s into sink %s, not retrying: %v", w.w.Spec.Config.ID, w.w.Sink.name, err),
 			w.attrs(slog.String("reason", err.Error()))...)
-		supervision.Exit(c, supervision.ErrIgnore)
+		// Reported: the watcher ends without an error, ignored at its
+		// start, a normal exit (not reported again) after it.
+		reason := supervision.ErrIgnore
+		if w.started {
+			reason = supervision.ErrNormal
+		}
+		supervision.Exit(c, reason)
 		return
 	}
 	every := w.w.RetryEvery
