@@ -12,8 +12,10 @@ import (
 // file would spell it ("handlers[2].size", "extra_sinks.audit.overload.killer_hwm"),
 // and what is wrong.
 type ConfigProblem struct {
+	// Path is where the problem is ("handlers[2].size").
 	Path string
-	Msg  string
+	// Msg says what is wrong ("must be >= 0, got -1").
+	Msg string
 	// Err is the problem's cause, for errors.Is and errors.As; often nil.
 	Err error
 }

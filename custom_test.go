@@ -28,7 +28,7 @@ func (a *silentActor) Receive(c actor.Context) {
 
 // A custom handler actor that does not answer Flush costs only itself: a
 // wait of CustomAnswerTimeout, reported and named, while the other
-// handlers are flushed; Stop is held back no longer.
+// handlers are flushed; Stop is held back no longer than that.
 func TestCustomActorThatDoesNotAnswerFlush(t *testing.T) {
 	silent := &silentActor{}
 	mem, hMem := memory("mem", "info")

@@ -183,7 +183,7 @@ func (l *Logger) LogAttrs(_ context.Context, level Level, msg string, attrs ...s
 // sinks.ErrSinkStopped when the sink stopped, or was killed, while the call
 // waited in sync mode; sinks.ErrHandlerExited when a handler exited after
 // failures before it handled the event; sinks.ErrSyncTimeout. It never panics, and a sync
-// wait is bounded by the sink's SyncTimeout. ctx is not used yet.
+// wait is bounded by the sink's SyncTimeout, not by ctx.
 //
 //go:noinline
 func (l *Logger) Emit(_ context.Context, level Level, msg string, attrs ...slog.Attr) error {

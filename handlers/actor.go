@@ -238,7 +238,7 @@ type runner struct {
 	shaper  Shaper
 	timer   *time.Timer // reports the shaper's window when it ends
 	notify  func(actor.Context, *Installed)
-	owner   *actor.PID // where Installed goes; nil: the parent
+	owner   *actor.PID    // where Installed goes; nil: the parent
 	carry   []*core.Event // a batch's events after one that panicked
 	// lines and linesAt are a lane's page whose line linesAt-1 panicked:
 	// the lines after it are written first after the restart.

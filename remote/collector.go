@@ -278,7 +278,8 @@ func (a *collector) Receive(ctx actor.Context) {
 			"origin", b.Origin, "refused", rejected)
 	}
 	// Acknowledged once written: a collector killed then loses no event
-	// it acknowledged. A failure is the handlers' to report.
+	// it acknowledged that its handlers could flush. A failed flush is
+	// the failing handler's to report, and does not hold the ack back.
 	fctx, cancel := context.WithTimeout(context.Background(), DefaultAckTimeout)
 	_ = a.sink.Flush(fctx)
 	cancel()

@@ -25,9 +25,11 @@
 // collector's port every 20 ms), and after AckTimeout without an answer.
 // The collector acknowledges a batch once its sink has handled and
 // flushed it (Sink.Flush), so that a collector killed loses no event it
-// acknowledged; its forwarders wait for its slowest handler's flush (a
-// Forwarder among them, for its own collector's acks). It drops a batch
-// it has already logged, and acknowledges it. While the collector is away, events wait, up to MaxBuffer. Beyond
+// acknowledged that its handlers could flush; its forwarders wait for its
+// slowest handler's flush (a Forwarder among them, for its own
+// collector's acks), up to AckTimeout. A flush that fails (a handler's
+// error, which that handler reports) does not hold the ack back. It drops
+// a batch it has already logged, and acknowledges it. While the collector is away, events wait, up to MaxBuffer. Beyond
 // that they are dropped, counted (Forwarder.Dropped, and the handler's
 // errors), and reported once a second with the exact count ("forwarder
 // dropped N events: …"). The collector is reported unreachable when a

@@ -35,14 +35,17 @@ type guarded struct {
 	id     string
 }
 
-// guard records that pid, a handler actor of s, is supervised for s.
-func (g *guardian) guard(s *Sink, pid *actor.PID) {
-	g.sinks.Store(guarded{s.system, pid.Id}, s)
+// guard records that the handler actor of s with ID id is supervised for
+// s; false if an actor of that ID already was.
+func (g *guardian) guard(s *Sink, id string) bool {
+	_, loaded := g.sinks.LoadOrStore(guarded{s.system, id}, s)
+	return !loaded
 }
 
-// release forgets pid, a handler actor of s that has ended.
-func (g *guardian) release(s *Sink, pid *actor.PID) {
-	g.sinks.Delete(guarded{s.system, pid.Id})
+// release forgets the handler actor of s with ID id, which has ended (or
+// never started).
+func (g *guardian) release(s *Sink, id string) {
+	g.sinks.Delete(guarded{s.system, id})
 }
 
 // HandleFailure implements actor.SupervisorStrategy. It runs on the failed
@@ -97,6 +100,15 @@ func (s *Sink) stillLeaving(id string) bool {
 	defer s.mu.Unlock()
 	_, ok := s.leaving[id]
 	return ok
+}
+
+// abandon forgets every leaving actor and returns them, by handler ID.
+func (s *Sink) abandon() map[string]*actor.PID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	left := s.leaving
+	s.leaving = map[string]*actor.PID{}
+	return left
 }
 
 // left forgets the leaving actor pid once it has ended, and returns the

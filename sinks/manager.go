@@ -30,8 +30,8 @@ type (
 	lookup struct{ id string }
 	// setMask tells the sink a handler's new level mask.
 	setMask struct {
-		id       string
-		mask     core.Mask
+		id   string
+		mask core.Mask
 		line formatter.Formatter
 		lane func(*core.Event) bool
 	}
@@ -190,7 +190,7 @@ func (m *manager) Receive(c actor.Context) {
 	case handlerFailure:
 		m.failed(msg.sup, msg.who, msg.reason, msg.message)
 	case *actor.Terminated:
-		handlerGuardian.release(m.sink, msg.Who)
+		handlerGuardian.release(m.sink, msg.Who.Id)
 		if id := m.sink.left(msg.Who); id != "" {
 			m.leftFor(c, id)
 			return
@@ -476,6 +476,9 @@ func (m *manager) stopping() {
 		}
 		m.sendBatches(m.ctx)
 		m.drainHandlers()
+		if m.sink.closed.Load() {
+			m.abandonLeaving()
+		}
 		return
 	}
 	// Killed: the inbox goes with the queues. The killer counted it when
@@ -570,12 +573,11 @@ func (m *manager) install(c actor.Context, msg install) {
 		props = props.Clone(actor.WithReceiverMiddleware(counting(h.stats)))
 	}
 	props = props.Clone(actor.WithReceiverMiddleware(actors.CrashReporter()), actor.WithGuardian(handlerGuardian))
-	pid, err := spawn(c, props, c.Self().Id+"/handler-"+h.id)
+	pid, err := m.spawn(c, props, c.Self().Id+"/handler-"+h.id)
 	if err != nil {
 		c.Respond(installAnswer{err: fmt.Errorf("sinks: install %q in sink %q: %w", h.id, m.sink.name, err)})
 		return
 	}
-	handlerGuardian.guard(m.sink, pid)
 	c.Watch(pid)
 	h.pid = pid
 	m.handlers = append(m.handlers, h)
@@ -636,18 +638,40 @@ func (m *manager) customAccepts(h *installed, e *core.Event) bool {
 // spawn spawns a handler actor from the root, named name (under the
 // sink's actor's name: see leaving.go); a panic in its producer is an
 // error.
-func spawn(c actor.Context, props *actor.Props, name string) (pid *actor.PID, err error) {
+func (m *manager) spawn(c actor.Context, props *actor.Props, name string) (pid *actor.PID, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &actors.PanicError{Value: r}
 		}
 	}()
-	root := c.ActorSystem().Root
-	pid, err = root.SpawnNamed(props, name)
+	system := c.ActorSystem()
+	try := func(name string) (*actor.PID, error) {
+		// Guarded before it starts: its Add may fail before SpawnNamed
+		// returns.
+		mine := handlerGuardian.guard(m.sink, name)
+		pid, err := system.Root.SpawnNamed(props, name)
+		if err != nil && mine {
+			handlerGuardian.release(m.sink, name)
+		}
+		return pid, err
+	}
+	pid, err = try(name)
 	if errors.Is(err, actor.ErrNameExists) {
-		pid, err = root.SpawnNamed(props, name+"~"+c.ActorSystem().ProcessRegistry.NextId())
+		pid, err = try(name + "~" + system.ProcessRegistry.NextId())
 	}
 	return pid, err
+}
+
+// abandonLeaving, as the sink's last incarnation stops, gives up on the
+// handler actors still leaving (stuck in their handler): no incarnation
+// will wait for them. Each is named on standard error; it ends, unowned,
+// if its handler ever returns.
+func (m *manager) abandonLeaving() {
+	for id, pid := range m.sink.abandon() {
+		handlerGuardian.release(m.sink, pid.Id)
+		m.sink.toStderr(&core.Event{Time: time.Now(), Level: core.LevelError,
+			Message: fmt.Sprintf("sink %s stopped; handler %s (%s) did not stop: it is stuck in its handler", m.sink.name, id, pid.Id)})
+	}
 }
 
 // leftFor installs handler id again now that its last actor has ended: its
@@ -880,7 +904,7 @@ func (m *manager) drainHandlers() {
 			m.letGo(h)
 			continue
 		}
-		handlerGuardian.release(m.sink, h.pid)
+		handlerGuardian.release(m.sink, h.pid.Id)
 	}
 	m.handlers = nil
 	m.publishQueues()
