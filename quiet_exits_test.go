@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -25,16 +26,7 @@ import (
 // Removing a handler and stopping a trace end their watchers normally:
 // nothing is reported, on standard error or elsewhere.
 func TestRemovingHandlersAndTracesReportsNothing(t *testing.T) {
-	r, w, err := os.Pipe()
-	require.NoError(t, err)
-	stderr := os.Stderr
-	os.Stderr = w
-	defer func() { os.Stderr = stderr }()
-	read := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(r)
-		read <- string(b)
-	}()
+	stderr := captureStderr(t)
 
 	mem := &handlers.Memory{}
 	s := startCfg(t, actorlog.Config{LogRoot: t.TempDir(), Handlers: []actorlog.Handler{
@@ -60,8 +52,7 @@ func TestRemovingHandlersAndTracesReportsNothing(t *testing.T) {
 		}
 	}
 	require.NoError(t, s.Flush(ctx))
-	require.NoError(t, w.Close())
-	assert.Empty(t, <-read, "standard error")
+	assert.Empty(t, stderr(), "standard error")
 	for _, e := range mem.Events() {
 		assert.NotContains(t, e.Message, "watcher")
 	}
@@ -111,16 +102,7 @@ func (h *fatalOnReinstall) Log(e *core.Event, _ *handlers.Config) error {
 // A watcher that gives up on a handler whose install failed fatally says
 // so once; its end is not reported again as an error.
 func TestAWatcherThatGivesUpIsNotReportedTwice(t *testing.T) {
-	r, w, err := os.Pipe()
-	require.NoError(t, err)
-	stderr := os.Stderr
-	os.Stderr = w
-	defer func() { os.Stderr = stderr }()
-	read := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(r)
-		read <- string(b)
-	}()
+	stderr := captureStderr(t)
 
 	mem := &handlers.Memory{}
 	s := startCfg(t, actorlog.Config{Handlers: []actorlog.Handler{
@@ -129,7 +111,7 @@ func TestAWatcherThatGivesUpIsNotReportedTwice(t *testing.T) {
 	ctx := bg(t)
 	watchers := actorlog.WatchersOf(s)
 	s.Logger().Info("boom")
-	_, err = mem.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "not retrying") })
+	_, err := mem.WaitMatch(ctx, func(e *core.Event) bool { return strings.Contains(e.Message, "not retrying") })
 	require.NoError(t, err)
 	for { // the watcher's exit is handled, and reported if it is
 		n, err := watchers.CountChildren(ctx)
@@ -138,9 +120,37 @@ func TestAWatcherThatGivesUpIsNotReportedTwice(t *testing.T) {
 			break
 		}
 	}
-	require.NoError(t, w.Close())
-	assert.NotContains(t, <-read, `Child "watcher`, "standard error")
+	assert.NotContains(t, stderr(), `Child "watcher`, "standard error")
 	for _, e := range mem.Events() {
 		assert.NotContains(t, e.Message, `Child "watcher`)
 	}
+}
+
+// captureStderr sends standard error to a pipe until the function it
+// returns is called, which puts it back and returns what was written.
+// Standard error is restored when the test ends in any case.
+func captureStderr(t *testing.T) func() string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	stderr := os.Stderr
+	os.Stderr = w
+	read := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(r)
+		read <- string(b)
+	}()
+	var once sync.Once
+	var said string
+	done := func() string {
+		once.Do(func() {
+			os.Stderr = stderr
+			_ = w.Close()
+			said = <-read
+			_ = r.Close()
+		})
+		return said
+	}
+	t.Cleanup(func() { done() })
+	return done
 }
