@@ -166,11 +166,14 @@ func TestAStopHandsBackWhatWasNotDelivered(t *testing.T) {
 // restarted and the messages after it are delivered.
 func TestAPanicLosesOnlyItsMessage(t *testing.T) {
 	system := actortest.NewSystem(t)
-	r := &recorder{panicOn: "poison"}
+	r := &recorder{panicOn: "poison", gate: make(chan struct{}), entered: make(chan any, 8)}
 	pid := spawn(t, system, r, true)
-	for _, m := range []any{"a", "poison", "b", ev(1), ev(2)} {
+	system.Root.Send(pid, "a")
+	<-r.entered // held at the gate while the rest is posted: one take
+	for _, m := range []any{"poison", "b", ev(1), ev(2)} {
 		system.Root.Send(pid, m)
 	}
+	close(r.gate)
 	require.Eventually(t, func() bool { return len(r.entries()) == 4 }, 5*time.Second, time.Millisecond)
 	assert.Equal(t, []string{"a", "poison", "b", "[1 2]"}, r.entries())
 	require.Eventually(t, func() bool { return r.mb.Len() == 0 }, 5*time.Second, time.Millisecond)
