@@ -1,9 +1,13 @@
 package actorlog_test
 
 import (
+	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/actorlog/actorlog"
 	"github.com/actorlog/actorlog/actors/actortest"
@@ -204,4 +208,53 @@ func TestUnmatchedDebugEventsUnderATraceFileWriteNothing(t *testing.T) {
 	assert.Equal(t, 4, strings.Count(traced, "\n"), traced)
 	assert.Equal(t, 4, strings.Count(traced, "request_id=r-17"), traced)
 	assert.NotContains(t, traced, "r-18")
+}
+
+// While a handler that only a trace feeds is away after a kill, an event
+// that its trace matches, and that no other handler takes, is counted,
+// as an event at its own level is (TestKillerWithAHandlerStuckInLog).
+func TestEventsForATracedHandlerAwayAreCounted(t *testing.T) {
+	stuck := newGated()
+	mem, hMem := memory("healthy", ">=warning")
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 2, AsyncThresholdWindow: 1, DiscardThreshold: 1000, KillerHWM: 10,
+			KillerReinstallAfter: 20 * time.Millisecond},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "traced", Level: "none"}, Handler: stuck}, hMem},
+	})
+	var release sync.Once
+	open := func() { release.Do(func() { close(stuck.gate) }) }
+	t.Cleanup(open)
+	ctx := bg(t)
+	_, err := s.Trace(ctx, "traced", core.Eq("req", "hot"), "=debug")
+	require.NoError(t, err)
+	sink := actorlog.SinkOf(s)
+	hot := func(msg string) *core.Event {
+		return &core.Event{Time: time.Now(), Level: actorlog.LevelDebug, Message: msg, Attrs: []slog.Attr{slog.String("req", "hot")}}
+	}
+
+	require.NoError(t, sink.LogNoWait(hot("held")))
+	<-stuck.started // it is in Log, and stays there
+	for i := 0; sink.Kills() == 0 && i < 100; i++ {
+		require.NoError(t, sink.LogNoWait(hot(fmt.Sprintf("flood %d", i))))
+	}
+	require.Equal(t, int64(1), sink.Kills())
+	require.Eventually(t, func() bool {
+		st := s.Status(ctx).Sinks[0]
+		return st.Running && len(st.Handlers) == 1 && st.Handlers[0].ID == "healthy"
+	}, deadline, time.Millisecond, "the healthy handler is back")
+	assert.Equal(t, []string{"traced"}, s.Status(ctx).Sinks[0].Awaited)
+	require.NoError(t, sink.LogNoWait(&core.Event{Time: time.Now(), Level: actorlog.LevelWarning, Message: "while stuck"}))
+	_, err = mem.WaitMatch(ctx, func(e *core.Event) bool { return e.Message == "while stuck" })
+	require.NoError(t, err)
+
+	noHandler := sink.Drops().NoHandler.Load()
+	for range 3 {
+		require.NoError(t, sink.LogNoWait(hot("meanwhile")))
+	}
+	cold := hot("not traced")
+	cold.Attrs = []slog.Attr{slog.String("req", "cold")}
+	require.NoError(t, sink.LogNoWait(cold))
+	require.NoError(t, s.Flush(ctx))
+	assert.Equal(t, noHandler+3, sink.Drops().NoHandler.Load(),
+		"what only the traced handler takes is counted meanwhile, and what no one takes is not")
 }

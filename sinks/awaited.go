@@ -104,6 +104,29 @@ func (s *Sink) publishAwaited() {
 		levels |= m
 	}
 	s.pending.Store(uint32(levels))
+	if len(s.awaited) == 0 {
+		s.awaitedNow.Store(nil)
+		return
+	}
+	now := maps.Clone(s.awaited)
+	s.awaitedNow.Store(&now)
+}
+
+// awaitedTakes reports whether an awaited handler would take an event at
+// level l that traces feed to the handlers fed and keep from those
+// silenced, as the sink routes it (routes): by its level, or fed by a
+// trace, unless silenced. One atomic load while none is awaited.
+func (s *Sink) awaitedTakes(l core.Level, fed, silenced []string) bool {
+	now := s.awaitedNow.Load()
+	if now == nil {
+		return false
+	}
+	for id, mask := range *now {
+		if _, ok := routes(id, mask, l, fed, silenced); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // awaitedIDs returns the IDs of the awaited handlers, sorted.

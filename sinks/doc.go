@@ -123,7 +123,7 @@
 // and not counted: the count in Drops.Killed and in the report is of what
 // was dropped, settled as the queues go (Lane.Kill, Stats.Settle). While
 // the handlers are away, their levels stay in the sink's mask: an event
-// that only they would take is counted, as NotRunning between
+// that only they would take (by their levels, or fed by a trace) is counted, as NotRunning between
 // incarnations and as NoHandler after, never skipped unseen
 // ([SinkStatus].Awaited names them). Each is waited for until it is back
 // or its watcher ends (an install that failed for good): one that keeps

@@ -260,10 +260,11 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 	if ack != nil {
 		ack.Expect(waiting)
 	}
-	if !ready || holders == 0 && core.Mask(m.sink.pending.Load()).Enabled(e.Level) {
+	if !ready || holders == 0 && m.sink.awaitedTakes(e.Level, fed, silenced) {
 		// No handler to take it (they are being installed again after a
 		// restart or a kill, or none is left), or only handlers still on
-		// their way back want it: count it, never lose it silently.
+		// their way back want it, by their levels or fed by a trace:
+		// count it, never lose it silently.
 		m.sink.drops.NoHandler.Add(1)
 		return
 	}
@@ -387,13 +388,21 @@ func (m *manager) sendBatch(c actor.Context, h *installed) {
 // trace feeds it (byTrace: it then skips its level and filters) — given
 // the handlers traces feed and silence for e (lager's is_loggable).
 func (m *manager) route(h *installed, e *core.Event, fed, silenced []string) (byTrace, ok bool) {
-	if len(silenced) > 0 && slices.Contains(silenced, h.id) {
+	return routes(h.id, h.mask, e.Level, fed, silenced)
+}
+
+// routes says whether the handler id at levels mask takes an event at
+// level l that traces feed to the handlers fed and keep from those
+// silenced, and whether only a trace sends it there: a silence trace
+// keeps it away, its level or a feeding trace takes it.
+func routes(id string, mask core.Mask, l core.Level, fed, silenced []string) (byTrace, ok bool) {
+	if len(silenced) > 0 && slices.Contains(silenced, id) {
 		return false, false
 	}
-	if h.mask.Enabled(e.Level) {
+	if mask.Enabled(l) {
 		return false, true
 	}
-	if len(fed) > 0 && slices.Contains(fed, h.id) {
+	if len(fed) > 0 && slices.Contains(fed, id) {
 		return true, true
 	}
 	return false, false

@@ -61,7 +61,11 @@ type Sink struct {
 	// events those handlers will want; what no other handler takes before
 	// they are back is counted (NoHandler).
 	pending atomic.Uint32
-	mode    atomic.Int32
+	// awaitedNow is the awaited handlers' levels by ID (nil when none is
+	// awaited), for the sink's actor to tell whether one of them would
+	// take an event, traces included (awaitedTakes).
+	awaitedNow atomic.Pointer[map[string]core.Mask]
+	mode       atomic.Int32
 	// ahead are the formatters of the handlers that write lines, which
 	// callers run before they send an event (see handlers.LineWriter).
 	ahead atomic.Pointer[[]aheadFormat]
