@@ -161,7 +161,11 @@ func TestSyncLinesKilled(t *testing.T) {
 	defer close(gate)
 	w := &lineSink{gate: gate}
 	sink := stuckInSync(t, w, time.Hour, 30)
-	q := sink.QueueLen()
+	// The nine fills behind the first, which the handler is writing: read
+	// once it has settled, since a reading may be low while the handler
+	// takes its lane.
+	const q = 9
+	require.Eventually(t, func() bool { return sink.QueueLen() == q }, deadline, time.Millisecond, "the fills are queued")
 	errs := make(chan error, 2)
 	for i := range 2 {
 		go func() { errs <- sink.Log(event(fmt.Sprintf("waiting %d", i))) }()
