@@ -1,6 +1,7 @@
 package sinks
 
 import (
+	"errors"
 	"io"
 	"os"
 	"runtime"
@@ -87,5 +88,38 @@ func TestTheLastStopGivesUpOnAStuckHandler(t *testing.T) {
 	close(h.gate) // its Log returns; the actor ends (goleak checks its goroutine)
 	if err := system.Root.StopFuture(handlerPID).Wait(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A Flush that comes while the sink's actor is between two incarnations
+// (just after a kill) waits for the next one, within its ctx, instead of
+// failing with ErrNotRunning; a closed sink fails at once.
+func TestFlushWaitsForTheNextIncarnation(t *testing.T) {
+	system := actortest.NewSystem(t)
+	s, err := New(system, "t", Thresholds{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := actortest.Context(t)
+	waiting := make(chan struct{}, 1)
+	testWaitingStart = func() { waiting <- struct{}{} }
+	t.Cleanup(func() { testWaitingStart = nil })
+	flushed := make(chan error, 1)
+	go func() { flushed <- s.Flush(ctx) }() // no incarnation yet
+	select {
+	case <-waiting:
+	case err := <-flushed:
+		t.Fatalf("Flush did not wait for the sink to start: %v", err)
+	}
+	pid := system.Root.Spawn(s.Props(Options{}))
+	if err := <-flushed; err != nil {
+		t.Fatalf("Flush after the start: %v", err)
+	}
+	s.Close()
+	if err := system.Root.StopFuture(pid).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Flush(ctx); !errors.Is(err, ErrNotRunning) {
+		t.Fatalf("Flush of a closed sink: %v", err)
 	}
 }

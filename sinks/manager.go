@@ -416,6 +416,7 @@ func (m *manager) started(c actor.Context) {
 	m.traces = m.sink.loadTraces()
 	m.life = &lifetime{pid: c.Self(), died: make(chan struct{})}
 	m.sink.life.Store(m.life)
+	m.sink.announceStart()
 	m.sink.killing.Store(false)
 	m.stop, m.checker = make(chan struct{}), make(chan struct{})
 	go m.check(m.stop, m.checker)

@@ -123,6 +123,11 @@ type Sink struct {
 	fallback   atomic.Bool
 	fallbackMu sync.Mutex
 
+	// startMu guards started, closed and replaced each time an
+	// incarnation of the sink's actor starts (announceStart).
+	startMu sync.Mutex
+	started chan struct{}
+
 	// customWait is Options.CustomAnswerTimeout, in ns (0 until Props).
 	customWait atomic.Int64
 }

@@ -110,6 +110,53 @@ func (s *Sink) call(ctx context.Context, req any) (any, error) {
 	return reply, err
 }
 
+// callRunning is call, but a sink between two incarnations of its actor
+// (restarting after a kill or a crash) is waited for, within ctx; one that
+// was closed, or whose tree gave up, is not running.
+func (s *Sink) callRunning(ctx context.Context, req any) (any, error) {
+	for {
+		next := s.nextStart()
+		reply, err := s.call(ctx, req)
+		if !errors.Is(err, ErrNotRunning) || s.closed.Load() || s.fallback.Load() {
+			return reply, err
+		}
+		if testWaitingStart != nil {
+			testWaitingStart()
+		}
+		select {
+		case <-next:
+		case <-ctx.Done():
+			return nil, err
+		}
+	}
+}
+
+// testWaitingStart, set by a test, is called as callRunning starts to
+// wait for the next incarnation; nil otherwise.
+var testWaitingStart func()
+
+// nextStart returns a channel closed when an incarnation of the sink's
+// actor next starts.
+func (s *Sink) nextStart() <-chan struct{} {
+	s.startMu.Lock()
+	defer s.startMu.Unlock()
+	if s.started == nil {
+		s.started = make(chan struct{})
+	}
+	return s.started
+}
+
+// announceStart tells those waiting in nextStart that an incarnation has
+// started.
+func (s *Sink) announceStart() {
+	s.startMu.Lock()
+	defer s.startMu.Unlock()
+	if s.started != nil {
+		close(s.started)
+		s.started = nil
+	}
+}
+
 // Status describes the sink; a sink that is not running is described from
 // what it keeps outside its actor.
 func (s *Sink) Status(ctx context.Context) (SinkStatus, error) {
@@ -169,9 +216,10 @@ func (s *Sink) Configure(ctx context.Context, id string, change handlers.Configu
 // handler actor is waited for at most Options.CustomAnswerTimeout: one
 // that does not answer by then is reported (a warning in the sink naming
 // it) and its error wraps ErrNoAnswer. The errors of the handlers are
-// joined.
+// joined. A sink whose actor is between two incarnations (restarting
+// after a kill) is waited for within ctx; a closed one is ErrNotRunning.
 func (s *Sink) Flush(ctx context.Context) error {
-	reply, err := s.call(ctx, flushList{})
+	reply, err := s.callRunning(ctx, flushList{})
 	if err != nil {
 		return err
 	}
@@ -232,7 +280,7 @@ func (s *Sink) Reopen(ctx context.Context, id string) error {
 func (s *Sink) each(ctx context.Context, id, what string, req any, answer func(any) error) error {
 	var refs []handlerRef
 	if id == "" {
-		reply, err := s.call(ctx, flushList{})
+		reply, err := s.callRunning(ctx, flushList{})
 		if err != nil {
 			return err
 		}
