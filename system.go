@@ -292,6 +292,12 @@ const DefaultSink = "default"
 //	│   └── watcher-<n> …     one per handler: installs it, reinstalls it
 //	└── crash_log             with Config.CrashLog: lager's crash log
 //
+// A handler's actor is named under its sink's and owned by it, but it is
+// not the sink actor's child in Proto.Actor's sense: it is spawned from
+// the root and supervised by a guardian that hands its failures to the
+// sink, so that a killed sink never waits for a handler stuck in its Log
+// (see the sinks package).
+//
 // Make one with Start; stop it with Stop.
 type System struct {
 	cfg      Config
