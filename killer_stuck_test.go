@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/actorlog/actorlog"
+	"github.com/actorlog/actorlog/actors/actortest"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/sinks"
+	"github.com/actorlog/actorlog/supervision"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -82,4 +84,31 @@ func TestKillerWithAHandlerStuckInLog(t *testing.T) {
 	// handled; the rest of what was queued was counted by the killer.
 	assert.Equal(t, int64(logged), int64(got-1)+sink.Drops().Killed.Load(), "handled %d, killed %d, of %d",
 		got-1, sink.Drops().Killed.Load(), logged)
+}
+
+// A killed sink exits with reason killed, not normal: its supervisor's
+// report says what happened.
+func TestAKilledSinkExitsKilled(t *testing.T) {
+	stuck := newGated()
+	s := startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 2, AsyncThresholdWindow: 1, DiscardThreshold: 1000, KillerHWM: 10,
+			KillerReinstallAfter: time.Millisecond},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "stuck", Level: "info"}, Handler: stuck}},
+	})
+	t.Cleanup(func() { close(stuck.gate) })
+	terminated := actortest.Collect[*supervision.ChildTerminated](t, s.ActorSystem(), 16)
+	sink := actorlog.SinkOf(s)
+	require.NoError(t, sink.LogNoWait(event("held")))
+	<-stuck.started
+	for i := 0; sink.Kills() == 0 && i < 100; i++ {
+		require.NoError(t, sink.LogNoWait(event(fmt.Sprintf("flood %d", i))))
+	}
+	require.Equal(t, int64(1), sink.Kills())
+	select {
+	case r := <-terminated:
+		assert.Equal(t, "sink-default", r.ChildID)
+		assert.ErrorIs(t, r.Reason, supervision.ErrKilled)
+	case <-bg(t).Done():
+		t.Fatal("no report of the sink's exit")
+	}
 }

@@ -491,7 +491,10 @@ func (m *manager) stopping() {
 		}
 		return
 	}
-	// Killed: the inbox goes with the queues. The killer counted it when
+	// Killed: its supervisor is told so (lager's killer kills the event
+	// manager), not of a normal exit; the stop in hand goes on.
+	supervision.Exit(m.ctx, supervision.ErrKilled)
+	// The inbox goes with the queues. The killer counted it when
 	// it struck; later arrivals are counted here, and events it counted
 	// that went to the handlers since are taken off here (their handlers'
 	// mailboxes count them as they stop).
