@@ -23,16 +23,7 @@ import (
 // stuck one comes back once its old incarnation has left Log (two
 // incarnations never write at once).
 func TestKillerWithAHandlerStuckInLog(t *testing.T) {
-	stuck := newGated()
-	mem, hMem := memory("healthy", ">=warning")
-	s := startCfg(t, actorlog.Config{
-		Overload: sinks.Thresholds{AsyncThreshold: 2, AsyncThresholdWindow: 1, DiscardThreshold: 1000, KillerHWM: 10,
-			KillerReinstallAfter: 20 * time.Millisecond},
-		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "stuck", Level: "=notice"}, Handler: stuck}, hMem},
-	})
-	var release sync.Once
-	open := func() { release.Do(func() { close(stuck.gate) }) }
-	t.Cleanup(open)
+	s, stuck, open, mem := stuckBesideHealthy(t, "stuck", "=notice")
 	sink := actorlog.SinkOf(s)
 	ctx := bg(t)
 	notice := func(msg string) *core.Event {
@@ -111,4 +102,23 @@ func TestAKilledSinkExitsKilled(t *testing.T) {
 	case <-bg(t).Done():
 		t.Fatal("no report of the sink's exit")
 	}
+}
+
+// stuckBesideHealthy starts a System whose killer strikes at 10 queued
+// events, with a handler id at level that blocks in Log until open is
+// called (at the latest when the test ends), and a healthy memory handler
+// at warning and above.
+func stuckBesideHealthy(t *testing.T, id, level string) (s *actorlog.System, stuck *gated, open func(), mem *handlers.Memory) {
+	t.Helper()
+	stuck = newGated()
+	mem, hMem := memory("healthy", ">=warning")
+	s = startCfg(t, actorlog.Config{
+		Overload: sinks.Thresholds{AsyncThreshold: 2, AsyncThresholdWindow: 1, DiscardThreshold: 1000, KillerHWM: 10,
+			KillerReinstallAfter: 20 * time.Millisecond},
+		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: id, Level: level}, Handler: stuck}, hMem},
+	})
+	var release sync.Once
+	open = func() { release.Do(func() { close(stuck.gate) }) }
+	t.Cleanup(open)
+	return s, stuck, open, mem
 }

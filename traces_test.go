@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -214,16 +213,7 @@ func TestUnmatchedDebugEventsUnderATraceFileWriteNothing(t *testing.T) {
 // that its trace matches, and that no other handler takes, is counted,
 // as an event at its own level is (TestKillerWithAHandlerStuckInLog).
 func TestEventsForATracedHandlerAwayAreCounted(t *testing.T) {
-	stuck := newGated()
-	mem, hMem := memory("healthy", ">=warning")
-	s := startCfg(t, actorlog.Config{
-		Overload: sinks.Thresholds{AsyncThreshold: 2, AsyncThresholdWindow: 1, DiscardThreshold: 1000, KillerHWM: 10,
-			KillerReinstallAfter: 20 * time.Millisecond},
-		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "traced", Level: "none"}, Handler: stuck}, hMem},
-	})
-	var release sync.Once
-	open := func() { release.Do(func() { close(stuck.gate) }) }
-	t.Cleanup(open)
+	s, stuck, _, mem := stuckBesideHealthy(t, "traced", "none")
 	ctx := bg(t)
 	_, err := s.Trace(ctx, "traced", core.Eq("req", "hot"), "=debug")
 	require.NoError(t, err)
