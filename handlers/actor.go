@@ -672,7 +672,7 @@ func (r *runner) writeLines(c actor.Context, p Page, from int) {
 		i = len(p.Marks)
 		return
 	}
-	if pl, ok := ll.(PageLogger); ok && from == 0 && len(p.Marks) > 0 && pl.LogPage(&p, &r.cfg) {
+	if pl, ok := ll.(PageLogger); ok && from == 0 && len(p.Marks) > 0 && pl.LogPage(p.Text, p.Marks[0].Time, p.Marks[len(p.Marks)-1].Time, p.Levels, &r.cfg) {
 		i = len(p.Marks)
 		return
 	}

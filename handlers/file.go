@@ -327,31 +327,36 @@ func (h *File) LogLine(line []byte, t time.Time, level core.Level, cfg *Config) 
 	return nil
 }
 
-// LogPage implements PageLogger: when nothing is due for any line of p
-// that LogLine would do between two lines — a check, a rotation at a date
-// or past the size, an fsync for its level, a retry of a broken file — it
-// appends the page's text at once. With a Clock it leaves the lines to
-// LogLine, which reads the Clock for each.
-func (h *File) LogPage(p *Page, cfg *Config) bool {
-	if h.f == nil || h.broken != nil || h.Clock != nil || h.opt.syncOn&p.Levels != 0 ||
-		(h.opt.size > 0 && h.size+int64(len(p.Text)) > h.opt.size) {
+// LogPage implements PageLogger: it writes a page of lines formatted
+// ahead, text, one after another, as LogLine would write them one by one;
+// first and last are the times of the page's first and last lines, and
+// levels has the bit of each line's level. When nothing is due for any of
+// the lines that LogLine would do between two lines — a check, a rotation
+// at a date or past the size, an fsync for its level, a retry of a broken
+// file — it appends text at once and returns true; otherwise it does
+// nothing and returns false, and the lines are to be written with LogLine.
+// With a Clock it leaves the lines to LogLine, which reads the Clock for
+// each.
+func (h *File) LogPage(text []byte, first, last time.Time, levels core.Mask, cfg *Config) bool {
+	if h.f == nil || h.broken != nil || h.Clock != nil || h.opt.syncOn&levels != 0 ||
+		(h.opt.size > 0 && h.size+int64(len(text)) > h.opt.size) {
 		return false
 	}
 	// The times of the checks never go back (timeOf): if nothing is due
 	// at the last line's, nothing is at the lines before it.
-	last := h.latest
-	if t := p.Marks[len(p.Marks)-1].Time; t.IsZero() {
-		last = time.Now()
-	} else if t.After(last) {
-		last = t
+	latest := h.latest
+	if last.IsZero() {
+		latest = time.Now()
+	} else if last.After(latest) {
+		latest = last
 	}
-	if (h.opt.hasDate && !last.Before(h.nextRotate)) || h.opt.checkInterval == 0 || !last.Before(h.nextCheck) {
+	if (h.opt.hasDate && !latest.Before(h.nextRotate)) || h.opt.checkInterval == 0 || !latest.Before(h.nextCheck) {
 		return false
 	}
-	now := h.timeOf(p.Marks[0].Time)
+	now := h.timeOf(first)
 	mark := len(h.buf)
-	h.buf = append(h.buf, p.Text...)
-	h.timeOf(p.Marks[len(p.Marks)-1].Time)
+	h.buf = append(h.buf, text...)
+	h.timeOf(last)
 	h.appended(now, mark, core.LevelNone, cfg)
 	return true
 }

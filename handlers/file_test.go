@@ -556,34 +556,41 @@ func TestFileLogPageIsLogLineAtOnce(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var p handlers.Page
+			var (
+				text   []byte
+				lines  [][]byte
+				times  []time.Time
+				levels core.Mask
+			)
 			for i, l := range c.levels {
-				p.Text = fmt.Appendf(p.Text, "line %d at %s\n", i, l)
-				m := handlers.LineMark{End: len(p.Text), Level: l}
+				line := fmt.Appendf(nil, "line %d at %s\n", i, l)
+				text = append(text, line...)
+				lines = append(lines, line)
+				var at time.Time
 				if c.after != nil {
-					m.Time = base.Add(c.after[i])
+					at = base.Add(c.after[i])
 				}
-				p.Marks = append(p.Marks, m)
-				p.Levels |= l.Bit()
+				times = append(times, at)
+				levels |= l.Bit()
 			}
-			page, lines := c.file, c.file
-			pageCfg, linesCfg := open(t, &page), open(t, &lines)
-			atOnce := page.LogPage(&p, pageCfg)
+			page, byLine := c.file, c.file
+			pageCfg, byLineCfg := open(t, &page), open(t, &byLine)
+			atOnce := page.LogPage(text, times[0], times[len(times)-1], levels, pageCfg)
 			assert.Equal(t, c.atOnce, atOnce)
 			if !atOnce {
 				assert.Equal(t, []string{""}, files(t, &page), "nothing done")
-				for i := range p.Marks {
-					require.NoError(t, page.LogLine(p.Line(i), p.Marks[i].Time, p.Marks[i].Level, pageCfg))
+				for i, line := range lines {
+					require.NoError(t, page.LogLine(line, times[i], c.levels[i], pageCfg))
 				}
 			}
-			for i := range p.Marks {
-				require.NoError(t, lines.LogLine(p.Line(i), p.Marks[i].Time, p.Marks[i].Level, linesCfg))
+			for i, line := range lines {
+				require.NoError(t, byLine.LogLine(line, times[i], c.levels[i], byLineCfg))
 			}
 			require.NoError(t, page.Flush())
-			require.NoError(t, lines.Flush())
-			assert.Equal(t, files(t, &lines), files(t, &page))
+			require.NoError(t, byLine.Flush())
+			assert.Equal(t, files(t, &byLine), files(t, &page))
 			if atOnce {
-				assert.Equal(t, []string{string(p.Text)}, files(t, &page))
+				assert.Equal(t, []string{string(text)}, files(t, &page))
 			}
 		})
 	}

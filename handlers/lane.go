@@ -100,15 +100,17 @@ type Page struct {
 	Levels core.Mask
 }
 
-// PageLogger is a LineLogger that can write a whole page at once, sparing
-// the work LogLine does for each line: what a File does. LogPage writes
-// the lines of p as LogLine would, one after another, and returns true;
-// or it returns false, having done nothing, when one of them needs
-// LogLine's own handling (a rotation or check due, a level to fsync, a
-// broken file), and the lines are then written with LogLine.
+// PageLogger is a LineLogger that can write a whole page of lines at
+// once, sparing the work LogLine does for each line: what a File does.
+// LogPage writes the lines of text, one after another, as LogLine would,
+// and returns true; or it returns false, having done nothing, when one of
+// them needs LogLine's own handling (a rotation or check due, a level to
+// fsync, a broken file), and the lines are then written with LogLine.
+// first and last are the times of the first and the last line, levels has
+// the bit of each line's level.
 type PageLogger interface {
 	LineLogger
-	LogPage(p *Page, cfg *Config) bool
+	LogPage(text []byte, first, last time.Time, levels core.Mask, cfg *Config) bool
 }
 
 // LineMark is a line of a Page.
