@@ -9,6 +9,7 @@ import (
 
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/internal/handleractor"
 	"github.com/actorlog/actorlog/sinks"
 	"github.com/actorlog/actorlog/supervision"
 )
@@ -87,12 +88,12 @@ func (k *Sink) SetHandlerLevel(ctx context.Context, id, level string) error {
 	if _, err := ParseMask(level); err != nil {
 		return err
 	}
-	return k.configure(ctx, id, handlers.Configure{Mode: handlers.Update, Update: func(c *handlers.Config) { c.Level = level }}, nil)
+	return k.configure(ctx, id, handleractor.Configure{Mode: handlers.Update, Update: func(c *handlers.Config) { c.Level = level }}, nil)
 }
 
 // configure sends a config change to handler id (see withID) and stores
 // the config in force into out, if not nil.
-func (k *Sink) configure(ctx context.Context, id string, change handlers.Configure, out *handlers.Config) error {
+func (k *Sink) configure(ctx context.Context, id string, change handleractor.Configure, out *handlers.Config) error {
 	return k.withID(id, func(id string) error {
 		cfg, err := k.sink.Configure(ctx, id, change)
 		if out != nil {
@@ -120,20 +121,20 @@ func (k *Sink) HandlerLevel(ctx context.Context, id string) (Level, error) {
 // it.
 func (k *Sink) HandlerConfig(ctx context.Context, id string) (handlers.Config, error) {
 	var cfg handlers.Config
-	err := k.configure(ctx, id, handlers.Configure{Mode: handlers.Update}, &cfg)
+	err := k.configure(ctx, id, handleractor.Configure{Mode: handlers.Update}, &cfg)
 	return cfg, err
 }
 
 // SetHandlerConfig replaces handler id's config (its ID excepted), OTP's
 // set_handler_config: the handler's Changer sees the change as a Set.
 func (k *Sink) SetHandlerConfig(ctx context.Context, id string, cfg handlers.Config) error {
-	return k.configure(ctx, id, handlers.Configure{Mode: handlers.Set, Config: cfg}, nil)
+	return k.configure(ctx, id, handleractor.Configure{Mode: handlers.Set, Config: cfg}, nil)
 }
 
 // UpdateHandlerConfig changes handler id's config with update, applied to
 // a copy of the config in force: OTP's update_handler_config.
 func (k *Sink) UpdateHandlerConfig(ctx context.Context, id string, update func(*handlers.Config)) error {
-	return k.configure(ctx, id, handlers.Configure{Mode: handlers.Update, Update: update}, nil)
+	return k.configure(ctx, id, handleractor.Configure{Mode: handlers.Update, Update: update}, nil)
 }
 
 // RotateHandler rotates handler id's output now (lager's rotate_handler):
@@ -239,7 +240,7 @@ func (k *Sink) ClearTraces(ctx context.Context, id string) error {
 	return k.withID(id, func(id string) error {
 		ids, err := k.sink.ClearTraces(ctx, id)
 		if err == nil && len(ids) == 0 {
-			if _, lookupErr := k.sink.Configure(ctx, id, handlers.Configure{Mode: handlers.Update}); lookupErr != nil {
+			if _, lookupErr := k.sink.Configure(ctx, id, handleractor.Configure{Mode: handlers.Update}); lookupErr != nil {
 				return lookupErr
 			}
 		}

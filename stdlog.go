@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/actorlog/actorlog/core"
-	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/internal/handleractor"
 )
 
 // DefaultStdLogHWM is the default limit of RedirectStdLog: lines a second
@@ -72,7 +72,7 @@ type stdLogWriter struct {
 	prevPrefix string
 
 	mu     sync.Mutex
-	shaper handlers.Shaper
+	shaper handleractor.Shaper
 	timer  *time.Timer
 	undone bool
 	once   sync.Once
@@ -103,7 +103,7 @@ func (w *stdLogWriter) Write(p []byte) (int, error) {
 // tick reports the drops of a window that ended without a line to close it.
 func (w *stdLogWriter) tick() {
 	w.mu.Lock()
-	n := w.shaper.Close(time.Now().Add(handlers.ShaperWindow)) // the window is over
+	n := w.shaper.Close(time.Now().Add(handleractor.ShaperWindow)) // the window is over
 	w.timer = nil
 	w.mu.Unlock()
 	w.report(n)
@@ -127,7 +127,7 @@ func (w *stdLogWriter) undo() {
 			w.timer.Stop()
 			w.timer = nil
 		}
-		n := w.shaper.Close(time.Now().Add(handlers.ShaperWindow))
+		n := w.shaper.Close(time.Now().Add(handleractor.ShaperWindow))
 		w.mu.Unlock()
 		w.report(n)
 		if log.Writer() == io.Writer(w) {

@@ -16,6 +16,7 @@ import (
 	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/internal/handleractor"
 	"github.com/actorlog/actorlog/sinks"
 	"github.com/actorlog/actorlog/supervision"
 	"github.com/actorlog/actorlog/translator"
@@ -321,7 +322,7 @@ type System struct {
 
 	crashLog   string // the crash log's child ID in root, if it runs
 	crashPath  string
-	crashStats handlers.Stats
+	crashStats handleractor.Stats
 
 	stopOnce sync.Once
 	stopErr  error
@@ -380,7 +381,7 @@ type tree struct {
 // last, so that it stops first, flushing. It starts nothing: the sinks'
 // actors and the crash log run once a supervisor starts spec. crashStats
 // and report are the crash log's counters and its way to report.
-func buildTree(system *actor.ActorSystem, cfg Config, crashStats *handlers.Stats, report func(*core.Event)) (tree, error) {
+func buildTree(system *actor.ActorSystem, cfg Config, crashStats *handleractor.Stats, report func(*core.Event)) (tree, error) {
 	t := tree{spec: supervision.Spec{Name: "actorlog", Strategy: supervision.OneForOne, Intensity: 10, Period: 60 * time.Second}}
 	opts := sinks.Options{HandlerIntensity: cfg.HandlerIntensity, HandlerPeriod: cfg.HandlerPeriod,
 		CustomAnswerTimeout: cfg.CustomAnswerTimeout}
@@ -407,7 +408,7 @@ func buildTree(system *actor.ActorSystem, cfg Config, crashStats *handlers.Stats
 	}))
 	if cfg.CrashLog != nil {
 		t.crashPath, _ = cfg.CrashLog.Resolve(cfg.LogRoot) // checked
-		props, err := handlers.CrashLogProps(cfg.CrashLog, handlers.Config{ID: t.crashPath}, crashStats, report)
+		props, err := handleractor.CrashLogProps(cfg.CrashLog, handlers.Config{ID: t.crashPath}, crashStats, report)
 		if err != nil {
 			return tree{}, fmt.Errorf("crash_log: %w", err)
 		}
@@ -539,7 +540,7 @@ func (s *System) ActorSystem() *actor.ActorSystem { return s.system }
 // Rotate rotates every handler that can (file handlers) and the crash log
 // (lager's rotate_all).
 func (s *System) Rotate(ctx context.Context) error {
-	errs := []error{s.crashLogDo(ctx, handlers.Rotate{})}
+	errs := []error{s.crashLogDo(ctx, handleractor.Rotate{})}
 	for _, k := range s.order {
 		errs = append(errs, k.sink.Rotate(ctx, ""))
 	}
@@ -551,7 +552,7 @@ func (s *System) Rotate(ctx context.Context) error {
 // moved the files away and sends SIGHUP. (Without it, a moved file is
 // noticed within its CheckInterval.)
 func (s *System) Reopen(ctx context.Context) error {
-	errs := []error{s.crashLogDo(ctx, handlers.Reopen{})}
+	errs := []error{s.crashLogDo(ctx, handleractor.Reopen{})}
 	for _, k := range s.order {
 		errs = append(errs, k.sink.Reopen(ctx, ""))
 	}
@@ -576,9 +577,9 @@ func (s *System) crashLogDo(ctx context.Context, req any) error {
 			return fmt.Errorf("actorlog: crash log: %w", err)
 		}
 		switch a := answer.(type) {
-		case handlers.Rotated:
+		case handleractor.Rotated:
 			return a.Err
-		case handlers.Reopened:
+		case handleractor.Reopened:
 			return a.Err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/internal/handleractor"
 	"github.com/actorlog/actorlog/supervision"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -45,7 +46,7 @@ func TestBuildTree(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, ps := tc.cfg.problems()
 			require.NoError(t, ps.err())
-			tr, err := buildTree(nil, cfg, &handlers.Stats{}, func(*core.Event) {})
+			tr, err := buildTree(nil, cfg, &handleractor.Stats{}, func(*core.Event) {})
 			require.NoError(t, err)
 			assert.Equal(t, "actorlog", tr.spec.Name)
 			assert.Equal(t, supervision.OneForOne, tr.spec.Strategy)

@@ -40,7 +40,7 @@ var (
 // that released it, mostly (sync.Pool), and keeps its number: callers on
 // different processors mostly hold events with different homes, which a
 // sink uses to spread their lines over the shards of a handler's lane
-// (handlers.Lane.Put).
+// (handleractor.Lane.Put).
 func (e *Event) Home() uint32 { return e.home }
 
 // NewEvent returns an empty event with room for attrs attributes (the

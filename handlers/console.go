@@ -99,7 +99,9 @@ func (h *Console) Log(e *core.Event, cfg *Config) error {
 // WritesLines implements LineWriter: Log writes what Config.Format makes.
 func (h *Console) WritesLines() bool { return true }
 
-// LogLine implements LineLogger.
+// LogLine writes a line formatted ahead, as Log writes the line
+// Config.Format makes of an event: what the handler's actor does with the
+// lines its sink's callers formatted (see the package doc).
 func (h *Console) LogLine(line []byte, _ time.Time, _ core.Level, _ *Config) error {
 	_, err := h.out.Write(line)
 	return err

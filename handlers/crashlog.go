@@ -9,8 +9,6 @@ import (
 	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/supervision"
-	"github.com/asynkron/protoactor-go/actor"
-	"github.com/asynkron/protoactor-go/eventstream"
 )
 
 // DefaultCrashLogMsgSize is lager's crash_log_msg_size: the most bytes of
@@ -33,8 +31,8 @@ const DefaultCrashLogMsgSize = 65536
 // options are lager's crash-log defaults (10 MiB, "$D0", 5 archives).
 // Other events given to Log are ignored.
 //
-// CrashLogProps runs it as its own actor fed from the actor system's
-// EventStream (lager_crash_log); it also works as a sink's handler for
+// actorlog runs it as its own actor (lager_crash_log), fed from the actor
+// system's EventStream; it also works as a sink's handler for
 // events that carry such a report.
 type CrashLog struct {
 	File
@@ -182,65 +180,4 @@ func supervisorBody(r supervision.Report) string {
 // indentRest indents every line of s but the first.
 func indentRest(s, indent string) string {
 	return strings.ReplaceAll(s, "\n", "\n"+indent)
-}
-
-// CrashLogProps returns the Props of the crash log's actor (lager_crash_log):
-// it subscribes to its actor system's EventStream for crash reports (see
-// IsCrash) and writes them with h, under cfg. Its own failures (a file that
-// cannot be opened) go to report, which may be a sink's Log; nil means
-// standard error. Add's error, if any, goes there too, and the actor then
-// writes nothing. Stopping it flushes and closes the file. The error is
-// cfg's (see Config.Check).
-func CrashLogProps(h *CrashLog, cfg Config, stats *Stats, report func(*core.Event)) (*actor.Props, error) {
-	if err := cfg.Check(); err != nil {
-		return nil, err
-	}
-	a := &crashLogActor{run: newRunner(h, cfg, stats, nil)}
-	a.run.report = report
-	a.run.notify = func(_ actor.Context, m *Installed) {
-		if m.Err != nil && !errors.Is(m.Err, ErrIgnore) {
-			a.run.cfg.Report(core.LevelError, fmt.Sprintf("crash log %s not started: %v", a.run.cfg.ID, m.Err))
-		}
-	}
-	return actor.PropsFromProducer(func() actor.Actor { return a }, actor.WithMailbox(stats.Queue.Mailbox(nil))), nil
-}
-
-type crashLogActor struct {
-	run *runner
-	sub *eventstream.Subscription
-}
-
-// Receive implements actor.Actor.
-func (a *crashLogActor) Receive(c actor.Context) {
-	switch c.Message().(type) {
-	case *actor.Started:
-		if a.sub == nil {
-			system, self := c.ActorSystem(), c.Self()
-			// Not SubscribeWithPredicate: it sets the predicate after the
-			// subscription is live, unlocked (a data race).
-			a.sub = system.EventStream.Subscribe(func(evt any) {
-				if IsCrash(evt) {
-					system.Root.Send(self, crashEvent(evt))
-				}
-			})
-		}
-	case *actor.Stopping:
-		if a.sub != nil {
-			c.ActorSystem().EventStream.Unsubscribe(a.sub)
-			a.sub = nil
-		}
-	}
-	a.run.Receive(c)
-}
-
-// crashEvent wraps a crash report into an event.
-func crashEvent(report any) *core.Event {
-	e := &core.Event{Time: time.Now(), Level: core.LevelError, Report: report}
-	if s, ok := report.(fmt.Stringer); ok {
-		e.Message = actors.SafeSprint(s)
-	}
-	if r, ok := report.(*actors.CrashReport); ok {
-		e.Time, e.Actor = r.Time, r.Actor
-	}
-	return e
 }

@@ -2,21 +2,16 @@ package handlers_test
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/actorlog/actorlog/actors"
-	"github.com/actorlog/actorlog/actors/actortest"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/supervision"
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestCrashFormatter(t *testing.T) {
@@ -74,95 +69,4 @@ func TestIsCrash(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, handlers.IsCrash(tc.report), "%T", tc.report)
 	}
-}
-
-type crasher struct{}
-
-func (crasher) Receive(c actor.Context) {
-	if s, ok := c.Message().(string); ok && s == "crash" {
-		panic("crash requested")
-	}
-}
-
-// waitForFile polls path until it satisfies ok (a guard against a hang, not
-// a timing assertion).
-func waitForFile(t *testing.T, path string, ok func(string) bool) string {
-	t.Helper()
-	deadline := time.Now().Add(actortest.Deadline)
-	for {
-		got := readFile(t, path)
-		if ok(got) {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s never matched; it holds:\n%s", path, got)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-func TestCrashLogActorWritesTheSystemsCrashes(t *testing.T) {
-	system := actortest.NewSystem(t)
-	ctx := actortest.Context(t)
-	path := filepath.Join(t.TempDir(), "crash.log")
-	h := &handlers.CrashLog{File: handlers.File{Path: path}}
-	stats := &handlers.Stats{}
-	var mu sync.Mutex
-	var reports []string
-	props, err := handlers.CrashLogProps(h, handlers.Config{ID: "crash_log"}, stats, func(e *core.Event) {
-		mu.Lock()
-		defer mu.Unlock()
-		reports = append(reports, e.Message)
-	})
-	require.NoError(t, err)
-	pid := system.Root.Spawn(props)
-	// Once it answers, it has started and subscribed.
-	_, err = actors.Call(ctx, system, pid, handlers.Flush{})
-	require.NoError(t, err)
-	worker := system.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return crasher{} },
-		actor.WithReceiverMiddleware(actors.CrashReporter())))
-	system.Root.Send(worker, "crash")
-
-	got := waitForFile(t, path, func(s string) bool { return strings.Contains(s, "=CRASH REPORT====") })
-	assert.Contains(t, got, "    reason: crash requested\n")
-	assert.Contains(t, got, "    type: handlers_test.crasher\n")
-	assert.Contains(t, got, "    last message: string crash\n")
-
-	system.EventStream.Publish(&supervision.ChildStarted{}) // progress: not written
-	system.EventStream.Publish(&supervision.ChildTerminated{ChildInfo: supervision.ChildInfo{SupervisorName: "sup", ChildID: "db"}, Reason: errors.New("disk gone")})
-	require.NoError(t, actors.StopGracefully(ctx, system, pid))
-	got = readFile(t, path)
-	assert.Equal(t, 2, strings.Count(got, "===="), "one crash report and one supervisor report:\n%s", got)
-	assert.Contains(t, got, "     Reason:     disk gone\n")
-	require.NoError(t, actors.StopGracefully(ctx, system, worker))
-	mu.Lock()
-	defer mu.Unlock()
-	assert.Empty(t, reports)
-}
-
-// lager's crash log "file can't be opened on startup triggers an error
-// message", and "unavailable files that are fixed at runtime".
-func TestCrashLogUnavailableAtStart(t *testing.T) {
-	system := actortest.NewSystem(t)
-	ctx := actortest.Context(t)
-	dir := t.TempDir()
-	blocker := filepath.Join(dir, "blocker")
-	require.NoError(t, os.WriteFile(blocker, nil, 0o644))
-	path := filepath.Join(blocker, "crash.log")
-	reported := make(chan string, 4)
-	h := &handlers.CrashLog{File: handlers.File{Path: path, CheckInterval: 10 * time.Millisecond}}
-	props, err := handlers.CrashLogProps(h, handlers.Config{ID: "crash_log"}, &handlers.Stats{}, func(e *core.Event) { reported <- e.Message })
-	require.NoError(t, err)
-	pid := system.Root.Spawn(props)
-	select {
-	case msg := <-reported:
-		assert.Equal(t, "Failed to open crash log file "+path+" with error not a directory", msg)
-	case <-ctx.Done():
-		t.Fatal("no report")
-	}
-	system.EventStream.Publish(&actors.CrashReport{Time: time.Now(), Goroutine: "g", Reason: "kept while unavailable"})
-	require.NoError(t, os.Remove(blocker))
-	got := waitForFile(t, path, func(s string) bool { return strings.Contains(s, "kept while unavailable") })
-	assert.Contains(t, got, "=CRASH REPORT====")
-	require.NoError(t, actors.StopGracefully(ctx, system, pid))
 }

@@ -29,16 +29,14 @@
 // must therefore be safe to run on many goroutines at once (it must not
 // change itself), and is found by identity, so it must be a pointer.
 //
-// A LineWriter that is also a [LineLogger] (Console and File) can take
-// lines without their events: while every handler of its sink can, its
-// sink's callers put their lines in its [Lane], which its actor writes a
-// page at a time, with no event or message per line. The lane is cut in
-// shards, so that callers on different processors do not share a lock or
-// memory, and its lines are numbered as they are put: the actor merges the
-// shards by number, and writes the lines in the order they were put. A
-// File, a [PageLogger], appends a whole page at once when none of its
-// lines needs a check, a rotation or an fsync between them. An event that
+// Console and File also write lines formatted ahead without their
+// events (their LogLine methods), and a File a whole page of such lines at
+// once (LogPage): while every handler of a sink is one of them and runs
+// nothing but actorlog's code, the sink's callers hand their lines to the
+// handlers' actors, with no event or message per line. An event that
 // reaches a handler is immutable, and the handler may keep it.
+//
+// # A custom handler actor
 //
 // Instead of a Handler, a sink also takes the Props of a custom actor.
 // What it receives, and must answer:
@@ -58,10 +56,10 @@
 //     waits for that at most sinks.Options.DrainTimeout (5 s), then stops
 //     it at once and counts what it had not taken.
 //
-// No other request ([Configure], [Rotate], [Reopen]) is sent to a custom
-// actor: they are refused for it, or skipped. A panic in its Receive
-// restarts it in place, as for a Handler. Its config's level and filters (the translator's switches among them) are
-// applied by the sink, since it has no handler actor of actorlog's. The
+// No other message is sent to a custom actor: a config change, a rotation
+// or a reopen is refused for it, or skipped. A panic in its Receive
+// restarts it in place, as for a Handler. Its config's level and filters
+// (the translator's switches among them) are applied by the sink, since it has no handler actor of actorlog's. The
 // sink counts the events it sent the actor and the actor has not taken
 // in its queue (a receiver middleware takes them out), so a slow custom
 // actor moves its sink to sync and discard modes as any handler does
@@ -78,6 +76,7 @@
 // date specs and on demand, external rotation noticed, and no event lost
 // silently when the file cannot be written. [CrashLog] is lager's crash
 // log: every crash and supervisor failure report of the actor system,
-// written in full ([CrashLogProps] runs it as its own actor). [Memory]
+// written in full (actorlog runs it as its own actor, fed from the actor
+// system's EventStream). [Memory]
 // keeps events for tests, with waits for them.
 package handlers

@@ -316,7 +316,10 @@ func (h *File) Log(e *core.Event, cfg *Config) error {
 	return nil
 }
 
-// LogLine implements LineLogger.
+// LogLine writes a line formatted ahead, of an event of time t and level
+// level, as Log writes the line Config.Format makes of such an event: what
+// the handler's actor does with the lines its sink's callers formatted
+// (see the package doc).
 func (h *File) LogLine(line []byte, t time.Time, level core.Level, cfg *Config) error {
 	now, mark, err := h.appending(t, cfg)
 	if err != nil {
@@ -327,10 +330,10 @@ func (h *File) LogLine(line []byte, t time.Time, level core.Level, cfg *Config) 
 	return nil
 }
 
-// LogPage implements PageLogger: it writes a page of lines formatted
-// ahead, text, one after another, as LogLine would write them one by one;
-// first and last are the times of the page's first and last lines, and
-// levels has the bit of each line's level. When nothing is due for any of
+// LogPage writes a page of lines formatted ahead, text, one after
+// another, as LogLine would write them one by one; first and last are the
+// times of the page's first and last lines, and levels has the bit of
+// each line's level. When nothing is due for any of
 // the lines that LogLine would do between two lines — a check, a rotation
 // at a date or past the size, an fsync for its level, a retry of a broken
 // file — it appends text at once and returns true; otherwise it does

@@ -6,17 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
-	"github.com/actorlog/actorlog/actors"
-	"github.com/actorlog/actorlog/actors/actortest"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
-	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -593,45 +589,5 @@ func TestFileLogPageIsLogLineAtOnce(t *testing.T) {
 				assert.Equal(t, []string{string(text)}, files(t, &page))
 			}
 		})
-	}
-}
-
-// A handler actor's reports go where its Stats say (its sink's inbox,
-// in a sink), not to its parent.
-func TestHandlerActorReportsGoToStatsReport(t *testing.T) {
-	system := actortest.NewSystem(t)
-	ctx := actortest.Context(t)
-	blocker := filepath.Join(t.TempDir(), "blocker")
-	require.NoError(t, os.WriteFile(blocker, nil, 0o644))
-	path := filepath.Join(blocker, "app.log")
-	reported := make(chan string, 4)
-	stats := &handlers.Stats{Report: func(e *core.Event) { reported <- e.Message }}
-	cfg := handlers.Config{ID: path, Level: "info"}
-	require.NoError(t, cfg.Check())
-	p := &parent{child: handlers.Props(&handlers.File{Path: path}, cfg, stats, nil, nil)}
-	pid := system.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return p }))
-	select {
-	case msg := <-reported:
-		assert.Equal(t, "Failed to open log file "+path+" with error not a directory", msg)
-	case <-ctx.Done():
-		t.Fatal("no report")
-	}
-	require.NoError(t, actors.StopGracefully(ctx, system, pid))
-	assert.Zero(t, p.events.Load(), "no report went to the parent")
-}
-
-// parent spawns a handler actor, as a sink's actor does, and counts the
-// events it is sent.
-type parent struct {
-	child  *actor.Props
-	events atomic.Int64
-}
-
-func (p *parent) Receive(c actor.Context) {
-	switch c.Message().(type) {
-	case *actor.Started:
-		c.Spawn(p.child)
-	case *core.Event:
-		p.events.Add(1)
 	}
 }

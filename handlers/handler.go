@@ -6,12 +6,10 @@ import (
 	"log/slog"
 	"os"
 	"reflect"
-	"slices"
 	"time"
 
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers/formatter"
-	"github.com/actorlog/actorlog/internal/own"
 )
 
 // Handler logs events: OTP's logger_handler and LoggerBackends' backend.
@@ -32,8 +30,7 @@ import (
 //   - timed work: Waker;
 //   - lager's file operations: Rotatable (rotate_handler) and Reopener
 //     (after an external rotation);
-//   - lines formatted ahead by the callers: LineWriter, and for handlers
-//     that write such lines themselves, LineLogger and PageLogger.
+//   - lines formatted ahead by the callers: LineWriter.
 type Handler interface {
 	Log(e *core.Event, cfg *Config) error
 }
@@ -321,41 +318,13 @@ func (c *Config) LineFormatter(h Handler) formatter.Formatter {
 	return f
 }
 
-// ownCode reports whether handler h, under this config, runs nothing but
-// actorlog's code on an event, which keeps nothing of it: h is a Console
-// or a File, its formatter is one of package formatter's (formatter.Own),
-// and its filters, if any, are actorlog's own (the translator's, remote's
-// origin filter). Any code of the user's may keep any event.
-func (c *Config) ownCode(h Handler) bool {
-	switch h.(type) {
-	case *Console, *File:
-		return formatter.Own(c.formatter()) && !slices.ContainsFunc(c.Filters, func(f Filter) bool { return !own.Filter(f.Fn) })
-	}
-	return false
-}
-
-// LaneFilter returns, for a handler h whose events may reach it as lines
-// in its lane (see Lane), what decides which events it takes: its level,
-// filters and FilterDefault as this config has them now, counting the
-// filters that panic into stats. It runs on the logging callers'
-// goroutines, on events their callers reuse once formatted. It returns nil
-// when h is not a LineLogger that writes lines and runs only actorlog's
-// code under this config, or has a HighWaterMark (which counts the events
-// it handles as they come).
-func (c *Config) LaneFilter(h Handler, stats *Stats) func(*core.Event) bool {
-	ll, ok := h.(LineLogger)
-	if !ok || !ll.WritesLines() || !c.ownCode(h) || c.HighWaterMark > 0 {
-		return nil
-	}
-	snap := *c
-	snap.Filters = slices.Clone(c.Filters)
-	return func(e *core.Event) bool {
-		ok, panics := snap.Accepts(e)
-		if panics > 0 {
-			stats.FilterPanics.Add(int64(panics))
-		}
-		return ok
-	}
+// Inherit makes c, a config that replaces from (a config change), keep
+// from's ID and what was set on from beside its fields: the handler's
+// default formatter (SetDefaultFormatter) and where its reports go
+// (SetReport). A handler's actor calls it on the new config before
+// Changer.Change, and on the config Change returns.
+func (c *Config) Inherit(from *Config) {
+	c.ID, c.defaultFmt, c.report = from.ID, from.defaultFmt, from.report
 }
 
 // Accepts applies the level, the filters and FilterDefault to e. A filter

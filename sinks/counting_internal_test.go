@@ -7,7 +7,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/actorlog/actorlog/core"
-	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/internal/handleractor"
 )
 
 // A custom actor's queue is what the sink sent it and the actor has not
@@ -27,7 +27,7 @@ func TestCountingSettlesACustomActorsKill(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stats := &handlers.Stats{}
+			stats := &handleractor.Stats{}
 			var settled []int
 			stats.Settle = func(n int) { settled = append(settled, n) }
 			var got []any

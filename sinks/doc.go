@@ -4,8 +4,9 @@
 // A [Sink] is the part of a sink that callers touch: its level mask (the
 // union of its handlers' levels) and its actor's PID, each read with one
 // atomic load, and its counters. Its actor, built from [Sink.Props] and run
-// by a supervisor, fans each event out to one actor per handler (see the
-// handlers package), after checking each handler's level.
+// by a supervisor, fans each event out to one actor per handler (package
+// internal/handleractor runs a handlers.Handler), after checking each
+// handler's level.
 //
 // The way of one event: the caller formats it ahead for the handlers that
 // write lines (handlers.LineWriter: Console and File), for up to
@@ -30,17 +31,17 @@
 // actorlog's own filters such as the translator's, no high water mark)
 // and no trace is set, a caller applies each handler's level and
 // filters itself, formats the line, and puts it in the handler's lane
-// (handlers.Lane) instead of putting the event in the inbox: the event
+// (handleractor.Lane) instead of putting the event in the inbox: the event
 // never reaches an actor, and its memory is reused at once
 // (core.NewEvent). The line goes in the lane's shard that the event's
 // home names (core.Event.Home), so callers on different processors
 // mostly write different memory under different locks; a caller whose
 // shard holds 32 KiB the handler has not taken yields its processor
-// (handlers.Lane.Put), so that the handler's goroutine runs even when no
-// caller ever waits. In sync mode the caller then waits until the handlers
-// have written its lines (handlers.Lane.Wake), which the handler's actor
-// signals once per page, not once per event. The handler's actor takes its lane before any
-// other message, so a Flush, a sync-mode event or a config change still
+// (handleractor.Lane.Put), so that the handler's goroutine runs even when
+// no caller ever waits. In sync mode the caller then waits until the
+// handlers have written its lines (handleractor.Lane.Wake), which the
+// handler's actor signals once per page, not once per event. The
+// handler's actor takes its lane before any other message, so a Flush, a sync-mode event or a config change still
 // follows the lines logged before it; its lane counts in its queue, and
 // the killer drops and counts it. Otherwise the event itself goes on, and
 // from then on it is immutable and owned by nobody in particular: no one

@@ -5,7 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/actorlog/actorlog/core"
-	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/internal/handleractor"
 )
 
 // inbox is where callers put events for the sink's actor: a lock and an
@@ -26,7 +26,7 @@ type inbox struct {
 // queued is an event in the inbox, and the caller's ack in sync mode.
 type queued struct {
 	e   *core.Event
-	ack *handlers.Ack
+	ack *handleractor.Ack
 }
 
 // drain tells the sink's actor that its inbox holds events; life is the
@@ -35,7 +35,7 @@ type drain struct{ life *lifetime }
 
 // put adds an event; ok is false when the inbox is shut, and post true
 // when the caller must send the actor a drain message.
-func (in *inbox) put(e *core.Event, ack *handlers.Ack) (ok, post bool) {
+func (in *inbox) put(e *core.Event, ack *handleractor.Ack) (ok, post bool) {
 	in.mu.Lock()
 	if in.shut {
 		in.mu.Unlock()

@@ -7,12 +7,13 @@ import (
 	"github.com/actorlog/actorlog/actors/actortest"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/internal/handleractor"
 )
 
 func TestInbox(t *testing.T) {
 	var in inbox
 	e1, e2, e3 := &core.Event{Message: "1"}, &core.Event{Message: "2"}, &core.Event{Message: "3"}
-	ack := handlers.NewAck()
+	ack := handleractor.NewAck()
 
 	steps := []struct {
 		name       string

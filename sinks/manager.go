@@ -11,6 +11,7 @@ import (
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
+	"github.com/actorlog/actorlog/internal/handleractor"
 	"github.com/actorlog/actorlog/supervision"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -52,7 +53,7 @@ type handlerRef struct {
 // Messages from a sink to a watcher.
 type (
 	// handlerExited: the handler was removed after a failure; dropped
-	// counts the events it held then (handlers.Stats.Exit).
+	// counts the events it held then (handleractor.Stats.Exit).
 	handlerExited struct {
 		reason  error
 		dropped int64
@@ -69,7 +70,7 @@ type installed struct {
 	pid      *actor.PID
 	mask     core.Mask
 	watcher  *actor.PID
-	stats    *handlers.Stats
+	stats    *handleractor.Stats
 	window   supervision.Window
 	custom   bool
 	ready    bool                   // Add succeeded
@@ -78,10 +79,10 @@ type installed struct {
 	reason   error                  // why it is being taken out after a failure
 	failed   bool                   // its Add failed; the installer was answered
 	line     formatter.Formatter    // run ahead by callers (handlers.LineWriter)
-	lane     func(*core.Event) bool // takes lines in its lane: for these events (handlers.Installed)
+	lane     func(*core.Event) bool // takes lines in its lane: for these events (handleractor.Installed)
 	filters  handlers.Config        // a custom actor's config, for its filters
 	batch    []*core.Event          // events for it, not sent yet
-	acks     []*handlers.Ack        // of callers waiting for some of batch
+	acks     []*handleractor.Ack    // of callers waiting for some of batch
 }
 
 // manager is the sink's actor, gen_event's manager process.
@@ -147,7 +148,7 @@ func (m *manager) Receive(c actor.Context) {
 		m.stopping()
 	case install:
 		m.install(c, msg)
-	case *handlers.Installed:
+	case *handleractor.Installed:
 		m.installed(msg)
 	case remove:
 		h := m.find(msg.id)
@@ -239,7 +240,7 @@ func (m *manager) forgetGone() {
 // fanOut passes an event to every ready handler that takes its level. A
 // sync event's Ack expects one answer from each handler actor that runs a
 // Handler; a custom actor gets the plain event and is not waited for.
-func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
+func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handleractor.Ack) {
 	var fed, silenced []string
 	if len(m.traces) > 0 {
 		fed, silenced = traced(m.traces, e)
@@ -285,7 +286,7 @@ func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handlers.Ack) {
 			}
 		case byTrace:
 			m.sendBatch(c, h)
-			c.Send(h.pid, &handlers.Sync{Event: e, Ack: ack, Traced: true})
+			c.Send(h.pid, &handleractor.Sync{Event: e, Ack: ack, Traced: true})
 		default:
 			if ack != nil {
 				h.acks = append(h.acks, ack)
@@ -379,7 +380,7 @@ func (m *manager) sendBatch(c actor.Context, h *installed) {
 		// Counted once per batch: callers read Pending at every call.
 		h.stats.Pending.Add(int64(len(h.batch)))
 		h.stats.Batches.Add(1)
-		c.Send(h.pid, &handlers.Batch{Events: h.batch, Acks: h.acks})
+		c.Send(h.pid, &handleractor.Batch{Events: h.batch, Acks: h.acks})
 	}
 	h.batch, h.acks = nil, nil
 }
@@ -521,7 +522,7 @@ func (m *manager) letGo(h *installed) {
 
 // publishQueues lets the sink read its handlers' queues.
 func (m *manager) publishQueues() {
-	stats := make([]*handlers.Stats, 0, len(m.handlers))
+	stats := make([]*handleractor.Stats, 0, len(m.handlers))
 	for _, h := range m.handlers {
 		stats = append(stats, h.stats)
 	}
@@ -570,7 +571,7 @@ func (m *manager) install(c actor.Context, msg install) {
 		id:      spec.Config.ID,
 		mask:    spec.Config.Mask(),
 		watcher: msg.watcher,
-		stats: &handlers.Stats{Settle: func(n int) { m.sink.settleKilled(int64(n)) }, Report: m.sink.deliver,
+		stats: &handleractor.Stats{Settle: func(n int) { m.sink.settleKilled(int64(n)) }, Report: m.sink.deliver,
 			Lost: func(n int) { m.sink.drops.Exited.Add(int64(n)) }},
 		window:  supervision.Window{Intensity: m.opts.HandlerIntensity, Period: m.opts.HandlerPeriod},
 		custom:  spec.Handler == nil,
@@ -581,7 +582,7 @@ func (m *manager) install(c actor.Context, msg install) {
 	}
 	props := spec.Props
 	if spec.Handler != nil {
-		props = handlers.Props(spec.Handler, spec.Config, h.stats, c.Self(), func() { m.sink.recompute() })
+		props = handleractor.Props(spec.Handler, spec.Config, h.stats, c.Self(), func() { m.sink.recompute() })
 	} else {
 		props = props.Clone(actor.WithReceiverMiddleware(counting(h.stats)))
 	}
@@ -596,7 +597,7 @@ func (m *manager) install(c actor.Context, msg install) {
 	m.handlers = append(m.handlers, h)
 	m.publishQueues()
 	if h.custom { // a custom actor has no Add: it is installed once spawned
-		m.installed(&handlers.Installed{ID: h.id})
+		m.installed(&handleractor.Installed{ID: h.id})
 	}
 }
 
@@ -617,8 +618,8 @@ const fromSink = "actorlog-sink"
 // counted, as a handler actor of actorlog's does: the sink counts each
 // event it sends in stats.Pending (sendCustom), and this takes it out as
 // the actor takes the event; as the actor stops, what it leaves is
-// settled with the killer's count (handlers.Stats.Settle).
-func counting(stats *handlers.Stats) actor.ReceiverMiddleware {
+// settled with the killer's count (handleractor.Stats.Settle).
+func counting(stats *handleractor.Stats) actor.ReceiverMiddleware {
 	return func(next actor.ReceiverFunc) actor.ReceiverFunc {
 		return func(c actor.ReceiverContext, env *actor.MessageEnvelope) {
 			switch env.Message.(type) {
@@ -697,7 +698,7 @@ func (m *manager) leftFor(c actor.Context, id string) {
 }
 
 // installed handles a handler actor's report on its Add.
-func (m *manager) installed(msg *handlers.Installed) {
+func (m *manager) installed(msg *handleractor.Installed) {
 	h := m.find(msg.ID)
 	if h == nil {
 		return
@@ -775,7 +776,7 @@ type removeAnswer struct{ err error }
 // more than HandlerIntensity times within HandlerPeriod: then it is
 // stopped, and its watcher reports it and installs it again.
 func (m *manager) failed(sup actor.Supervisor, who *actor.PID, reason any, message any) {
-	if s, ok := actor.UnwrapEnvelopeMessage(message).(*handlers.Sync); ok && s.Ack != nil {
+	if s, ok := actor.UnwrapEnvelopeMessage(message).(*handleractor.Sync); ok && s.Ack != nil {
 		s.Ack.Done() // the event that made it panic is lost: its caller must not wait
 	}
 	i := m.indexOf(who)
@@ -813,7 +814,7 @@ func (m *manager) failed(sup actor.Supervisor, who *actor.PID, reason any, messa
 }
 
 // exit takes handler h out after failures: it takes no more events, and
-// drops what it holds, counted (handlers.Stats.Exit). Its watcher installs
+// drops what it holds, counted (handleractor.Stats.Exit). Its watcher installs
 // it again: meanwhile it is awaited (awaited.go), and what only it would
 // take is counted.
 func (m *manager) exit(h *installed) {
@@ -847,7 +848,7 @@ func (m *manager) recomputeMask() {
 
 // recomputeLanes lets callers put lines in the handlers' lanes instead of
 // events in the inbox while every ready handler takes lines
-// (handlers.Installed.Lane) and no trace is set (a trace routes events by
+// (handleractor.Installed.Lane) and no trace is set (a trace routes events by
 // their metadata, here). A change reaches the callers at once; the lines
 // put before it are written before anything this actor sends after it,
 // since a handler takes its lane before each message.

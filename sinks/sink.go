@@ -14,6 +14,7 @@ import (
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
+	"github.com/actorlog/actorlog/internal/handleractor"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -70,7 +71,7 @@ type Sink struct {
 	// callers run before they send an event (see handlers.LineWriter).
 	ahead atomic.Pointer[[]aheadFormat]
 	// lanes, when set, are the lanes of every handler of the sink: in
-	// async mode an event is a line in each of them (see handlers.Lane),
+	// async mode an event is a line in each of them (see handleractor.Lane),
 	// and never enters the inbox.
 	lanes  atomic.Pointer[[]laneEntry]
 	th     atomic.Pointer[Thresholds]
@@ -85,7 +86,7 @@ type Sink struct {
 	inboxKilled atomic.Int64
 	// handlerQueues are the mailboxes of the sink's handlers, published by
 	// its actor; the slowest one counts in the queue length.
-	handlerQueues atomic.Pointer[[]*handlers.Stats]
+	handlerQueues atomic.Pointer[[]*handleractor.Stats]
 
 	// worker runs the sink's actor, every incarnation (see actors.Worker);
 	// Close ends it.
@@ -354,7 +355,7 @@ func (s *Sink) Discarding() error {
 // current incarnation (the one that will take it, even if the caller saw
 // an older one). It returns false, counting a drop, once the sink's last
 // incarnation has stopped.
-func (s *Sink) put(e *core.Event, ack *handlers.Ack) bool {
+func (s *Sink) put(e *core.Event, ack *handleractor.Ack) bool {
 	if ahead := s.ahead.Load(); ahead != nil {
 		formatAhead(e, *ahead)
 	}
@@ -375,8 +376,8 @@ func (s *Sink) put(e *core.Event, ack *handlers.Ack) bool {
 
 // laneEntry is a handler's lane, with what the callers need to fill it.
 type laneEntry struct {
-	lane    *handlers.Lane
-	stats   *handlers.Stats
+	lane    *handleractor.Lane
+	stats   *handleractor.Stats
 	pid     *actor.PID
 	f       formatter.Formatter
 	accepts func(*core.Event) bool
@@ -420,7 +421,7 @@ func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) 
 		}
 		if post {
 			l.stats.Filled.Add(1)
-			s.system.Root.Send(l.pid, handlers.LaneFilled{})
+			s.system.Root.Send(l.pid, handleractor.LaneFilled{})
 		}
 	}
 	if put == 0 && refused > 0 {
@@ -437,7 +438,7 @@ func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) 
 // lineTicket is a line put in a lane, that a caller in sync mode waits
 // for.
 type lineTicket struct {
-	lane *handlers.Lane
+	lane *handleractor.Lane
 	seq  uint64
 }
 
@@ -521,7 +522,7 @@ func formatAhead(e *core.Event, ahead []aheadFormat) {
 }
 
 func (s *Sink) logSync(e *core.Event, life *lifetime) error {
-	ack := handlers.NewAck()
+	ack := handleractor.NewAck()
 	if !s.put(e, ack) {
 		return ErrDropped
 	}

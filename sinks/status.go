@@ -11,6 +11,7 @@ import (
 	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/core"
 	"github.com/actorlog/actorlog/handlers"
+	"github.com/actorlog/actorlog/internal/handleractor"
 )
 
 // HandlerStatus is one handler's line in a SinkStatus.
@@ -23,7 +24,7 @@ type HandlerStatus struct {
 	// Queue is the number of events waiting in the handler's mailbox.
 	Queue int
 	// Handled, Errors, FilterPanics, Restarts and Dropped are the
-	// handler's counters (see handlers.Stats); LastError the last error's
+	// handler's counters (see handleractor.Stats); LastError the last error's
 	// text.
 	Handled, Errors, FilterPanics, Restarts, Dropped int64
 	LastError                                        string
@@ -57,7 +58,7 @@ type SinkStatus struct {
 	// Running is false while the sink's actor is not running.
 	Running bool
 	// Lanes is true while callers put their lines straight into the
-	// handlers' lanes (handlers.Lane), the fast path: every handler of the
+	// handlers' lanes (handleractor.Lane), the fast path: every handler of the
 	// sink writes lines with actorlog's own code, and no trace is set.
 	Lanes bool
 	// Awaited names, sorted, the handlers that stopped with the sink's
@@ -180,9 +181,9 @@ func (s *Sink) Remove(ctx context.Context, id string) error {
 	return reply.(removeAnswer).err
 }
 
-// Configure changes handler id's config (see handlers.Configure) and
+// Configure changes handler id's config (see handleractor.Configure) and
 // updates the sink's mask; it returns the config in force.
-func (s *Sink) Configure(ctx context.Context, id string, change handlers.Configure) (handlers.Config, error) {
+func (s *Sink) Configure(ctx context.Context, id string, change handleractor.Configure) (handlers.Config, error) {
 	reply, err := s.call(ctx, lookup{id: id})
 	if err != nil {
 		return handlers.Config{}, err
@@ -198,7 +199,7 @@ func (s *Sink) Configure(ctx context.Context, id string, change handlers.Configu
 	if err != nil {
 		return handlers.Config{}, fmt.Errorf("sinks: configure %q: %w", id, err)
 	}
-	done := answer.(handlers.Configured)
+	done := answer.(handleractor.Configured)
 	if done.Err == nil {
 		// The sink's mask follows before Configure returns.
 		if _, err := s.call(ctx, setMask{id: id, mask: done.Mask, line: done.Line, lane: done.Lane}); err != nil {
@@ -266,13 +267,13 @@ func (s *Sink) flush(ctx context.Context, ref handlerRef) error {
 // Errors: ErrNotFound, errors.ErrUnsupported for a handler id that cannot
 // rotate, and the rotations' errors.
 func (s *Sink) Rotate(ctx context.Context, id string) error {
-	return s.each(ctx, id, "rotate", handlers.Rotate{}, func(a any) error { return a.(handlers.Rotated).Err })
+	return s.each(ctx, id, "rotate", handleractor.Rotate{}, func(a any) error { return a.(handleractor.Rotated).Err })
 }
 
 // Reopen asks handler id to reopen its output (see handlers.Reopener), or,
 // with id "", every handler that can, like Rotate.
 func (s *Sink) Reopen(ctx context.Context, id string) error {
-	return s.each(ctx, id, "reopen", handlers.Reopen{}, func(a any) error { return a.(handlers.Reopened).Err })
+	return s.each(ctx, id, "reopen", handleractor.Reopen{}, func(a any) error { return a.(handleractor.Reopened).Err })
 }
 
 // each sends req to handler id, or to every handler when id is "", and

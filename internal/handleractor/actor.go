@@ -1,44 +1,40 @@
-package handlers
+package handleractor
 
 import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync/atomic"
 	"time"
 
 	"github.com/actorlog/actorlog/actors"
 	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
+	"github.com/actorlog/actorlog/internal/own"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
-// Messages between a sink and its handler actors. A custom handler actor
-// (Props given to the sink instead of a Handler) receives *core.Event for
-// every event that passed its level, and Flush, which it answers with
-// ctx.Respond(Flushed{…}) once its output is written — within
-// sinks.Options.CustomAnswerTimeout, or it is reported (see the package
-// doc).
+// Messages between a sink and its handler actors, beside *core.Event and
+// the contract's handlers.Flush and handlers.Flushed (all a custom handler
+// actor knows).
 type (
-	// Flush asks a handler to write out what it buffered; it answers
-	// Flushed. Events sent before it have been handled by then.
-	Flush struct{}
-	// Flushed answers Flush.
-	Flushed struct{ Err error }
 	// Configure asks a handler actor to take a new config; it answers
-	// Configured. With Mode Set, Config replaces the config (ID excepted);
-	// with Mode Update, Update changes a copy of the config in force. A
-	// Configure with neither changes nothing and reads the config back.
+	// Configured. With Mode handlers.Set, Config replaces the config (ID
+	// excepted); with Mode handlers.Update, Update changes a copy of the
+	// config in force. A Configure with neither changes nothing and reads
+	// the config back.
 	Configure struct {
-		Mode   ChangeMode
-		Config Config
-		Update func(*Config)
+		Mode   handlers.ChangeMode
+		Config handlers.Config
+		Update func(*handlers.Config)
 	}
 	// Configured answers Configure with the config in force (as
-	// ConfigFilterer shows it), its level mask, and the error that refused
-	// the change, if any.
+	// handlers.ConfigFilterer shows it), its level mask, and the error
+	// that refused the change, if any.
 	Configured struct {
-		Config Config
+		Config handlers.Config
 		Mask   core.Mask
 		Err    error
 		// Line and Lane are as in Installed, for the config in force.
@@ -54,31 +50,32 @@ type (
 		Events []*core.Event
 		Acks   []*Ack
 	}
-	// Rotate asks a handler to rotate its output now (see Rotatable); it
-	// answers Rotated.
+	// Rotate asks a handler to rotate its output now (see
+	// handlers.Rotatable); it answers Rotated.
 	Rotate struct{}
 	// Rotated answers Rotate; Err is errors.ErrUnsupported for a handler
-	// that is not Rotatable.
+	// that is not handlers.Rotatable.
 	Rotated struct{ Err error }
-	// Reopen asks a handler to reopen its output (see Reopener); it
-	// answers Reopened.
+	// Reopen asks a handler to reopen its output (see handlers.Reopener);
+	// it answers Reopened.
 	Reopen struct{}
 	// Reopened answers Reopen; Err is errors.ErrUnsupported for a handler
-	// that is not a Reopener.
+	// that is not a handlers.Reopener.
 	Reopened struct{ Err error }
 	// Installed is what a handler actor tells its owner (the sink) after
-	// running Add at its start or restart: Err is nil, ErrIgnore, a Fatal
-	// error or another error. After an error the owner stops the actor.
+	// running Add at its start or restart: Err is nil, handlers.ErrIgnore,
+	// a handlers.Fatal error or another error. After an error the owner stops the actor.
 	Installed struct {
 		ID      string
 		Err     error
 		Restart bool
 		// Line is the formatter the sink may run ahead, on the callers'
-		// goroutines, for this handler (see LineWriter); nil if none.
+		// goroutines, for this handler (see handlers.LineWriter); nil if
+		// none.
 		Line formatter.Formatter
 		// Lane, when not nil, says that the handler takes lines in its
 		// lane (Stats.Lane) for the events Lane accepts — its level and
-		// filters, which the callers then apply (see Config.LaneFilter).
+		// filters, which the callers then apply.
 		Lane func(*core.Event) bool
 	}
 )
@@ -90,7 +87,7 @@ type Stats struct {
 	// the handler's restarts, and Dropped the events its HighWaterMark
 	// dropped.
 	Handled, Errors, FilterPanics, Restarts, Dropped atomic.Int64
-	// LastError is the last error returned by Log or Flush.
+	// LastError is the last error returned by Log or handlers.Flush.
 	LastError atomic.Pointer[error]
 	// Queue reads the handler's mailbox length.
 	Queue actors.Gauge
@@ -99,7 +96,7 @@ type Stats struct {
 	// that it has not taken), Batches the Batch messages in its mailbox,
 	// and Filled the LaneFilled messages.
 	Pending, Batches, Filled atomic.Int64
-	// Lane holds the lines callers formatted for the handler (see Lane).
+	// Lane holds the lines callers formatted for the handler.
 	Lane Lane
 	// Settle, when not nil, is told by the handler's actor as it stops
 	// after a killer counted its mailbox (CountKilled) how many more of
@@ -108,8 +105,8 @@ type Stats struct {
 	// same, and batches the sink sent since are dropped.
 	Settle func(n int)
 	// Report, when not nil, is where the handler's actor sends what its
-	// Handler reports (Config.Report): its sink's inbox, where a report
-	// is counted with the sink's queue and waits for the sink's next
+	// handlers.Handler reports (handlers.Config.Report): its sink's inbox,
+	// where a report is counted with the sink's queue and waits for the sink's next
 	// incarnation if there is none. Nil sends reports to the actor's
 	// parent.
 	Report func(*core.Event)
@@ -131,8 +128,8 @@ type Stats struct {
 // from the next message it takes on, it drops what it holds — its lane,
 // the rest of a batch, and every event its mailbox holds — counted
 // (Exited, Lost), gives the callers waiting for those events in sync mode
-// a failed answer (Ack.Fail, Lane.Drop), answers Flush at once, and runs
-// its handler's Remove. Its parent then stops it after its mailbox (a
+// a failed answer (Ack.Fail, Lane.Drop), answers handlers.Flush at once,
+// and runs its handler's Remove. Its parent then stops it after its mailbox (a
 // poison pill): the actor stops having left nothing uncounted.
 func (s *Stats) Exit() { s.exiting.Store(true) }
 
@@ -201,7 +198,7 @@ func (s *Stats) fail(err error) {
 // owner (its parent when owner is nil) after Add, and calls handled (if
 // not nil) after each event it took from its mailbox, so that its sink can
 // follow its queue.
-func Props(h Handler, cfg Config, stats *Stats, owner *actor.PID, handled func()) *actor.Props {
+func Props(h handlers.Handler, cfg handlers.Config, stats *Stats, owner *actor.PID, handled func()) *actor.Props {
 	state := newRunner(h, cfg, stats, handled)
 	state.owner = owner
 	state.worker = actors.NewWorker(300)
@@ -209,9 +206,9 @@ func Props(h Handler, cfg Config, stats *Stats, owner *actor.PID, handled func()
 		actor.WithMailbox(stats.Queue.Mailbox(nil)), actor.WithDispatcher(state.worker))
 }
 
-func newRunner(h Handler, cfg Config, stats *Stats, handled func()) *runner {
+func newRunner(h handlers.Handler, cfg handlers.Config, stats *Stats, handled func()) *runner {
 	r := &runner{h: h, cfg: cfg, stats: stats, handled: handled}
-	r.waker, _ = h.(Waker)
+	r.waker, _ = h.(handlers.Waker)
 	r.notify = func(c actor.Context, m *Installed) { c.Send(r.ownerOf(c), m) }
 	return r
 }
@@ -229,8 +226,8 @@ func (r *runner) ownerOf(c actor.Context) *actor.PID {
 // the config survives an in-place restart; the handler is removed and
 // added again.
 type runner struct {
-	h       Handler
-	cfg     Config
+	h       handlers.Handler
+	cfg     handlers.Config
 	stats   *Stats
 	handled func()
 	started bool
@@ -249,9 +246,9 @@ type runner struct {
 	carryAcks []*Ack
 	exited    bool              // it dropped what it held after Stats.Exit
 	worker    *actors.Worker    // its mailbox's goroutine, closed when it stops
-	report    func(*core.Event) // where Config.Report goes; nil: the parent
+	report    func(*core.Event) // where handlers.Config.Report goes; nil: the parent
 
-	waker   Waker
+	waker   handlers.Waker
 	alarm   *time.Timer // fires at wakeAt
 	wakeAt  time.Time
 	wakeGen uint64 // tells a stale alarm from the current one
@@ -260,7 +257,7 @@ type runner struct {
 // shaperTick asks the runner to report a shaper window that ended.
 type shaperTick struct{}
 
-// wakeTick is the alarm of a Waker handler.
+// wakeTick is the alarm of a handlers.Waker handler.
 type wakeTick struct{ gen uint64 }
 
 // Receive implements actor.Actor.
@@ -305,18 +302,19 @@ func (r *runner) Receive(c actor.Context) {
 			r.stats.Restarts.Add(1)
 			r.remove()
 		}
-		r.cfg.report = r.report
-		if r.cfg.report == nil {
-			r.cfg.report = r.stats.Report
+		report := r.report
+		if report == nil {
+			report = r.stats.Report
 		}
-		if r.cfg.report == nil {
+		if report == nil {
 			system, owner := c.ActorSystem(), r.ownerOf(c)
-			r.cfg.report = func(e *core.Event) { system.Root.Send(owner, e) }
+			report = func(e *core.Event) { system.Root.Send(owner, e) }
 		}
+		r.cfg.SetReport(report)
 		// The owner stops this actor if Add failed.
 		err := r.add()
 		r.notify(c, &Installed{ID: r.cfg.ID, Err: err, Restart: restart, Line: r.cfg.LineFormatter(r.h),
-			Lane: r.cfg.LaneFilter(r.h, r.stats)})
+			Lane: laneFilter(r.h, &r.cfg, r.stats)})
 		r.schedule(c)
 		if rest := r.carry; len(rest) > 0 && err == nil {
 			// What followed the event that panicked in a batch: first.
@@ -345,28 +343,28 @@ func (r *runner) Receive(c actor.Context) {
 		r.disarm()
 		r.reportDrops(r.shaper.Close(time.Now().Add(ShaperWindow)))
 		r.remove()
-	case Flush:
+	case handlers.Flush:
 		var err error
-		if f, ok := r.h.(Flusher); ok && r.added {
+		if f, ok := r.h.(handlers.Flusher); ok && r.added {
 			if err = f.Flush(); err != nil {
 				r.stats.fail(err)
 			}
 		}
-		c.Respond(Flushed{Err: err})
+		c.Respond(handlers.Flushed{Err: err})
 		r.schedule(c)
 	case Configure:
 		c.Respond(r.configure(m))
 		r.schedule(c)
 	case Rotate:
 		err := errors.ErrUnsupported
-		if h, ok := r.h.(Rotatable); ok && r.added {
+		if h, ok := r.h.(handlers.Rotatable); ok && r.added {
 			err = h.Rotate(time.Now(), &r.cfg)
 		}
 		c.Respond(Rotated{Err: err})
 		r.schedule(c)
 	case Reopen:
 		err := errors.ErrUnsupported
-		if h, ok := r.h.(Reopener); ok && r.added {
+		if h, ok := r.h.(handlers.Reopener); ok && r.added {
 			err = h.Reopen(time.Now(), &r.cfg)
 		}
 		c.Respond(Reopened{Err: err})
@@ -415,8 +413,8 @@ func (r *runner) exit(c actor.Context) bool {
 		r.stats.lose(len(m.Events))
 	case LaneFilled:
 		r.stats.Filled.Add(-1)
-	case Flush:
-		c.Respond(Flushed{})
+	case handlers.Flush:
+		c.Respond(handlers.Flushed{})
 	case Configure:
 		c.Respond(r.configured(ErrExited))
 	case Rotate:
@@ -582,7 +580,7 @@ func (r *runner) reportDrops(n int) {
 }
 
 func (r *runner) add() error {
-	if a, ok := r.h.(Adder); ok {
+	if a, ok := r.h.(handlers.Adder); ok {
 		if err := a.Add(&r.cfg); err != nil {
 			return err
 		}
@@ -596,7 +594,7 @@ func (r *runner) remove() {
 		return
 	}
 	r.added = false
-	if rm, ok := r.h.(Remover); ok {
+	if rm, ok := r.h.(handlers.Remover); ok {
 		if err := rm.Remove(); err != nil {
 			r.stats.fail(err)
 		}
@@ -604,26 +602,25 @@ func (r *runner) remove() {
 }
 
 func (r *runner) configure(m Configure) Configured {
-	if m.Mode == Update && m.Update == nil {
+	if m.Mode == handlers.Update && m.Update == nil {
 		return r.configured(nil)
 	}
 	next := m.Config
-	if m.Mode == Update {
+	if m.Mode == handlers.Update {
 		next = r.cfg
-		next.Filters = append([]Filter(nil), r.cfg.Filters...)
+		next.Filters = append([]handlers.Filter(nil), r.cfg.Filters...)
 		m.Update(&next)
 	}
-	next.ID = r.cfg.ID
-	next.defaultFmt, next.report = r.cfg.defaultFmt, r.cfg.report
+	next.Inherit(&r.cfg)
 	if err := next.Check(); err != nil {
 		return r.configured(err)
 	}
-	if ch, ok := r.h.(Changer); ok {
+	if ch, ok := r.h.(handlers.Changer); ok {
 		changed, err := ch.Change(m.Mode, r.cfg, next)
 		if err != nil {
 			return r.configured(err)
 		}
-		changed.ID, changed.defaultFmt, changed.report = r.cfg.ID, r.cfg.defaultFmt, r.cfg.report
+		changed.Inherit(&r.cfg)
 		if err := changed.Check(); err != nil {
 			return r.configured(err)
 		}
@@ -635,8 +632,41 @@ func (r *runner) configure(m Configure) Configured {
 
 // configured answers Configure with the config in force and err.
 func (r *runner) configured(err error) Configured {
-	return Configured{Config: r.filtered(), Mask: r.cfg.mask, Err: err,
-		Line: r.cfg.LineFormatter(r.h), Lane: r.cfg.LaneFilter(r.h, r.stats)}
+	return Configured{Config: r.filtered(), Mask: r.cfg.Mask(), Err: err,
+		Line: r.cfg.LineFormatter(r.h), Lane: laneFilter(r.h, &r.cfg, r.stats)}
+}
+
+// laneFilter returns, for a handler h whose events may reach it as lines
+// in its lane (see Lane), what decides which events it takes: its level,
+// filters and FilterDefault as cfg has them now, counting the filters that
+// panic into stats. It runs on the logging callers' goroutines, on events
+// their callers reuse once formatted. It returns nil unless h is a Console
+// or a File that writes lines and runs nothing but actorlog's code under
+// cfg — a formatter of package formatter's, no filter but actorlog's own
+// (the translator's, remote's origin filter) — and has no HighWaterMark
+// (which counts the events it handles as they come): any code of the
+// user's may keep any event.
+func laneFilter(h handlers.Handler, cfg *handlers.Config, stats *Stats) func(*core.Event) bool {
+	switch h.(type) {
+	case *handlers.Console, *handlers.File:
+	default:
+		return nil
+	}
+	// LineFormatter is nil unless h writes lines now; Own is true only
+	// for a pointer.
+	if f := cfg.LineFormatter(h); f == nil || !formatter.Own(f) || cfg.HighWaterMark > 0 ||
+		slices.ContainsFunc(cfg.Filters, func(f handlers.Filter) bool { return !own.Filter(f.Fn) }) {
+		return nil
+	}
+	snap := *cfg
+	snap.Filters = slices.Clone(cfg.Filters)
+	return func(e *core.Event) bool {
+		ok, panics := snap.Accepts(e)
+		if panics > 0 {
+			stats.FilterPanics.Add(int64(panics))
+		}
+		return ok
+	}
 }
 
 // takeLane writes the lines callers put in the handler's lane.
@@ -656,7 +686,7 @@ func (r *runner) takeLane(c actor.Context) {
 // after the restart (lines): only the line that panicked is lost, as with
 // a batch's events.
 func (r *runner) writeLines(c actor.Context, p Page, from int) {
-	ll, ok := r.h.(LineLogger)
+	ll, ok := r.h.(lineLogger)
 	i := from
 	defer func() {
 		written := i - from
@@ -672,7 +702,7 @@ func (r *runner) writeLines(c actor.Context, p Page, from int) {
 		i = len(p.Marks)
 		return
 	}
-	if pl, ok := ll.(PageLogger); ok && from == 0 && len(p.Marks) > 0 && pl.LogPage(p.Text, p.Marks[0].Time, p.Marks[len(p.Marks)-1].Time, p.Levels, &r.cfg) {
+	if pl, ok := ll.(pageLogger); ok && from == 0 && len(p.Marks) > 0 && pl.LogPage(p.Text, p.Marks[0].Time, p.Marks[len(p.Marks)-1].Time, p.Levels, &r.cfg) {
 		i = len(p.Marks)
 		return
 	}
@@ -711,9 +741,9 @@ func (r *runner) dropCarriedLines() {
 	r.lines, r.linesAt = Page{}, 0
 }
 
-// filtered returns the config as it may be shown (ConfigFilterer).
-func (r *runner) filtered() Config {
-	if f, ok := r.h.(ConfigFilterer); ok {
+// filtered returns the config as it may be shown (handlers.ConfigFilterer).
+func (r *runner) filtered() handlers.Config {
+	if f, ok := r.h.(handlers.ConfigFilterer); ok {
 		return f.FilterConfig(r.cfg)
 	}
 	return r.cfg

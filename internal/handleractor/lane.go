@@ -1,4 +1,4 @@
-package handlers
+package handleractor
 
 import (
 	"runtime"
@@ -9,24 +9,23 @@ import (
 	"unsafe"
 
 	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers"
 )
 
-// LineLogger is a LineWriter that can also write a line formatted ahead
-// without its event: what a sink does, for the events that are nothing
-// but a line to every handler of the sink (see Lane), to spare each event
-// its trip through the sink's and the handler's actors. LogLine does what
-// Log does with the line Config.Format would make of an event of time t
-// and level level.
-type LineLogger interface {
-	LineWriter
-	LogLine(line []byte, t time.Time, level core.Level, cfg *Config) error
+// lineLogger is a handler that writes a line formatted ahead without its
+// event, as Log writes the line Config.Format makes of an event of time t
+// and level level (Console and File): what a handler's actor does with the
+// lines of its lane.
+type lineLogger interface {
+	handlers.LineWriter
+	LogLine(line []byte, t time.Time, level core.Level, cfg *handlers.Config) error
 }
 
 // Lane is a handler's queue of lines, formatted ahead by the logging
-// callers, that its actor writes with LineLogger.LogLine: the lines of a
+// callers, that its actor writes with LogLine: the lines of a
 // whole page at once, in the order they were put. A sink puts an event's
 // line in the lanes of its handlers instead of sending them the event
-// while every handler of the sink is a LineLogger that runs nothing but
+// while every handler of the sink is a Console or a File that runs nothing but
 // actorlog's code (Installed.Lane) and no trace is set; in sync mode the
 // caller then waits until its lines are written (Wake). The handler's
 // actor takes its lane before every message it handles, so a Flush (or
@@ -100,17 +99,14 @@ type Page struct {
 	Levels core.Mask
 }
 
-// PageLogger is a LineLogger that can write a whole page of lines at
-// once, sparing the work LogLine does for each line: what a File does.
-// LogPage writes the lines of text, one after another, as LogLine would,
-// and returns true; or it returns false, having done nothing, when one of
-// them needs LogLine's own handling (a rotation or check due, a level to
-// fsync, a broken file), and the lines are then written with LogLine.
-// first and last are the times of the first and the last line, levels has
-// the bit of each line's level.
-type PageLogger interface {
-	LineLogger
-	LogPage(text []byte, first, last time.Time, levels core.Mask, cfg *Config) bool
+// pageLogger is a lineLogger that writes a whole page at once, sparing
+// the work LogLine does for each line (File): LogPage writes the lines of
+// text as LogLine would, one after another, and returns true; or it
+// returns false, having done nothing, when one of them needs LogLine's own
+// handling, and the lines are then written with LogLine.
+type pageLogger interface {
+	lineLogger
+	LogPage(text []byte, first, last time.Time, levels core.Mask, cfg *handlers.Config) bool
 }
 
 // LineMark is a line of a Page.

@@ -1,4 +1,4 @@
-package handlers
+package handleractor
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/actorlog/actorlog/core"
+	"github.com/actorlog/actorlog/handlers"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -26,6 +27,13 @@ type panicWriter struct{}
 
 func (panicWriter) Write([]byte) (int, error) { panic("a writer bug") }
 
+// panicConsole returns a Console, added, whose every write panics.
+func panicConsole(t *testing.T) *handlers.Console {
+	h := &handlers.Console{Writer: panicWriter{}}
+	require.NoError(t, h.Add(&handlers.Config{ID: "console"}))
+	return h
+}
+
 // A caller waiting for its line (Wake) is woken when the line is written,
 // or dropped by a panic, a stopping handler or a killer; never before.
 func TestLaneWakesTheCallersOfFinishedLines(t *testing.T) {
@@ -39,7 +47,7 @@ func TestLaneWakesTheCallersOfFinishedLines(t *testing.T) {
 		{"page written", func(st *Stats, p Page) int { st.Lane.done(p, len(p.Marks), true); return 2 }},
 		{"killed", func(st *Stats, _ Page) int { st.Lane.Kill(); return 2 }},
 		{"lost to a panic", func(st *Stats, p Page) int {
-			r := &runner{stats: st, h: &Console{out: panicWriter{}}, added: true}
+			r := &runner{stats: st, h: panicConsole(t), added: true}
 			func() {
 				defer func() { _ = recover() }()
 				r.writeLines(nil, p, 0)
@@ -47,7 +55,7 @@ func TestLaneWakesTheCallersOfFinishedLines(t *testing.T) {
 			return 1 // the second line is kept for after the restart
 		}},
 		{"kept after a panic, then dropped", func(st *Stats, p Page) int {
-			r := &runner{stats: st, h: &Console{out: panicWriter{}}, added: true}
+			r := &runner{stats: st, h: panicConsole(t), added: true}
 			func() {
 				defer func() { _ = recover() }()
 				r.writeLines(nil, p, 0)
