@@ -662,10 +662,13 @@ func (s *Sink) kill(q int, th *Thresholds) {
 		s.killing.Store(false)
 		return
 	}
-	discarded := s.mailboxEvents()
+	// The events queued are the inbox's and the handlers'. The actor's
+	// mailbox holds requests and the sink's own messages, which are not
+	// events: the queue's length counts them, as lager's mailbox length
+	// does, but the killer does not count them as dropped events.
 	inboxed := s.in.len()
 	s.inboxKilled.Store(int64(inboxed))
-	discarded += inboxed
+	discarded := inboxed
 	if hs := s.handlerQueues.Load(); hs != nil {
 		for _, h := range *hs {
 			discarded += h.CountKilled() // dropped as the sink stops
