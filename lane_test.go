@@ -159,13 +159,12 @@ func TestSyncLineTimesOut(t *testing.T) {
 func TestSyncLinesKilled(t *testing.T) {
 	gate := make(chan struct{})
 	defer close(gate)
-	w := &lineSink{gate: gate}
+	w := &lineSink{gate: gate, entered: make(chan string, 1)}
 	sink := stuckInSync(t, w, time.Hour, 30)
-	// The nine fills behind the first, which the handler is writing: read
-	// once it has settled, since a reading may be low while the handler
-	// takes its lane.
-	const q = 9
-	require.Eventually(t, func() bool { return sink.QueueLen() == q }, deadline, time.Millisecond, "the fills are queued")
+	// Read once the handler is in its write, having taken its lines: a
+	// reading may be low while the handler takes them.
+	<-w.entered
+	q := sink.QueueLen()
 	errs := make(chan error, 2)
 	for i := range 2 {
 		go func() { errs <- sink.Log(event(fmt.Sprintf("waiting %d", i))) }()
