@@ -30,18 +30,8 @@ func (panickingActor) Receive(c actor.Context) {
 // actorlog wraps an actor in (a custom handler actor's queue count, a
 // supervised child's link) are left out, with Proto.Actor's.
 func TestCrashStacksLeaveOutActorlogsMiddleware(t *testing.T) {
-	system := actor.NewActorSystem(actors.QuietConfig()...)
-	t.Cleanup(system.Shutdown)
-	crashes := actortest.Collect[*actors.CrashReport](t, system, 8)
-	s := startCfg(t, actorlog.Config{ActorSystem: system, Handlers: []actorlog.Handler{
-		{Config: handlers.Config{ID: "mine", Level: "info"}, Props: actor.PropsFromProducer(func() actor.Actor { return panickingActor{} })}}})
-	s.Logger().Info("boom")
-	var r *actors.CrashReport
-	select {
-	case r = <-crashes:
-	case <-bg(t).Done():
-		t.Fatal("no crash report")
-	}
+	r := firstCrash(t, actorlog.Handler{Config: handlers.Config{ID: "mine", Level: "info"},
+		Props: actor.PropsFromProducer(func() actor.Actor { return panickingActor{} })})
 	require.Equal(t, "custom handler bug", r.Reason)
 	assert.Contains(t, r.Stack, "panickingActor.Receive")
 	assert.NotContains(t, r.Stack, "actorlog/sinks.")
@@ -60,18 +50,25 @@ func (panickingHandler) Log(e *core.Event, _ *handlers.Config) error {
 // A handler's crash report shows its Log, not the handler actor that runs
 // it.
 func TestHandlerCrashStacksShowTheHandler(t *testing.T) {
+	r := firstCrash(t, actorlog.Handler{Config: handlers.Config{ID: "buggy", Level: "info"}, Handler: panickingHandler{}})
+	assert.Contains(t, r.Stack, "panickingHandler.Log")
+	assert.NotContains(t, r.Stack, "actorlog/handlers.")
+}
+
+// firstCrash starts a System with handler h, logs "boom" at info, and
+// returns the first crash report of its actor system.
+func firstCrash(t *testing.T, h actorlog.Handler) *actors.CrashReport {
+	t.Helper()
 	system := actor.NewActorSystem(actors.QuietConfig()...)
 	t.Cleanup(system.Shutdown)
 	crashes := actortest.Collect[*actors.CrashReport](t, system, 8)
-	s := startCfg(t, actorlog.Config{ActorSystem: system, Handlers: []actorlog.Handler{
-		{Config: handlers.Config{ID: "buggy", Level: "info"}, Handler: panickingHandler{}}}})
+	s := startCfg(t, actorlog.Config{ActorSystem: system, Handlers: []actorlog.Handler{h}})
 	s.Logger().Info("boom")
-	var r *actors.CrashReport
 	select {
-	case r = <-crashes:
+	case r := <-crashes:
+		return r
 	case <-bg(t).Done():
 		t.Fatal("no crash report")
+		return nil
 	}
-	assert.Contains(t, r.Stack, "panickingHandler.Log")
-	assert.NotContains(t, r.Stack, "actorlog/handlers.")
 }
