@@ -20,7 +20,7 @@ func BenchmarkPost(b *testing.B) {
 		name string
 		make func() actor.MailboxProducer
 	}{
-		{"batches", func() actor.MailboxProducer { return mailbox.New(isEv, nil).Producer() }},
+		{"batches", func() actor.MailboxProducer { return mailbox.New(mailbox.Options{Batchable: isEv}).Producer() }},
 		{"protoactor", func() actor.MailboxProducer { return actor.Unbounded() }},
 	} {
 		b.Run(mb.name, func(b *testing.B) {

@@ -2,69 +2,179 @@ package mailbox
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
+	"unsafe"
 
+	"github.com/actorlog/actorlog/core"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
-// Batch is a run of consecutive user messages that the mailbox's batch
-// rule took (see New), handed to the actor as one message, in the order
-// they were posted. The actor must not keep Messages: the mailbox reuses
-// the slice once Receive returns.
+// Line is a line of a Page: where it ends in the page's Text, and the
+// time and level of its event.
+type Line struct {
+	End   int
+	Time  time.Time
+	Level core.Level
+}
+
+// Page is a run of consecutive lines (PostLine), handed to the actor as
+// one message, in the order they were posted: Text holds them one after
+// another, Lines says where each ends, Levels has each line's level bit.
+//
+// The actor sets Done to i+1 before it writes line i: if it panics, line
+// i is lost (the crash names it) and the lines after it come again, first,
+// once the actor is restarted. The actor must not keep a Page: the mailbox
+// reuses its memory once Receive returns.
+type Page struct {
+	Text   []byte
+	Lines  []Line
+	Levels core.Mask
+	Done   int
+}
+
+// Line returns line i of p.
+func (p *Page) Line(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = p.Lines[i-1].End
+	}
+	return p.Text[start:p.Lines[i].End]
+}
+
+// Batch is a run of consecutive user messages that the batch rule takes
+// (Options.Batchable), handed to the actor as one message, in the order
+// they were posted. Done is as in Page: set to i+1 before handling
+// message i, it keeps the messages after one that panicked for after the
+// restart. The actor must not keep Messages: the mailbox reuses the slice
+// once Receive returns.
 type Batch struct {
 	Messages []any
+	Done     int
+}
+
+// Options tune a Mailbox.
+type Options struct {
+	// Batchable says which user messages may travel in a Batch (nil:
+	// none). A request (an envelope with its sender) never does.
+	Batchable func(any) bool
+	// Refused, if not nil, is given each message sent (PostUserMessage)
+	// after the mailbox was closed, on the sender's goroutine.
+	Refused func(any)
+	// Handled, if not nil, is called on the actor's goroutine after each
+	// user message, Page or Batch the actor handled.
+	Handled func()
 }
 
 // Mailbox is a Proto.Actor mailbox (actor.Mailbox) whose queue is the
-// actor's whole queue: every user message posted and not yet handled,
-// counted in one atomic (Len). System messages (Stop, Watch, a failure's
-// Restart) go first, as in Proto.Actor's own mailbox.
+// actor's whole queue: lines formatted by the posters (PostLine) and
+// messages (Post, or Proto.Actor's Send), numbered from one count as they
+// are posted, delivered in that order, and counted until handled (Len, one
+// atomic load). System messages (Stop, Watch, a failure's Restart) go
+// first, as in Proto.Actor's own mailbox.
 //
-// User messages are taken all at once, in the order they were posted,
-// under one lock, and delivered in order; consecutive messages that the
-// batch rule takes reach the actor as one *Batch, the others one by one
-// (a request, whose sender the actor's context must see, is never in a
-// batch). A message counts in Len until the actor has handled it: while
-// the actor handles a Batch, all of its messages count.
+// It is cut in shards, each with its own lock, so that posters on
+// different processors mostly write different memory: a poster names the
+// shard (its event's home, core.Event.Home). The actor's goroutine takes
+// every shard at once, with all their locks held, and merges them by
+// number; consecutive lines reach the actor as one *Page, consecutive
+// messages that Options.Batchable takes as one *Batch, the others one by
+// one.
 //
-// Close refuses what is posted after it, and returns what the mailbox held
-// and never delivered, so that its owner can count it: a stopping actor's
-// queue is never lost unseen.
+// A poster may wait for what it posted (Wake, with the number Post or
+// PostLine returned), as a caller in sync mode does. Kill and Drop close
+// the mailbox and drop what the actor has not been handed, for a killer
+// or an exit after failures, and wake the posters waiting for it
+// (Dropped); Drain, as the actor stops, closes it and hands the actor
+// what is left. What is posted after either is refused.
 type Mailbox struct {
-	batchable func(any) bool
-	refused   func(any)
+	// put counts the entries ever posted, numbering them; finished those
+	// ever handled, and dropped those ever dropped (Kill, Drop). Entries
+	// are handled in the order they were numbered.
+	put atomic.Uint64
+	_   [56]byte
+	// running: the run loop is scheduled or running.
+	running atomic.Bool
+	_       [63]byte
 
-	mu     sync.Mutex
-	user   []any // posted, not taken
-	spare  []any // the slice taken last, emptied for reuse
+	finished atomic.Uint64
+	dropped  atomic.Uint64
+	// dropFrom is the number of the first entry dropped (0: none); every
+	// entry from it on was dropped. exited: Drop, not Kill, dropped them.
+	dropFrom atomic.Uint64
+	exited   atomic.Bool
+
+	shards []shard
+	opts   Options
+
+	smu    sync.Mutex
 	system []any
-	closed bool
+	sysN   atomic.Int32
 
-	// taken is the slice being delivered, from at on; delivering is how
-	// many messages the actor is handling, and batch the Batch it is
-	// handed. They are the run loop's alone (Close runs on it).
-	taken      []any
-	at         int
-	delivering int32
-	batch      Batch
-
-	userN     atomic.Int32 // posted and not yet handled
-	sysN      atomic.Int32
-	running   atomic.Bool
 	suspended atomic.Bool
+
+	// The take, under tmu (the run loop's, and Kill's): the entries taken
+	// from the shards, merged in order, from at on not delivered; their
+	// lines' text and marks; the shards' pages taken last, for reuse.
+	tmu   sync.Mutex
+	taken uint64 // entries ever taken from the shards
+	items []entry
+	at    int
+	text  []byte
+	lines []Line
+	spare []shardPage
+
+	// The delivery in hand: the run loop's alone.
+	from, delivering int
+	page             Page
+	batch            Batch
+	msgs             []any
+
+	wmu     sync.Mutex
+	waiting atomic.Int32 // posters about to take, or holding, a wake channel
+	onWake  int32
+	wake    chan struct{} // closed when entries are handled or dropped
 
 	invoker    actor.MessageInvoker
 	dispatcher actor.Dispatcher
 }
 
+// entry is one posted line (msg nil) or message.
+type entry struct {
+	seq   uint64
+	msg   any
+	t     time.Time
+	level core.Level
+	// A line's text: [from, to) of its shard's page, and once merged, its
+	// index in the take's lines.
+	shard    int32
+	from, to int
+}
+
+type shard struct {
+	shardState
+	_ [128 - unsafe.Sizeof(shardState{})%128]byte
+}
+
+type shardState struct {
+	mu     sync.Mutex
+	closed bool
+	page   shardPage
+}
+
+type shardPage struct {
+	text    []byte
+	entries []entry
+}
+
 var _ actor.Mailbox = (*Mailbox)(nil)
 
-// New returns an empty mailbox. batchable says which user messages may
-// travel in a Batch (nil: none); refused, if not nil, is given each
-// message posted after Close, on the poster's goroutine.
-func New(batchable func(any) bool, refused func(any)) *Mailbox {
-	return &Mailbox{batchable: batchable, refused: refused}
+// New returns an empty mailbox.
+func New(opts Options) *Mailbox {
+	n := min(2*max(runtime.GOMAXPROCS(0), 1), 16)
+	return &Mailbox{opts: opts, shards: make([]shard, n), spare: make([]shardPage, n)}
 }
 
 // Producer returns a producer that builds m, for actor.WithMailbox. A
@@ -73,32 +183,80 @@ func (m *Mailbox) Producer() actor.MailboxProducer {
 	return func() actor.Mailbox { return m }
 }
 
-// keepCap is the largest emptied slice kept for reuse: after a flood the
-// mailbox does not hold on to the flood's memory.
-const keepCap = 4096
+// keepCap is the largest emptied slice or page kept for reuse, in entries
+// or bytes: after a flood the mailbox does not hold on to its memory.
+const keepCap = 1 << 16
 
-// PostUserMessage implements actor.Mailbox.
-func (m *Mailbox) PostUserMessage(msg any) {
-	m.mu.Lock()
-	if m.closed {
-		m.mu.Unlock()
-		if m.refused != nil {
-			m.refused(msg)
-		}
-		return
+// YieldBytes is how much line text a shard holds, not taken, each time
+// PostLine tells its poster to yield; YieldEntries the same in entries.
+const (
+	YieldBytes   = 32 << 10
+	YieldEntries = 512
+)
+
+// Post adds msg on shard home (any number: it is taken modulo the shards)
+// and returns its number, for Wake, and how many entries wait now
+// (counting it); ok is false, having posted nothing, when the mailbox is
+// closed. yield is true when the shard has grown by YieldEntries since it
+// was last taken: the poster should let the actor's goroutine run
+// (runtime.Gosched), or posters that never wait could fill the mailbox
+// for a whole slice of the scheduler's time before it does.
+func (m *Mailbox) Post(msg any, home uint32) (seq uint64, waiting int, yield, ok bool) {
+	sh := &m.shards[home%uint32(len(m.shards))]
+	sh.mu.Lock()
+	if sh.closed {
+		sh.mu.Unlock()
+		return 0, 0, false, false
 	}
-	m.user = append(m.user, msg)
-	m.userN.Add(1)
-	m.mu.Unlock()
+	seq = m.put.Add(1)
+	sh.page.entries = append(sh.page.entries, entry{seq: seq, msg: msg})
+	yield = len(sh.page.entries)%YieldEntries == 0
+	sh.mu.Unlock()
 	m.schedule()
+	return seq, m.waitingAfter(seq), yield, true
+}
+
+// PostLine adds a copy of line, of an event of time t and level level, on
+// shard home, as Post does.
+func (m *Mailbox) PostLine(line []byte, t time.Time, level core.Level, home uint32) (seq uint64, waiting int, yield, ok bool) {
+	sh := &m.shards[home%uint32(len(m.shards))]
+	sh.mu.Lock()
+	if sh.closed {
+		sh.mu.Unlock()
+		return 0, 0, false, false
+	}
+	from := len(sh.page.text)
+	sh.page.text = append(sh.page.text, line...)
+	yield = from/YieldBytes != len(sh.page.text)/YieldBytes
+	seq = m.put.Add(1)
+	sh.page.entries = append(sh.page.entries, entry{seq: seq, t: t, level: level,
+		shard: int32(home % uint32(len(m.shards))), from: from, to: len(sh.page.text)})
+	sh.mu.Unlock()
+	m.schedule()
+	return seq, m.waitingAfter(seq), yield, true
+}
+
+// waitingAfter returns how many entries wait once entry seq was posted.
+// finished and dropped sit on cache lines the actor writes: they are read
+// once, after the lock.
+func (m *Mailbox) waitingAfter(seq uint64) int {
+	return max(int(int64(seq)-int64(m.finished.Load()+m.dropped.Load())), 0)
+}
+
+// PostUserMessage implements actor.Mailbox: Post on the first shard;
+// Options.Refused is given what a closed mailbox refuses.
+func (m *Mailbox) PostUserMessage(msg any) {
+	if _, _, _, ok := m.Post(msg, 0); !ok && m.opts.Refused != nil {
+		m.opts.Refused(msg)
+	}
 }
 
 // PostSystemMessage implements actor.Mailbox.
 func (m *Mailbox) PostSystemMessage(msg any) {
-	m.mu.Lock()
+	m.smu.Lock()
 	m.system = append(m.system, msg)
 	m.sysN.Add(1)
-	m.mu.Unlock()
+	m.smu.Unlock()
 	m.schedule()
 }
 
@@ -113,31 +271,79 @@ func (m *Mailbox) Start() {}
 // UserMessageCount implements actor.Mailbox: Len.
 func (m *Mailbox) UserMessageCount() int { return m.Len() }
 
-// Len returns how many user messages were posted and not yet handled: one
-// atomic load, from any goroutine.
-func (m *Mailbox) Len() int { return int(m.userN.Load()) }
+// Len returns how many entries were posted and neither handled nor
+// dropped: one atomic load each, from any goroutine. put is read first, so
+// that a reader delayed between the reads, while entries are posted and
+// handled, counts fewer than were waiting, never more.
+func (m *Mailbox) Len() int {
+	put := m.put.Load()
+	return max(int(int64(put)-int64(m.finished.Load()+m.dropped.Load())), 0)
+}
 
-// Close refuses every message posted from now on and returns, in order,
-// the user messages posted and not delivered. It is for the actor itself,
-// called while it stops (on *actor.Stopping or *actor.Stopped), so that
-// nothing it held is lost uncounted; it may be called again, returning
-// nothing more.
-func (m *Mailbox) Close() []any {
-	m.mu.Lock()
-	m.closed = true
-	rest := m.taken[m.at:]
-	left := make([]any, 0, len(rest)+len(m.user))
-	left = append(append(left, rest...), m.user...)
-	m.user = nil
-	m.mu.Unlock()
-	clear(rest)
-	m.taken = m.taken[:m.at]
-	m.userN.Add(-int32(len(left)))
-	return left
+// Wake returns nil once entry seq (numbered by Post or PostLine) is
+// handled or dropped (see Dropped); until then, a channel closed the next
+// time entries are. A poster that waits for its entry asks again when
+// the channel is closed.
+func (m *Mailbox) Wake(seq uint64) <-chan struct{} {
+	if m.over(seq) {
+		return nil
+	}
+	m.waiting.Add(1)
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	if m.over(seq) { // over before the waiter was seen
+		m.waiting.Add(-1)
+		return nil
+	}
+	if m.wake == nil {
+		m.wake = make(chan struct{})
+	}
+	m.onWake++
+	return m.wake
+}
+
+func (m *Mailbox) over(seq uint64) bool {
+	return m.finished.Load() >= seq || m.Dropped(seq)
+}
+
+// Dropped reports whether entry seq was dropped by Kill or Drop; Exited
+// whether Drop did it.
+func (m *Mailbox) Dropped(seq uint64) bool {
+	from := m.dropFrom.Load()
+	return from != 0 && seq >= from
+}
+
+// Exited reports whether Drop closed the mailbox.
+func (m *Mailbox) Exited() bool { return m.exited.Load() }
+
+// wakeAll wakes the posters waiting for entries.
+func (m *Mailbox) wakeAll() {
+	// A waiter counts itself before it reads finished; one not seen here
+	// saw its entry over.
+	if m.waiting.Load() == 0 {
+		return
+	}
+	m.wmu.Lock()
+	if m.wake != nil {
+		close(m.wake)
+		m.wake = nil
+		m.waiting.Add(-m.onWake)
+		m.onWake = 0
+	}
+	m.wmu.Unlock()
+}
+
+// finish records that k more entries were handled.
+func (m *Mailbox) finish(k int) {
+	if k <= 0 {
+		return
+	}
+	m.finished.Add(uint64(k))
+	m.wakeAll()
 }
 
 func (m *Mailbox) schedule() {
-	if m.running.CompareAndSwap(false, true) {
+	if !m.running.Load() && m.running.CompareAndSwap(false, true) {
 		m.dispatcher.Schedule(m.process)
 	}
 }
@@ -146,9 +352,9 @@ func (m *Mailbox) process() {
 	for {
 		m.run()
 		m.running.Store(false)
-		// A message posted after run found the queues empty, and before
+		// An entry posted after run found the mailbox empty, and before
 		// running was cleared, scheduled nothing: look again.
-		if m.sysN.Load() == 0 && (m.suspended.Load() || m.userN.Load() == 0) {
+		if m.sysN.Load() == 0 && (m.suspended.Load() || m.Len() == 0) {
 			return
 		}
 		if !m.running.CompareAndSwap(false, true) {
@@ -160,12 +366,12 @@ func (m *Mailbox) process() {
 // run delivers system messages first, then user messages, until both are
 // empty or the mailbox is suspended, yielding every Throughput deliveries.
 // A panic escapes Receive only from a user message (Proto.Actor recovers
-// its own), which counts as handled, and goes to the actor's supervisor.
+// its own), and goes to the actor's supervisor.
 func (m *Mailbox) run() {
 	var msg any
 	defer func() {
 		if r := recover(); r != nil {
-			m.handled()
+			m.panicked()
 			m.invoker.EscalateFailure(r, msg)
 		}
 	}()
@@ -190,72 +396,268 @@ func (m *Mailbox) run() {
 		if m.suspended.Load() {
 			return
 		}
-		if m.at == len(m.taken) && !m.take() {
+		if msg = m.next(); msg == nil {
 			return
 		}
-		msg = m.next()
 		m.invoker.InvokeUserMessage(msg)
 		m.handled()
+		if m.opts.Handled != nil {
+			m.opts.Handled()
+		}
 	}
 }
 
 func (m *Mailbox) popSystem() any {
-	m.mu.Lock()
+	m.smu.Lock()
 	msg := m.system[0]
 	m.system[0] = nil
 	m.system = m.system[1:]
-	m.mu.Unlock()
+	m.smu.Unlock()
 	m.sysN.Add(-1)
 	return msg
 }
 
-// take moves every posted user message to taken; false if there is none.
-func (m *Mailbox) take() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.user) == 0 {
-		return false
+// next returns the next delivery: a Page of the run of lines, a Batch of
+// the run of batchable messages, or one message; nil when nothing waits.
+func (m *Mailbox) next() any {
+	m.tmu.Lock()
+	defer m.tmu.Unlock()
+	if m.at == len(m.items) && !m.take() {
+		return nil
 	}
-	old := m.taken
-	m.taken, m.at = m.user, 0
-	m.user, m.spare = m.spare, nil
-	if cap(old) <= keepCap {
-		clear(old[:cap(old)]) // keeps no message alive
-		m.spare = old[:0]
+	from := m.at
+	first := m.items[from]
+	to := from + 1
+	var msg any
+	switch {
+	case first.msg == nil:
+		for to < len(m.items) && m.items[to].msg == nil {
+			to++
+		}
+		m.deliverLines(from, to)
+		msg = &m.page
+	case m.batches(first.msg):
+		for to < len(m.items) && m.batches(m.items[to].msg) {
+			to++
+		}
+		m.msgs = m.msgs[:0]
+		for _, e := range m.items[from:to] {
+			m.msgs = append(m.msgs, e.msg)
+		}
+		m.batch = Batch{Messages: m.msgs[:len(m.msgs):len(m.msgs)]}
+		msg = &m.batch
+	default:
+		msg = first.msg
 	}
-	return true
+	m.from, m.delivering, m.at = from, to-from, to
+	return msg
 }
 
-// next returns the next user message of taken to deliver, or a Batch of
-// the run of batchable ones it starts, and moves past it; handled takes
-// it out of Len once delivered.
-func (m *Mailbox) next() any {
-	from := m.at
-	msg := m.taken[from]
-	m.at++
-	if m.batches(msg) {
-		for m.at < len(m.taken) && m.batches(m.taken[m.at]) {
-			m.at++
-		}
-		m.batch.Messages = m.taken[from:m.at:m.at]
-		msg = &m.batch
+// deliverLines makes the page of the lines items[from:to].
+func (m *Mailbox) deliverLines(from, to int) {
+	lo, hi := m.items[from].from, m.items[to-1].from+1 // their indexes in lines
+	start := 0
+	if lo > 0 {
+		start = m.lines[lo-1].End
 	}
-	m.delivering = int32(m.at - from)
-	return msg
+	lines := m.page.Lines[:0]
+	var levels core.Mask
+	for _, l := range m.lines[lo:hi] {
+		l.End -= start
+		levels |= l.Level.Bit()
+		lines = append(lines, l)
+	}
+	m.page = Page{Text: m.text[start:m.lines[hi-1].End], Lines: lines, Levels: levels}
 }
 
 // batches says whether msg may travel in a Batch: the batch rule takes it,
 // and it is not a request (an envelope with its sender).
 func (m *Mailbox) batches(msg any) bool {
-	if _, request := msg.(*actor.MessageEnvelope); request || m.batchable == nil {
+	if _, request := msg.(*actor.MessageEnvelope); request || m.opts.Batchable == nil {
 		return false
 	}
-	return m.batchable(msg)
+	return m.opts.Batchable(msg)
 }
 
-// handled takes the messages last delivered out of Len.
+// take moves every entry of the shards to items, merged in the order
+// they were numbered, and their lines' text to text; false if there is
+// none. It runs under tmu.
+func (m *Mailbox) take() bool {
+	for i := range m.shards { // in order: a poster holds one lock at most
+		m.shards[i].mu.Lock()
+	}
+	n := 0
+	for i := range m.shards {
+		sh := &m.shards[i]
+		n += len(sh.page.entries)
+		sh.page, m.spare[i] = shardPage{text: m.spare[i].text[:0], entries: m.spare[i].entries[:0]}, sh.page
+	}
+	base := m.taken + 1 // the first entry's number
+	m.taken += uint64(n)
+	for i := range m.shards {
+		m.shards[i].mu.Unlock()
+	}
+	if n == 0 {
+		return false
+	}
+	clear(m.items) // keeps no message alive
+	if cap(m.items) > keepCap {
+		m.items = nil
+	}
+	m.items = slices.Grow(m.items[:0], n)[:n]
+	m.at = 0
+	for i := range m.spare {
+		for _, e := range m.spare[i].entries {
+			m.items[e.seq-base] = e
+		}
+	}
+	m.text, m.lines = m.text[:0], m.lines[:0]
+	for i := range m.items {
+		e := &m.items[i]
+		if e.msg != nil {
+			continue
+		}
+		m.text = append(m.text, m.spare[e.shard].text[e.from:e.to]...)
+		m.lines = append(m.lines, Line{End: len(m.text), Time: e.t, Level: e.level})
+		e.from = len(m.lines) - 1
+	}
+	for i := range m.spare {
+		p := &m.spare[i]
+		clear(p.entries)
+		if cap(p.text) > keepCap || cap(p.entries) > keepCap {
+			*p = shardPage{}
+		}
+	}
+	return true
+}
+
+// handled counts the delivery in hand as handled.
 func (m *Mailbox) handled() {
-	m.userN.Add(-m.delivering)
+	k := m.delivering
 	m.delivering = 0
-	m.batch.Messages = nil
+	m.page.Text, m.batch.Messages = nil, nil
+	clear(m.msgs) // keeps no message alive
+	m.finish(k)
+}
+
+// panicked counts the delivery in hand as handled up to the entry that
+// panicked (Page.Done, Batch.Done; a lone message is lost whole); the
+// entries after it are delivered again, first, once the actor resumes.
+func (m *Mailbox) panicked() {
+	k := m.delivering
+	if k > 1 {
+		done := max(m.page.Done, m.batch.Done)
+		k = min(max(done, 1), k)
+		m.tmu.Lock()
+		m.at = m.from + k
+		m.tmu.Unlock()
+	}
+	m.page.Done, m.batch.Done = 0, 0
+	m.delivering = k
+	m.handled()
+}
+
+// Kill closes the mailbox and drops every entry the actor has not been
+// handed: a killer's drop. It returns how many lines it dropped, and the
+// messages, in order, for its owner to count and answer. What the actor
+// is handling now it still handles; the posters waiting for what was
+// dropped are woken, and learn it from Dropped.
+func (m *Mailbox) Kill() (lines int, msgs []any) { return m.drop(false) }
+
+// Drop is Kill for an actor taken out after failures: Exited then
+// reports true.
+func (m *Mailbox) Drop() (lines int, msgs []any) { return m.drop(true) }
+
+func (m *Mailbox) drop(exited bool) (lines int, msgs []any) {
+	m.tmu.Lock()
+	defer m.tmu.Unlock()
+	for i := range m.shards {
+		m.shards[i].mu.Lock()
+	}
+	var first uint64
+	count := func(e *entry) {
+		if first == 0 {
+			first = e.seq
+		}
+		if e.msg == nil {
+			lines++
+		} else {
+			msgs = append(msgs, e.msg)
+		}
+	}
+	for i := range m.items[m.at:] {
+		count(&m.items[m.at+i])
+	}
+	clear(m.items[m.at:])
+	m.items = m.items[:m.at]
+	// The shards' entries, in order: every one is numbered after those
+	// taken, and they are the rest of the numbers up to put.
+	var rest []entry
+	for i := range m.shards {
+		sh := &m.shards[i]
+		sh.closed = true
+		rest = append(rest, sh.page.entries...)
+		clear(sh.page.entries)
+		sh.page = shardPage{}
+	}
+	m.taken += uint64(len(rest))
+	for i := range m.shards {
+		m.shards[i].mu.Unlock()
+	}
+	if len(rest) > 0 {
+		ordered := make([]entry, len(rest))
+		base := rest[0].seq
+		for _, e := range rest {
+			base = min(base, e.seq)
+		}
+		for _, e := range rest {
+			ordered[e.seq-base] = e
+		}
+		for i := range ordered {
+			count(&ordered[i])
+		}
+	}
+	if first == 0 {
+		return 0, nil
+	}
+	if exited {
+		m.exited.Store(true)
+	}
+	if m.dropFrom.Load() == 0 {
+		m.dropFrom.Store(first)
+	}
+	m.dropped.Add(uint64(lines + len(msgs)))
+	m.wakeAll()
+	return lines, msgs
+}
+
+// Drain closes the mailbox, as its actor stops, and hands handle what is
+// left, as the run loop would have: Pages, Batches and messages in order,
+// each counted as handled once handle returns. A panic in handle loses
+// the entry it was handling (see Page.Done); Drain goes on with the rest.
+// It runs on the actor's goroutine, from its *actor.Stopping.
+func (m *Mailbox) Drain(handle func(msg any)) {
+	for i := range m.shards {
+		sh := &m.shards[i]
+		sh.mu.Lock()
+		sh.closed = true
+		sh.mu.Unlock()
+	}
+	for m.drainOne(handle) {
+	}
+}
+
+func (m *Mailbox) drainOne(handle func(msg any)) (more bool) {
+	msg := m.next()
+	if msg == nil {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			m.panicked()
+		}
+	}()
+	handle(msg)
+	m.handled()
+	return true
 }

@@ -47,7 +47,15 @@ func (r *recorder) Receive(c actor.Context) {
 		return
 	case *actor.Stopping:
 		if r.stopping != nil {
-			r.stopping <- r.mb.Close()
+			var left []any
+			r.mb.Drain(func(m any) {
+				if b, ok := m.(*mailbox.Batch); ok {
+					left = append(left, b.Messages...)
+				} else {
+					left = append(left, m)
+				}
+			})
+			r.stopping <- left
 		}
 		return
 	}
@@ -79,7 +87,7 @@ func (r *recorder) entries() []string {
 // is true.
 func spawn(t *testing.T, system *actor.ActorSystem, r *recorder, worker bool) *actor.PID {
 	t.Helper()
-	r.mb = mailbox.New(isEv, nil)
+	r.mb = mailbox.New(mailbox.Options{Batchable: isEv})
 	opts := []actor.PropsOption{actor.WithMailbox(r.mb.Producer())}
 	if worker {
 		r.worker = actors.NewWorker(300)
@@ -134,14 +142,15 @@ func TestABatchCountsUntilHandled(t *testing.T) {
 	stop(t, system, pid)
 }
 
-// A stop goes before the user messages still queued, and Close hands them
-// back, in order, to be counted; what is posted after is refused.
+// A stop goes before the user messages still queued, and Drain hands them
+// to the stopping actor, in order; what is posted after is refused.
 func TestAStopHandsBackWhatWasNotDelivered(t *testing.T) {
 	system := actortest.NewSystem(t)
 	var refusedMu sync.Mutex
 	var refused []any
 	r := &recorder{gate: make(chan struct{}), entered: make(chan any, 1), stopping: make(chan []any, 1)}
-	r.mb = mailbox.New(isEv, func(m any) { refusedMu.Lock(); refused = append(refused, m); refusedMu.Unlock() })
+	r.mb = mailbox.New(mailbox.Options{Batchable: isEv,
+		Refused: func(m any) { refusedMu.Lock(); refused = append(refused, m); refusedMu.Unlock() }})
 	pid := system.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return r }, actor.WithMailbox(r.mb.Producer())))
 	system.Root.Send(pid, "held")
 	<-r.entered // "held" is being handled, and holds the actor at the gate
@@ -183,7 +192,7 @@ func TestAPanicLosesOnlyItsMessage(t *testing.T) {
 // Requests are never in a batch: the actor's context sees their sender.
 func TestRequestsComeAloneWithTheirSender(t *testing.T) {
 	system := actortest.NewSystem(t)
-	mb := mailbox.New(func(any) bool { return true }, nil) // even a rule that takes everything
+	mb := mailbox.New(mailbox.Options{Batchable: func(any) bool { return true }}) // even a rule that takes everything
 	pid := system.Root.Spawn(actor.PropsFromFunc(func(c actor.Context) {
 		switch c.Message().(type) {
 		case string:
@@ -205,7 +214,7 @@ func TestManyPostersLoseNothing(t *testing.T) {
 	var mu sync.Mutex
 	next := make([]int, posters)
 	var bad []string
-	mb := mailbox.New(func(m any) bool { _, ok := m.([2]int); return ok }, nil)
+	mb := mailbox.New(mailbox.Options{Batchable: func(m any) bool { _, ok := m.([2]int); return ok }})
 	seen := func(m any) {
 		v := m.([2]int)
 		if next[v[0]] != v[1] {
