@@ -536,6 +536,9 @@ func (m *Mailbox) handled() {
 	k := m.delivering
 	m.delivering = 0
 	m.page.Text, m.batch.Messages = nil, nil
+	// Done counts for the delivery it was set in: a Page's must not
+	// tell how much of the next Batch was handled, nor the other way.
+	m.page.Done, m.batch.Done = 0, 0
 	clear(m.msgs) // keeps no message alive
 	m.finish(k)
 }
@@ -552,7 +555,6 @@ func (m *Mailbox) panicked() {
 		m.at = m.from + k
 		m.tmu.Unlock()
 	}
-	m.page.Done, m.batch.Done = 0, 0
 	m.delivering = k
 	m.handled()
 }

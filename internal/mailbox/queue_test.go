@@ -685,7 +685,8 @@ func TestKillAccountsForEveryEntry(t *testing.T) {
 
 // A panic in the middle of a Page or a Batch loses the entry the actor
 // was on (Done); the actor is restarted, and the entries after it come
-// first, then the rest.
+// first, then the rest. Done from a delivery before, of the other kind,
+// counts for nothing.
 func TestAPanicInAPageOrBatchLosesOnlyItsEntry(t *testing.T) {
 	type line string
 	for _, c := range []struct {
@@ -701,6 +702,10 @@ func TestAPanicInAPageOrBatchLosesOnlyItsEntry(t *testing.T) {
 			[]string{"page", "L0", "poison", "restart", "after", "page", "L3"}},
 		{"batch", []any{ev(0), ev(1), ev(13), ev(3), ev(4), "after"},
 			[]string{"batch", "0", "1", "13", "restart", "batch", "3", "4", "after"}},
+		{"batch after a page", []any{line("L0"), line("L1"), line("L2"), line("L3"), line("L4"), ev(0), ev(13), ev(2), ev(3)},
+			[]string{"page", "L0", "L1", "L2", "L3", "L4", "batch", "0", "13", "restart", "batch", "2", "3"}},
+		{"page after a batch", []any{ev(0), ev(1), ev(2), ev(3), ev(4), line("L0"), line("poison"), line("L2"), line("L3")},
+			[]string{"batch", "0", "1", "2", "3", "4", "page", "L0", "poison", "restart", "page", "L2", "L3"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			system := actortest.NewSystem(t)
