@@ -657,6 +657,7 @@ func (m *Mailbox) drainOne(handle func(msg any)) (more bool) {
 	defer func() {
 		if recover() != nil {
 			m.panicked()
+			more = true // the rest is still to be handed over
 		}
 	}()
 	handle(msg)

@@ -731,6 +731,44 @@ func TestAPanicInAPageOrBatchLosesOnlyItsEntry(t *testing.T) {
 	}
 }
 
+// Drain, as the actor stops, hands it what is left, taken or not, in
+// order: Pages, Batches, messages; a panic in the middle loses only the
+// entry it was on, and Drain goes on. Then the mailbox refuses posts.
+func TestDrainHandsOverWhatIsLeft(t *testing.T) {
+	system := actortest.NewSystem(t)
+	r := newTape(true, "Lpoison", "13", "mpoison")
+	pid := spawnTape(t, system, r, mailbox.Options{})
+	post(t, r.mb, "held", 0)
+	<-r.entered
+	postLine(t, r.mb, "A0", 1)
+	postLine(t, r.mb, "A1", 2)
+	post(t, r.mb, ev(1), 3)
+	post(t, r.mb, "x", 0)
+	r.gate <- struct{}{}
+	<-r.entered // the page of A0 and A1 is in Receive; ev(1) and "x" are taken
+	postLine(t, r.mb, "L0", 1)
+	postLine(t, r.mb, "Lpoison", 2)
+	postLine(t, r.mb, "L2", 3)
+	post(t, r.mb, ev(2), 0)
+	post(t, r.mb, ev(13), 1)
+	post(t, r.mb, ev(4), 2)
+	post(t, r.mb, "mpoison", 3)
+	post(t, r.mb, "y", 0)
+	postLine(t, r.mb, "L5", 1)
+	assert.Equal(t, 13, r.mb.Len())
+	stopped := system.Root.StopFuture(pid)
+	close(r.gate) // the page returns; the stop goes before the rest
+	require.NoError(t, stopped.Wait())
+	assert.Equal(t, []string{"held", "page", "A0", "A1", "stopping",
+		"batch", "1", "x", "page", "L0", "Lpoison", "page", "L2",
+		"batch", "2", "13", "batch", "4", "mpoison", "y", "page", "L5"}, r.written())
+	assert.Equal(t, 0, r.mb.Len())
+	_, _, _, ok := r.mb.PostLine([]byte("late"), at(0), core.LevelInfo, 1)
+	assert.False(t, ok)
+	_, _, _, ok = r.mb.Post("late", 2)
+	assert.False(t, ok)
+}
+
 // Options.Handled is called on the actor's goroutine after each delivery
 // returns, the delivery counted as handled.
 func TestHandledIsCalledAfterEachDelivery(t *testing.T) {
