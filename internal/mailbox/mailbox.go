@@ -619,11 +619,11 @@ func (m *Mailbox) drop(exited bool) (lines int, msgs []any) {
 			count(&ordered[i])
 		}
 	}
-	if first == 0 {
-		return 0, nil
-	}
 	if exited {
 		m.exited.Store(true)
+	}
+	if first == 0 {
+		return 0, nil
 	}
 	if m.dropFrom.Load() == 0 {
 		m.dropFrom.Store(first)

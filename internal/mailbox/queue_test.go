@@ -843,3 +843,31 @@ func TestPostersAreToldToYield(t *testing.T) {
 	settled(t, r.mb)
 	stop(t, system, pid)
 }
+
+// Kill or Drop with nothing waiting still closes the mailbox; after Drop,
+// Exited reports true.
+func TestKillWithNothingWaitingCloses(t *testing.T) {
+	for _, exit := range []bool{false, true} {
+		t.Run(fmt.Sprint("drop=", exit), func(t *testing.T) {
+			system := actortest.NewSystem(t)
+			r := newTape(false)
+			pid := spawnTape(t, system, r, mailbox.Options{})
+			seq := post(t, r.mb, "a", 0)
+			settled(t, r.mb)
+			kill := r.mb.Kill
+			if exit {
+				kill = r.mb.Drop
+			}
+			lines, msgs := kill()
+			assert.Zero(t, lines)
+			assert.Empty(t, msgs)
+			assert.Equal(t, exit, r.mb.Exited())
+			assert.False(t, r.mb.Dropped(seq))
+			_, _, _, ok := r.mb.Post("late", 0)
+			assert.False(t, ok)
+			assert.Equal(t, 0, r.mb.Len())
+			stop(t, system, pid)
+			assert.Equal(t, []string{"a", "stopping"}, r.written())
+		})
+	}
+}
