@@ -184,7 +184,9 @@ func (m *Mailbox) Producer() actor.MailboxProducer {
 }
 
 // keepCap is the largest emptied slice or page kept for reuse, in entries
-// or bytes: after a flood the mailbox does not hold on to its memory.
+// or bytes: after a flood the mailbox does not hold on to its memory. The
+// take, which merges every shard's page, keeps up to 16 times as much
+// text, and keeps a larger slice while takes need a quarter of it.
 const keepCap = 1 << 16
 
 // YieldBytes is how much line text a shard holds, not taken, each time
@@ -500,18 +502,22 @@ func (m *Mailbox) take() bool {
 	if n == 0 {
 		return false
 	}
-	clear(m.items) // keeps no message alive
-	if cap(m.items) > keepCap {
-		m.items = nil
+	// Everything taken before is handled: empty the take for reuse,
+	// letting go of what a flood grew once takes are small again.
+	text := 0
+	for i := range m.spare {
+		text += len(m.spare[i].text)
 	}
-	m.items = slices.Grow(m.items[:0], n)[:n]
-	m.at = 0
+	clear(m.items) // keeps no message alive
+	m.items, m.at = reuse(m.items, n, keepCap), 0
+	m.text, m.lines = reuse(m.text, text, 16*keepCap), reuse(m.lines, n, keepCap)
+	m.page.Lines, m.msgs = reuse(m.page.Lines, n, keepCap), reuse(m.msgs, n, keepCap)
+	m.items = slices.Grow(m.items, n)[:n]
 	for i := range m.spare {
 		for _, e := range m.spare[i].entries {
 			m.items[e.seq-base] = e
 		}
 	}
-	m.text, m.lines = m.text[:0], m.lines[:0]
 	for i := range m.items {
 		e := &m.items[i]
 		if e.msg != nil {
@@ -529,6 +535,16 @@ func (m *Mailbox) take() bool {
 		}
 	}
 	return true
+}
+
+// reuse returns s emptied, for a take that needs need of it, or nil if
+// it holds more than keep and four times need: a flood's memory goes once
+// a take needs much less.
+func reuse[S ~[]E, E any](s S, need, keep int) S {
+	if c := cap(s); c > keep && c > 4*need {
+		return nil
+	}
+	return s[:0]
 }
 
 // handled counts the delivery in hand as handled.

@@ -871,3 +871,46 @@ func TestKillWithNothingWaitingCloses(t *testing.T) {
 		})
 	}
 }
+
+// Once a flood is handled, the next take lets go of the flood's memory
+// (keepCap).
+func TestAFloodIsNotHeldOnTo(t *testing.T) {
+	const lines, size = 16 << 10, 2 << 10 // 32 MiB of text
+	system := actortest.NewSystem(t)
+	gate, entered := make(chan struct{}), make(chan struct{})
+	var got atomic.Int64
+	mb := mailbox.New(mailbox.Options{})
+	pid := system.Root.Spawn(actor.PropsFromFunc(func(c actor.Context) {
+		switch m := c.Message().(type) {
+		case string:
+			entered <- struct{}{}
+			<-gate
+		case *mailbox.Page:
+			got.Add(int64(len(m.Lines)))
+		}
+	}, actor.WithMailbox(mb.Producer())))
+	heap := func() uint64 {
+		runtime.GC()
+		var s runtime.MemStats
+		runtime.ReadMemStats(&s)
+		return s.HeapAlloc
+	}
+	before := heap()
+	post(t, mb, "held", 0)
+	<-entered // held while the flood is posted: one take has it all
+	line := make([]byte, size)
+	for i := range lines {
+		_, _, _, ok := mb.PostLine(line, at(i), core.LevelInfo, uint32(i))
+		require.True(t, ok)
+	}
+	gate <- struct{}{}
+	settled(t, mb)
+	assert.Equal(t, int64(lines), got.Load())
+	post(t, mb, "next", 0)
+	<-entered // taken, and held while the heap is measured
+	after := heap()
+	gate <- struct{}{}
+	settled(t, mb)
+	stop(t, system, pid)
+	assert.Less(t, int64(after)-int64(before), int64(lines*size/4), "heap before %d, after %d", before, after)
+}
