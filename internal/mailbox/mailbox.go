@@ -71,9 +71,9 @@ type Options struct {
 // Mailbox is a Proto.Actor mailbox (actor.Mailbox) whose queue is the
 // actor's whole queue: lines formatted by the posters (PostLine) and
 // messages (Post, or Proto.Actor's Send), numbered from one count as they
-// are posted, delivered in that order, and counted until handled (Len, one
-// atomic load). System messages (Stop, Watch, a failure's Restart) go
-// first, as in Proto.Actor's own mailbox.
+// are posted, delivered in that order, and counted while they wait to be
+// handed to the actor (Len, a few atomic loads). System messages (Stop,
+// Watch, a failure's Restart) go first, as in Proto.Actor's own mailbox.
 //
 // It is cut in shards, each with its own lock, so that posters on
 // different processors mostly write different memory: a poster names the
@@ -101,6 +101,9 @@ type Mailbox struct {
 
 	finished atomic.Uint64
 	dropped  atomic.Uint64
+	// inHand counts the entries of the delivery the actor is handling:
+	// set as it is handed over (next), zero once it returns (finish).
+	inHand atomic.Int64
 	// dropFrom is the number of the first entry dropped (0: none); every
 	// entry from it on was dropped. exited: Drop, not Kill, dropped them.
 	dropFrom atomic.Uint64
@@ -197,12 +200,13 @@ const (
 )
 
 // Post adds msg on shard home (any number: it is taken modulo the shards)
-// and returns its number, for Wake, and how many entries wait now
-// (counting it); ok is false, having posted nothing, when the mailbox is
-// closed. yield is true when the shard has grown by YieldEntries since it
-// was last taken: the poster should let the actor's goroutine run
-// (runtime.Gosched), or posters that never wait could fill the mailbox
-// for a whole slice of the scheduler's time before it does.
+// and returns its number, for Wake, and how many entries wait now, as Len
+// counts them (msg among them, unless the actor has it already); ok is
+// false, having posted nothing, when the mailbox is closed. yield is true
+// when the shard has grown by YieldEntries since it was last taken: the
+// poster should let the actor's goroutine run (runtime.Gosched), or
+// posters that never wait could fill the mailbox for a whole slice of the
+// scheduler's time before it does.
 func (m *Mailbox) Post(msg any, home uint32) (seq uint64, waiting int, yield, ok bool) {
 	sh := &m.shards[home%uint32(len(m.shards))]
 	sh.mu.Lock()
@@ -215,7 +219,7 @@ func (m *Mailbox) Post(msg any, home uint32) (seq uint64, waiting int, yield, ok
 	yield = len(sh.page.entries)%YieldEntries == 0
 	sh.mu.Unlock()
 	m.schedule()
-	return seq, m.waitingAfter(seq), yield, true
+	return seq, m.waitingUpTo(seq), yield, true
 }
 
 // PostLine adds a copy of line, of an event of time t and level level, on
@@ -235,14 +239,20 @@ func (m *Mailbox) PostLine(line []byte, t time.Time, level core.Level, home uint
 		shard: int32(home % uint32(len(m.shards))), from: from, to: len(sh.page.text)})
 	sh.mu.Unlock()
 	m.schedule()
-	return seq, m.waitingAfter(seq), yield, true
+	return seq, m.waitingUpTo(seq), yield, true
 }
 
-// waitingAfter returns how many entries wait once entry seq was posted.
-// finished and dropped sit on cache lines the actor writes: they are read
-// once, after the lock.
-func (m *Mailbox) waitingAfter(seq uint64) int {
-	return max(int(int64(seq)-int64(m.finished.Load()+m.dropped.Load())), 0)
+// waitingUpTo returns how many of the entries numbered up to put wait:
+// neither handled, nor dropped, nor in the delivery the actor is handling.
+// put is read first (by the caller), and inHand before finished: a
+// delivery handed over between the reads counts as waiting, as it did at
+// the first; one that returns between them is subtracted twice, as handled
+// and as in hand. So a reader delayed between the reads counts fewer than
+// were waiting, never more. finished, dropped and inHand sit on the cache
+// line the actor writes: posters read them once, after the lock.
+func (m *Mailbox) waitingUpTo(put uint64) int {
+	inHand := m.inHand.Load()
+	return max(int(int64(put)-int64(m.finished.Load()+m.dropped.Load())-inHand), 0)
 }
 
 // PostUserMessage implements actor.Mailbox: Post on the first shard;
@@ -273,13 +283,15 @@ func (m *Mailbox) Start() {}
 // UserMessageCount implements actor.Mailbox: Len.
 func (m *Mailbox) UserMessageCount() int { return m.Len() }
 
-// Len returns how many entries were posted and neither handled nor
-// dropped: one atomic load each, from any goroutine. put is read first, so
-// that a reader delayed between the reads, while entries are posted and
-// handled, counts fewer than were waiting, never more.
+// Len returns how many entries wait: posted, and neither handled, nor
+// dropped, nor in the delivery (a Page, a Batch or one message) the actor
+// is handling, as Erlang's message_queue_len leaves out the message a
+// process is handling. The rest of a Page or Batch whose handling panicked
+// waits again, and counts. Len reads four atomics, from any goroutine; a
+// reader delayed between the reads, while entries are posted and handled,
+// counts fewer than were waiting, never more.
 func (m *Mailbox) Len() int {
-	put := m.put.Load()
-	return max(int(int64(put)-int64(m.finished.Load()+m.dropped.Load())), 0)
+	return m.waitingUpTo(m.put.Load())
 }
 
 // Wake returns nil once entry seq (numbered by Post or PostLine) is
@@ -335,13 +347,17 @@ func (m *Mailbox) wakeAll() {
 	m.wmu.Unlock()
 }
 
-// finish records that k more entries were handled.
+// finish records that k more entries were handled and that the actor
+// has none in hand, then wakes the posters waiting. finished goes up
+// before inHand goes to zero: see waitingUpTo.
 func (m *Mailbox) finish(k int) {
-	if k <= 0 {
-		return
+	if k > 0 {
+		m.finished.Add(uint64(k))
 	}
-	m.finished.Add(uint64(k))
-	m.wakeAll()
+	m.inHand.Store(0)
+	if k > 0 {
+		m.wakeAll()
+	}
 }
 
 func (m *Mailbox) schedule() {
@@ -452,6 +468,7 @@ func (m *Mailbox) next() any {
 		msg = first.msg
 	}
 	m.from, m.delivering, m.at = from, to-from, to
+	m.inHand.Store(int64(to - from))
 	return msg
 }
 

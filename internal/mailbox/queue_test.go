@@ -22,10 +22,11 @@ import (
 // tape is an actor that writes down what it is handed, in order, as a
 // handler writes events: a Page as "page" and then each of its lines, a
 // Batch as "batch" and then each of its messages, any other message as
-// fmt.Sprint of it, a restart as "restart", a stop as "stopping" and then
-// what Drain hands it, written the same way. It sets Page.Done and
-// Batch.Done as the mailbox asks, and panics on a line or message whose
-// text is in poison, once it has written it down.
+// fmt.Sprint of it, a restart as "restart N" (N the mailbox's Len then), a
+// stop as "stopping" and then what Drain hands it, written the same way,
+// each delivery after "len N" (N the Len as it is handed over). It sets
+// Page.Done and Batch.Done as the mailbox asks, and panics on a line or
+// message whose text is in poison, once it has written it down.
 //
 // When gate is set, each delivery (or, if holdAt is set, only the message
 // holdAt) is told to entered and then waits on gate.
@@ -66,11 +67,14 @@ func (r *tape) Receive(c actor.Context) {
 	case *actor.Started, *actor.Stopped:
 		return
 	case *actor.Restarting:
-		r.add("restart")
+		r.add(fmt.Sprint("restart ", r.mb.Len()))
 		return
 	case *actor.Stopping:
 		r.add("stopping")
-		r.mb.Drain(r.write)
+		r.mb.Drain(func(m any) {
+			r.add(fmt.Sprint("len ", r.mb.Len()))
+			r.write(m)
+		})
 		return
 	}
 	r.inside.Store(true)
@@ -167,10 +171,21 @@ func post(t *testing.T, mb *mailbox.Mailbox, msg any, home uint32) uint64 {
 	return seq
 }
 
-// settled waits until mb holds nothing.
-func settled(t *testing.T, mb *mailbox.Mailbox) {
+// settled waits, as a poster in sync mode does, until entry last, and so
+// every entry before it, is handled or dropped; with nothing posted after
+// it, nothing then waits. (Len is zero earlier, with the last delivery
+// still in hand.)
+func settled(t *testing.T, mb *mailbox.Mailbox, last uint64) {
 	t.Helper()
-	require.Eventually(t, func() bool { return mb.Len() == 0 }, actortest.Deadline, time.Millisecond)
+	deadline := time.After(actortest.Deadline)
+	for ch := mb.Wake(last); ch != nil; ch = mb.Wake(last) {
+		select {
+		case <-ch:
+		case <-deadline:
+			require.FailNow(t, "still waiting", "for entry %d", last)
+		}
+	}
+	assert.Equal(t, 0, mb.Len(), "entries up to %d are over", last)
 }
 
 // waitAll waits for wg, at most Deadline.
@@ -254,7 +269,7 @@ func TestLinesAndMessagesComeInTheirNumberedOrder(t *testing.T) {
 	for i, seq := range seqs {
 		assert.Equal(t, uint64(i+2), seq, "item %d", i) // "held" is 1
 	}
-	assert.Equal(t, n+1, r.mb.Len())
+	assert.Equal(t, n, r.mb.Len(), "all wait but \"held\", in hand")
 
 	want := []string{"held"}
 	var pages []pageCopy
@@ -280,7 +295,7 @@ func TestLinesAndMessagesComeInTheirNumberedOrder(t *testing.T) {
 		}
 	}
 	close(r.gate)
-	settled(t, r.mb)
+	settled(t, r.mb, seqs[n-1])
 	assert.Equal(t, want, r.written())
 	assert.Equal(t, pages, r.pagesGot())
 	assert.Greater(t, len(pages), 3)
@@ -326,7 +341,7 @@ func TestRacingPostersComeInTheirNumberedOrder(t *testing.T) {
 		})
 	}
 	waitAll(t, &wg)
-	settled(t, r.mb)
+	settled(t, r.mb, posters*each)
 	stop(t, system, pid)
 
 	seq := map[string]uint64{}
@@ -374,21 +389,23 @@ func TestRacingPostersComeInTheirNumberedOrder(t *testing.T) {
 	}
 }
 
-// Len counts the entries posted and not handled, exactly: a Page or a
-// Batch counts whole until Receive returns; Post and PostLine say the
-// same count.
-func TestLenCountsWhatIsNotHandled(t *testing.T) {
+// Len counts the entries posted and not yet handed to the actor, exactly:
+// the delivery in hand (a Page, a Batch or one message) does not count,
+// while it is handled or after; Post and PostLine say the same count.
+func TestLenCountsWhatWaits(t *testing.T) {
 	system := actortest.NewSystem(t)
 	r := newTape(true)
 	pid := spawnTape(t, system, r, mailbox.Options{})
 	post(t, r.mb, "held", 0)
 	<-r.entered
-	assert.Equal(t, 1, r.mb.Len())
-	want := 1
-	check := func(_ uint64, waiting int, _, ok bool) {
+	assert.Equal(t, 0, r.mb.Len(), "the message in hand")
+	want := 0
+	var last uint64
+	check := func(seq uint64, waiting int, _, ok bool) {
 		t.Helper()
 		require.True(t, ok)
 		want++
+		last = seq
 		assert.Equal(t, want, waiting)
 		assert.Equal(t, want, r.mb.Len())
 		assert.Equal(t, want, r.mb.UserMessageCount())
@@ -402,35 +419,36 @@ func TestLenCountsWhatIsNotHandled(t *testing.T) {
 	check(r.mb.PostLine([]byte("b1"), at(4), core.LevelInfo, 3))
 	check(r.mb.PostLine([]byte("b2"), at(5), core.LevelInfo, 0))
 
-	left := want - 1 // "held" handled
+	left := want
 	for _, size := range []int{3, 1, 2, 2} {
 		r.gate <- struct{}{} // the delivery in hand returns
-		<-r.entered          // the next is in Receive
-		assert.Equal(t, left, r.mb.Len())
+		<-r.entered          // the next, of size entries, is in Receive
 		left -= size
+		assert.Equal(t, left, r.mb.Len(), "a delivery of %d in hand", size)
 	}
+	assert.Zero(t, left)
 	r.gate <- struct{}{}
-	settled(t, r.mb)
+	settled(t, r.mb, last)
 	assert.Equal(t, []string{"held", "page", "a1", "a2", "a3", "x", "batch", "1", "2", "page", "b1", "b2"}, r.written())
 
-	// Nothing was counted twice: the next entry counts one.
-	check = func(_ uint64, waiting int, _, ok bool) {
-		t.Helper()
-		require.True(t, ok)
-		assert.Equal(t, 1, waiting)
-		assert.Equal(t, 1, r.mb.Len())
-	}
-	check(r.mb.Post("held", 0))
+	// Nothing was counted twice, nor left out: with a message in hand, the
+	// next entry counts one.
+	post(t, r.mb, "held", 0)
 	<-r.entered
-	assert.Equal(t, 1, r.mb.Len())
+	assert.Equal(t, 0, r.mb.Len())
+	want = 0
+	check(r.mb.Post("next", 1))
+	r.gate <- struct{}{} // "held" returns
+	<-r.entered          // "next" is in Receive
+	assert.Equal(t, 0, r.mb.Len())
 	r.gate <- struct{}{}
-	settled(t, r.mb)
+	settled(t, r.mb, last)
 	stop(t, system, pid)
 }
 
 // While many posters flood the actor, Len stays between zero and what
-// was posted; it ends at zero, and after the flood the next entry counts
-// one: nothing was counted twice.
+// was posted; it ends at zero, and after the flood, with a message in
+// hand, the next entry counts one: nothing was counted twice.
 func TestLenStaysWithinWhatWasPosted(t *testing.T) {
 	const posters, each = 4, 2000
 	system := actortest.NewSystem(t)
@@ -469,18 +487,19 @@ func TestLenStaysWithinWhatWasPosted(t *testing.T) {
 		})
 	}
 	waitAll(t, &wg)
-	settled(t, r.mb)
+	settled(t, r.mb, posters*each)
 	close(done)
 	waitAll(t, &sampler)
-	assert.Equal(t, 0, r.mb.Len())
 
-	_, waiting, _, ok := r.mb.Post("held", 0)
+	post(t, r.mb, "held", 0)
+	<-r.entered
+	assert.Equal(t, 0, r.mb.Len(), "the message in hand")
+	seq, waiting, _, ok := r.mb.Post("next", 1)
 	require.True(t, ok)
 	assert.Equal(t, 1, waiting)
-	<-r.entered
 	assert.Equal(t, 1, r.mb.Len())
 	close(r.gate)
-	settled(t, r.mb)
+	settled(t, r.mb, seq)
 	stop(t, system, pid)
 }
 
@@ -535,14 +554,15 @@ func TestWakeTellsEachWaiterWhenItsEntryIsHandled(t *testing.T) {
 		assert.Nil(t, r.mb.Wake(seq))
 		assert.False(t, r.mb.Dropped(seq))
 	}
-	settled(t, r.mb)
+	settled(t, r.mb, s4)
 	stop(t, system, pid)
 }
 
 // Kill (or Drop), while the actor is in the middle of a Page, drops what
 // it was not handed, taken or not: it returns the lines' count and the
 // messages in order, wakes their waiters and marks them dropped. The Page
-// in hand is still handled, and counted; what is posted after is refused.
+// in hand is still handled, and its posters wait for it, but Len leaves
+// it out, before the Kill and after; what is posted after is refused.
 func TestKillDropsWhatWasNotHanded(t *testing.T) {
 	for _, exit := range []bool{false, true} {
 		t.Run(fmt.Sprint("drop=", exit), func(t *testing.T) {
@@ -557,7 +577,7 @@ func TestKillDropsWhatWasNotHanded(t *testing.T) {
 			r.gate <- struct{}{} // "a" is handled; one take has the rest
 			<-r.entered          // the page of L1 and L2 is in Receive
 			dropped = append(dropped, postLine(t, r.mb, "L3", 1), post(t, r.mb, ev(2), 2), postLine(t, r.mb, "L4", 3))
-			assert.Equal(t, 7, r.mb.Len())
+			assert.Equal(t, 5, r.mb.Len(), "all but the page in hand")
 			waiter := r.mb.Wake(dropped[0])
 			require.NotNil(t, waiter)
 
@@ -570,7 +590,7 @@ func TestKillDropsWhatWasNotHanded(t *testing.T) {
 			assert.Equal(t, []any{ev(1), "x", ev(2)}, msgs)
 			assert.Equal(t, exit, r.mb.Exited())
 			assert.True(t, closed(waiter))
-			assert.Equal(t, 2, r.mb.Len(), "the page in hand counts until handled")
+			assert.Equal(t, 0, r.mb.Len(), "nothing waits; the page in hand does not count")
 			for _, seq := range dropped {
 				assert.True(t, r.mb.Dropped(seq), "seq %d", seq)
 				assert.Nil(t, r.mb.Wake(seq), "seq %d", seq)
@@ -592,7 +612,7 @@ func TestKillDropsWhatWasNotHanded(t *testing.T) {
 			assert.Empty(t, msgs)
 
 			close(r.gate) // the page returns
-			settled(t, r.mb)
+			settled(t, r.mb, inHand[1])
 			assert.True(t, closed(inHandWaiter))
 			for _, seq := range inHand {
 				assert.Nil(t, r.mb.Wake(seq))
@@ -648,7 +668,14 @@ func TestKillAccountsForEveryEntry(t *testing.T) {
 	require.Eventually(t, func() bool { return r.count() > 1000 }, actortest.Deadline, time.Millisecond)
 	lines, msgs := r.mb.Kill()
 	waitAll(t, &wg)
-	settled(t, r.mb)
+	assert.Equal(t, 0, r.mb.Len(), "nothing waits after a Kill")
+	var last uint64
+	for _, ps := range all {
+		for _, p := range ps {
+			last = max(last, p.seq)
+		}
+	}
+	settled(t, r.mb, last)
 	stop(t, system, pid)
 
 	handled := map[string]bool{}
@@ -685,8 +712,9 @@ func TestKillAccountsForEveryEntry(t *testing.T) {
 
 // A panic in the middle of a Page or a Batch loses the entry the actor
 // was on (Done); the actor is restarted, and the entries after it come
-// first, then the rest. Done from a delivery before, of the other kind,
-// counts for nothing.
+// first, then the rest. Until they come again they wait, and Len counts
+// them. Done from a delivery before, of the other kind, counts for
+// nothing.
 func TestAPanicInAPageOrBatchLosesOnlyItsEntry(t *testing.T) {
 	type line string
 	for _, c := range []struct {
@@ -695,17 +723,17 @@ func TestAPanicInAPageOrBatchLosesOnlyItsEntry(t *testing.T) {
 		want  []string
 	}{
 		{"page", []any{line("L0"), line("L1"), line("poison"), line("L3"), line("L4"), "after"},
-			[]string{"page", "L0", "L1", "poison", "restart", "page", "L3", "L4", "after"}},
+			[]string{"page", "L0", "L1", "poison", "restart 3", "page", "L3", "L4", "after"}},
 		{"first line", []any{line("poison"), line("L1"), "after"},
-			[]string{"page", "poison", "restart", "page", "L1", "after"}},
+			[]string{"page", "poison", "restart 2", "page", "L1", "after"}},
 		{"last line", []any{line("L0"), line("poison"), "after", line("L3")},
-			[]string{"page", "L0", "poison", "restart", "after", "page", "L3"}},
+			[]string{"page", "L0", "poison", "restart 2", "after", "page", "L3"}},
 		{"batch", []any{ev(0), ev(1), ev(13), ev(3), ev(4), "after"},
-			[]string{"batch", "0", "1", "13", "restart", "batch", "3", "4", "after"}},
+			[]string{"batch", "0", "1", "13", "restart 3", "batch", "3", "4", "after"}},
 		{"batch after a page", []any{line("L0"), line("L1"), line("L2"), line("L3"), line("L4"), ev(0), ev(13), ev(2), ev(3)},
-			[]string{"page", "L0", "L1", "L2", "L3", "L4", "batch", "0", "13", "restart", "batch", "2", "3"}},
+			[]string{"page", "L0", "L1", "L2", "L3", "L4", "batch", "0", "13", "restart 2", "batch", "2", "3"}},
 		{"page after a batch", []any{ev(0), ev(1), ev(2), ev(3), ev(4), line("L0"), line("poison"), line("L2"), line("L3")},
-			[]string{"batch", "0", "1", "2", "3", "4", "page", "L0", "poison", "restart", "page", "L2", "L3"}},
+			[]string{"batch", "0", "1", "2", "3", "4", "page", "L0", "poison", "restart 2", "page", "L2", "L3"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			system := actortest.NewSystem(t)
@@ -714,15 +742,16 @@ func TestAPanicInAPageOrBatchLosesOnlyItsEntry(t *testing.T) {
 			pid := spawnTape(t, system, r, mailbox.Options{})
 			post(t, r.mb, "a", 0)
 			<-r.entered // held while the rest is posted: one take has it all
+			var last uint64
 			for i, p := range c.posts {
 				if l, ok := p.(line); ok {
-					postLine(t, r.mb, string(l), uint32(i))
+					last = postLine(t, r.mb, string(l), uint32(i))
 				} else {
-					post(t, r.mb, p, uint32(i))
+					last = post(t, r.mb, p, uint32(i))
 				}
 			}
 			close(r.gate)
-			settled(t, r.mb) // the last entry is written before it counts as handled
+			settled(t, r.mb, last)
 			stop(t, system, pid)
 			want := append(append([]string{"a"}, c.want...), "stopping")
 			assert.Equal(t, want, r.written())
@@ -733,7 +762,8 @@ func TestAPanicInAPageOrBatchLosesOnlyItsEntry(t *testing.T) {
 
 // Drain, as the actor stops, hands it what is left, taken or not, in
 // order: Pages, Batches, messages; a panic in the middle loses only the
-// entry it was on, and Drain goes on. Then the mailbox refuses posts.
+// entry it was on, and Drain goes on. Len counts what waits, never the
+// delivery in hand. Then the mailbox refuses posts.
 func TestDrainHandsOverWhatIsLeft(t *testing.T) {
 	system := actortest.NewSystem(t)
 	r := newTape(true, "Lpoison", "13", "mpoison")
@@ -755,13 +785,15 @@ func TestDrainHandsOverWhatIsLeft(t *testing.T) {
 	post(t, r.mb, "mpoison", 3)
 	post(t, r.mb, "y", 0)
 	postLine(t, r.mb, "L5", 1)
-	assert.Equal(t, 13, r.mb.Len())
+	assert.Equal(t, 11, r.mb.Len(), "all but the page in hand")
 	stopped := system.Root.StopFuture(pid)
 	close(r.gate) // the page returns; the stop goes before the rest
 	require.NoError(t, stopped.Wait())
 	assert.Equal(t, []string{"held", "page", "A0", "A1", "stopping",
-		"batch", "1", "x", "page", "L0", "Lpoison", "page", "L2",
-		"batch", "2", "13", "batch", "4", "mpoison", "y", "page", "L5"}, r.written())
+		"len 10", "batch", "1", "len 9", "x",
+		"len 6", "page", "L0", "Lpoison", "len 6", "page", "L2",
+		"len 3", "batch", "2", "13", "len 3", "batch", "4",
+		"len 2", "mpoison", "len 1", "y", "len 0", "page", "L5"}, r.written())
 	assert.Equal(t, 0, r.mb.Len())
 	_, _, _, ok := r.mb.PostLine([]byte("late"), at(0), core.LevelInfo, 1)
 	assert.False(t, ok)
@@ -786,9 +818,9 @@ func TestHandledIsCalledAfterEachDelivery(t *testing.T) {
 	post(t, r.mb, ev(1), 3)
 	post(t, r.mb, ev(2), 0)
 	post(t, r.mb, "x", 1)
-	postLine(t, r.mb, "L3", 2)
+	last := postLine(t, r.mb, "L3", 2)
 	close(r.gate)
-	settled(t, r.mb)
+	settled(t, r.mb, last)
 	stop(t, system, pid)
 	assert.Equal(t, []string{"a", "handled 6", "page", "L1", "L2", "handled 4", "batch", "1", "2", "handled 2",
 		"x", "handled 1", "page", "L3", "handled 0", "stopping"}, r.written())
@@ -802,11 +834,13 @@ func TestPostersAreToldToYield(t *testing.T) {
 	r := newTape(true)
 	r.holdAt = "held"
 	pid := spawnTape(t, system, r, mailbox.Options{})
+	var last uint64
 	posts := func(n int, home uint32) (yields []int) {
 		t.Helper()
 		for i := 1; i <= n; i++ {
-			_, _, yield, ok := r.mb.Post(ev(i), home)
+			seq, _, yield, ok := r.mb.Post(ev(i), home)
 			require.True(t, ok)
+			last = seq
 			if yield {
 				yields = append(yields, i)
 			}
@@ -819,8 +853,9 @@ func TestPostersAreToldToYield(t *testing.T) {
 		text := 0
 		for i := range n {
 			size := sizes[i%len(sizes)]
-			_, _, yield, ok := r.mb.PostLine(make([]byte, size), at(i), core.LevelInfo, home)
+			seq, _, yield, ok := r.mb.PostLine(make([]byte, size), at(i), core.LevelInfo, home)
 			require.True(t, ok)
+			last = seq
 			assert.Equal(t, text/mailbox.YieldBytes != (text+size)/mailbox.YieldBytes, yield, "line %d, from %d bytes to %d", i, text, text+size)
 			text += size
 		}
@@ -833,14 +868,14 @@ func TestPostersAreToldToYield(t *testing.T) {
 	assert.Empty(t, posts(3, 2))
 	lines(7, 3)
 	r.gate <- struct{}{}
-	settled(t, r.mb)
+	settled(t, r.mb, last)
 
 	post(t, r.mb, "held", 0)
 	<-r.entered // every shard was taken: they count from zero
 	assert.Equal(t, []int{mailbox.YieldEntries, 2 * mailbox.YieldEntries}, posts(2*mailbox.YieldEntries+1, 1))
 	lines(2*len(sizes), 3)
 	r.gate <- struct{}{}
-	settled(t, r.mb)
+	settled(t, r.mb, last)
 	stop(t, system, pid)
 }
 
@@ -853,7 +888,7 @@ func TestKillWithNothingWaitingCloses(t *testing.T) {
 			r := newTape(false)
 			pid := spawnTape(t, system, r, mailbox.Options{})
 			seq := post(t, r.mb, "a", 0)
-			settled(t, r.mb)
+			settled(t, r.mb, seq)
 			kill := r.mb.Kill
 			if exit {
 				kill = r.mb.Drop
@@ -899,18 +934,20 @@ func TestAFloodIsNotHeldOnTo(t *testing.T) {
 	post(t, mb, "held", 0)
 	<-entered // held while the flood is posted: one take has it all
 	line := make([]byte, size)
+	var last uint64
 	for i := range lines {
-		_, _, _, ok := mb.PostLine(line, at(i), core.LevelInfo, uint32(i))
+		seq, _, _, ok := mb.PostLine(line, at(i), core.LevelInfo, uint32(i))
 		require.True(t, ok)
+		last = seq
 	}
 	gate <- struct{}{}
-	settled(t, mb)
+	settled(t, mb, last)
 	assert.Equal(t, int64(lines), got.Load())
-	post(t, mb, "next", 0)
+	last = post(t, mb, "next", 0)
 	<-entered // taken, and held while the heap is measured
 	after := heap()
 	gate <- struct{}{}
-	settled(t, mb)
+	settled(t, mb, last)
 	stop(t, system, pid)
 	assert.Less(t, int64(after)-int64(before), int64(lines*size/4), "heap before %d, after %d", before, after)
 }
