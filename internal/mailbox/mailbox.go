@@ -75,13 +75,14 @@ type Options struct {
 // handed to the actor (Len, a few atomic loads). System messages (Stop,
 // Watch, a failure's Restart) go first, as in Proto.Actor's own mailbox.
 //
-// It is cut in shards, each with its own lock, so that posters on
-// different processors mostly write different memory: a poster names the
-// shard (its event's home, core.Event.Home). The actor's goroutine takes
-// every shard at once, with all their locks held, and merges them by
-// number; consecutive lines reach the actor as one *Page, consecutive
-// messages that Options.Batchable takes as one *Batch, the others one by
-// one.
+// It is cut in shards, each with its own lock and memory, so that posters
+// on different processors share no lock and copy their lines to different
+// memory: a poster names the shard (its event's home, core.Event.Home);
+// they share only the count that numbers the entries. The actor's
+// goroutine takes every shard at once, with all their locks held, and
+// merges them by number; consecutive lines reach the actor as one *Page,
+// consecutive messages that Options.Batchable takes as one *Batch (each at
+// most MaxDelivery), the others one by one.
 //
 // A poster may wait for what it posted (Wake, with the number Post or
 // PostLine returned), as a caller in sync mode does. Kill and Drop close
@@ -90,6 +91,12 @@ type Options struct {
 // (Dropped); Drain, as the actor stops, closes it and hands the actor
 // what is left. What is posted after either is refused.
 type Mailbox struct {
+	// shards and opts are read by every poster and written by none: a
+	// cache line of their own.
+	shards []shard
+	opts   Options
+	_      [64 - (unsafe.Sizeof([]shard{})+unsafe.Sizeof(Options{}))%64]byte
+
 	// put counts the entries ever posted, numbering them; finished those
 	// ever handled, and dropped those ever dropped (Kill, Drop). Entries
 	// are handled in the order they were numbered.
@@ -108,9 +115,6 @@ type Mailbox struct {
 	// entry from it on was dropped. exited: Drop, not Kill, dropped them.
 	dropFrom atomic.Uint64
 	exited   atomic.Bool
-
-	shards []shard
-	opts   Options
 
 	smu    sync.Mutex
 	system []any
@@ -191,6 +195,11 @@ func (m *Mailbox) Producer() actor.MailboxProducer {
 // take, which merges every shard's page, keeps up to 16 times as much
 // text, and keeps a larger slice while takes need a quarter of it.
 const keepCap = 1 << 16
+
+// MaxDelivery is the most entries a Page or a Batch holds: what the
+// actor has in hand is not counted in Len, so that a backlog taken at
+// once after a stall still counts, but for one delivery, while it waits.
+const MaxDelivery = 512
 
 // YieldBytes is how much line text a shard holds, not taken, each time
 // PostLine tells its poster to yield; YieldEntries the same in entries.
@@ -449,13 +458,13 @@ func (m *Mailbox) next() any {
 	var msg any
 	switch {
 	case first.msg == nil:
-		for to < len(m.items) && m.items[to].msg == nil {
+		for to < len(m.items) && to-from < MaxDelivery && m.items[to].msg == nil {
 			to++
 		}
 		m.deliverLines(from, to)
 		msg = &m.page
 	case m.batches(first.msg):
-		for to < len(m.items) && m.batches(m.items[to].msg) {
+		for to < len(m.items) && to-from < MaxDelivery && m.batches(m.items[to].msg) {
 			to++
 		}
 		m.msgs = m.msgs[:0]

@@ -951,3 +951,39 @@ func TestAFloodIsNotHeldOnTo(t *testing.T) {
 	stop(t, system, pid)
 	assert.Less(t, int64(after)-int64(before), int64(lines*size/4), "heap before %d, after %d", before, after)
 }
+
+// A backlog taken at once after a stall reaches the actor in deliveries
+// of at most MaxDelivery entries, and what waits behind the one in hand
+// still counts in Len.
+func TestABacklogComesInBoundedDeliveries(t *testing.T) {
+	system := actortest.NewSystem(t)
+	r := newTape(true)
+	r.holdAt = "held"
+	pid := spawnTape(t, system, r, mailbox.Options{})
+	post(t, r.mb, "held", 0)
+	<-r.entered
+	const lines, events = 2*mailbox.MaxDelivery + 7, mailbox.MaxDelivery + 3
+	var last uint64
+	for i := range lines {
+		last = postLine(t, r.mb, fmt.Sprint("l", i), uint32(i))
+	}
+	for i := range events {
+		last = post(t, r.mb, ev(i), uint32(i))
+	}
+	require.Equal(t, lines+events, r.mb.Len())
+	r.gate <- struct{}{}
+	settled(t, r.mb, last)
+	var sizes []int
+	for _, p := range r.pagesGot() {
+		sizes = append(sizes, len(p.Lines))
+	}
+	assert.Equal(t, []int{mailbox.MaxDelivery, mailbox.MaxDelivery, 7}, sizes)
+	batches := 0
+	for _, w := range r.written() {
+		if w == "batch" {
+			batches++
+		}
+	}
+	assert.Equal(t, 2, batches, "events: one full batch and the rest")
+	stop(t, system, pid)
+}
