@@ -66,6 +66,33 @@ func memory(id, level string) (*handlers.Memory, actorlog.Handler) {
 	return m, actorlog.Handler{Config: handlers.Config{ID: id, Level: level}, Handler: m}
 }
 
+// floodUntilKilled logs next(0), next(1)… into sink without waiting until
+// its killer has struck, and returns how many events it logged and how
+// many of them the sink refused (ErrDropped). The sink's actor kills a
+// moment after a call finds a mailbox past KillerHWM, not in that call:
+// the flood yields between calls, and the events logged meanwhile are
+// queued (then dropped by the kill, or handled) or refused, counted —
+// between incarnations as NotRunning, by a mailbox the kill closed as
+// NoHandler. It fails the test if no kill comes within deadline, or if a
+// call returns any other error.
+func floodUntilKilled(t *testing.T, sink *sinks.Sink, next func(i int) *core.Event) (logged, refused int) {
+	t.Helper()
+	ctx := bg(t)
+	for ; sink.Kills() == 0; logged++ {
+		if ctx.Err() != nil {
+			t.Fatalf("no kill after %d events (%d refused); queue %d, mode %v", logged, refused, sink.QueueLen(), sink.Mode())
+		}
+		switch err := sink.LogNoWait(next(logged)); {
+		case errors.Is(err, sinks.ErrDropped):
+			refused++
+		case err != nil:
+			t.Fatalf("event %d: %v", logged, err)
+		}
+		runtime.Gosched()
+	}
+	return logged, refused
+}
+
 func TestDisabledCallsAllocateNothing(t *testing.T) {
 	_, h := memory("mem", "info")
 	s := start(t, h)

@@ -133,8 +133,8 @@ func (*boom) Format([]byte, *core.Event) []byte { panic("boom") }
 var _ formatter.Formatter = &boom{}
 
 // Flush returns once every event logged before it, by the flushing
-// goroutine, was handled: events wait in the sink's inbox, which the
-// sink's actor takes before it handles the Flush.
+// goroutine, was handled: the events are in the handler's mailbox before
+// the Flush that follows them.
 func TestFlushFollowsEveryEventLoggedBeforeIt(t *testing.T) {
 	m, h := memory("mem", "info")
 	s := start(t, h)

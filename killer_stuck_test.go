@@ -33,11 +33,8 @@ func TestKillerWithAHandlerStuckInLog(t *testing.T) {
 	require.NoError(t, sink.LogNoWait(notice("held")))
 	<-stuck.started // it is in Log, and stays there
 	first := sink.PID()
-	logged := 1
-	for i := 0; sink.Kills() == 0 && i < 100; i++ {
-		require.NoError(t, sink.LogNoWait(notice(fmt.Sprintf("flood %d", i))))
-		logged++
-	}
+	flooded, refused := floodUntilKilled(t, sink, func(i int) *core.Event { return notice(fmt.Sprintf("flood %d", i)) })
+	logged := 1 + flooded
 	require.Equal(t, int64(1), sink.Kills())
 
 	require.Eventually(t, func() bool { p := sink.PID(); return p != nil && p != first }, deadline, time.Millisecond,
@@ -51,9 +48,12 @@ func TestKillerWithAHandlerStuckInLog(t *testing.T) {
 	_, err := mem.WaitMatch(ctx, func(e *core.Event) bool { return e.Message == "while stuck" })
 	require.NoError(t, err, "the healthy handler receives while the stuck one is in Log")
 
+	// The flood's events refused as the kill struck are counted, and
+	// nothing else is: the system's reports here go to standard error.
 	noHandler := sink.Drops().NoHandler.Load()
+	assert.Equal(t, int64(refused), sink.Drops().NotRunning.Load()+noHandler, "each refused event is counted once")
 	for range 3 {
-		require.NoError(t, sink.LogNoWait(notice("meanwhile")))
+		require.ErrorIs(t, sink.LogNoWait(notice("meanwhile")), sinks.ErrDropped, "no handler ready takes it")
 	}
 	require.NoError(t, s.Flush(ctx))
 	assert.Equal(t, noHandler+3, sink.Drops().NoHandler.Load(), "what only the stuck handler takes is counted meanwhile")
@@ -72,9 +72,10 @@ func TestKillerWithAHandlerStuckInLog(t *testing.T) {
 	stuck.mu.Unlock()
 	assert.Equal(t, "after", last)
 	// What the old incarnation took before it was told to stop is
-	// handled; the rest of what was queued was counted by the killer.
-	assert.Equal(t, int64(logged), int64(got-1)+sink.Drops().Killed.Load(), "handled %d, killed %d, of %d",
-		got-1, sink.Drops().Killed.Load(), logged)
+	// handled; the rest of what was queued was counted by the killer; what
+	// came as it struck was refused, counted.
+	assert.Equal(t, int64(logged), int64(got-1)+sink.Drops().Killed.Load()+int64(refused), "handled %d, killed %d, refused %d, of %d",
+		got-1, sink.Drops().Killed.Load(), refused, logged)
 }
 
 // A killed sink exits with reason killed, not normal: its supervisor's
@@ -91,9 +92,7 @@ func TestAKilledSinkExitsKilled(t *testing.T) {
 	sink := actorlog.SinkOf(s)
 	require.NoError(t, sink.LogNoWait(event("held")))
 	<-stuck.started
-	for i := 0; sink.Kills() == 0 && i < 100; i++ {
-		require.NoError(t, sink.LogNoWait(event(fmt.Sprintf("flood %d", i))))
-	}
+	floodUntilKilled(t, sink, func(i int) *core.Event { return event(fmt.Sprintf("flood %d", i)) })
 	require.Equal(t, int64(1), sink.Kills())
 	select {
 	case r := <-terminated:
@@ -102,6 +101,33 @@ func TestAKilledSinkExitsKilled(t *testing.T) {
 	case <-bg(t).Done():
 		t.Fatal("no report of the sink's exit")
 	}
+}
+
+// The sink's last stop waits, within DrainTimeout, for a handler actor
+// that a kill let go while it was still in its handler, as it waits for
+// its own handlers: the actor handles what it had taken and ends before
+// Stop returns, and is not reported stuck.
+func TestTheLastStopWaitsForAHandlerAKillLetGo(t *testing.T) {
+	stderr := captureStderr(t)
+	s, stuck, open, _ := stuckBesideHealthy(t, "stuck", "=notice")
+	sink := actorlog.SinkOf(s)
+	notice := func(msg string) *core.Event {
+		return &core.Event{Time: time.Now(), Level: actorlog.LevelNotice, Message: msg}
+	}
+	require.NoError(t, sink.LogNoWait(notice("held")))
+	<-stuck.started // it is in Log, and stays there
+	first := sink.PID()
+	floodUntilKilled(t, sink, func(i int) *core.Event { return notice(fmt.Sprintf("flood %d", i)) })
+	require.Eventually(t, func() bool { p := sink.PID(); return p != nil && p != first }, deadline, time.Millisecond,
+		"the sink restarts, the stuck handler's old actor still in Log")
+
+	stopped := make(chan error, 1)
+	go func() { stopped <- s.Stop(bg(t)) }()
+	require.Eventually(t, func() bool { return sink.PID() == nil }, deadline, time.Millisecond, "the last incarnation stops")
+	open() // its Log returns while the last incarnation stops
+	require.NoError(t, <-stopped)
+	assert.Equal(t, 1, stuck.count(), "it handled what it had taken before Stop returned")
+	assert.NotContains(t, stderr(), "did not stop")
 }
 
 // stuckBesideHealthy starts a System whose killer strikes at 10 queued

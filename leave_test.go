@@ -82,8 +82,8 @@ func (f *flaky) Log(e *core.Event, _ *handlers.Config) error {
 }
 
 // A handler removed for its restart intensity (and installed again by its
-// watcher) leaves nothing uncounted: what its mailbox, its lane and the
-// rest of a batch held is counted as it exits, and the callers waiting
+// watcher) leaves nothing uncounted: what its mailbox held, the rest of a
+// page or batch among it, is counted as it exits, and the callers waiting
 // for it in sync mode get an error at once. The sync timeout is an hour:
 // a caller left waiting for the exited handler would hang the test.
 func TestAHandlerThatExitsCountsWhatItHeld(t *testing.T) {

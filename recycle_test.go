@@ -145,8 +145,8 @@ type discard struct{}
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // A config change that brings in a formatter of the user's stops the
-// reuse (and the lanes) from then on; one back to actorlog's formatters
-// lets them run again.
+// reuse (and the lines formatted by callers) from then on; one back to
+// actorlog's formatters lets them run again.
 func TestAConfigChangeTurnsReuseOffAndOn(t *testing.T) {
 	k := &keeper{}
 	path := filepath.Join(t.TempDir(), "out.log")

@@ -19,8 +19,8 @@ import (
 
 // Callers logging while the system stops lose nothing uncounted: every
 // event is in the file, once, or counted as dropped (Closed, once the
-// sink is closed). The lines go through the lane and a file that writes
-// behind.
+// sink is closed). The lines are posted to the file handler's mailbox, and
+// the file writes behind.
 func TestStopUnderLoadLosesNothingUncounted(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "app.log")
 	s := start(t, actorlog.Handler{Config: handlers.Config{ID: "file", Level: "info"},

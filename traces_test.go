@@ -224,9 +224,7 @@ func TestEventsForATracedHandlerAwayAreCounted(t *testing.T) {
 
 	require.NoError(t, sink.LogNoWait(hot("held")))
 	<-stuck.started // it is in Log, and stays there
-	for i := 0; sink.Kills() == 0 && i < 100; i++ {
-		require.NoError(t, sink.LogNoWait(hot(fmt.Sprintf("flood %d", i))))
-	}
+	floodUntilKilled(t, sink, func(i int) *core.Event { return hot(fmt.Sprintf("flood %d", i)) })
 	require.Equal(t, int64(1), sink.Kills())
 	require.Eventually(t, func() bool {
 		st := s.Status(ctx).Sinks[0]
@@ -239,11 +237,11 @@ func TestEventsForATracedHandlerAwayAreCounted(t *testing.T) {
 
 	noHandler := sink.Drops().NoHandler.Load()
 	for range 3 {
-		require.NoError(t, sink.LogNoWait(hot("meanwhile")))
+		require.ErrorIs(t, sink.LogNoWait(hot("meanwhile")), sinks.ErrDropped, "no handler ready takes it")
 	}
 	cold := hot("not traced")
 	cold.Attrs = []slog.Attr{slog.String("req", "cold")}
-	require.NoError(t, sink.LogNoWait(cold))
+	require.NoError(t, sink.LogNoWait(cold), "no handler takes it, and none awaited would")
 	require.NoError(t, s.Flush(ctx))
 	assert.Equal(t, noHandler+3, sink.Drops().NoHandler.Load(),
 		"what only the traced handler takes is counted meanwhile, and what no one takes is not")

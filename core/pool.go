@@ -39,8 +39,8 @@ var (
 // other events). The memory is reused by the goroutines of the processor
 // that released it, mostly (sync.Pool), and keeps its number: callers on
 // different processors mostly hold events with different homes, which a
-// sink uses to spread their lines over the shards of a handler's lane
-// (handleractor.Lane.Put).
+// sink uses to spread their entries over the shards of a handler's mailbox
+// (internal/mailbox).
 func (e *Event) Home() uint32 { return e.home }
 
 // NewEvent returns an empty event with room for attrs attributes (the

@@ -18,8 +18,8 @@ import (
 // waited for, nor counted for.
 //
 // Only the sink's actor changes the set (as an incarnation stops, as a
-// handler is installed, when a watcher ends); the callers read the levels
-// (pending) with one atomic load.
+// handler is installed, when a watcher ends), and publishes it with its
+// road, which callers read.
 
 // addWatcher records the watcher pid of the handler id.
 func (s *Sink) addWatcher(pid *actor.PID, id string) {
@@ -66,7 +66,6 @@ func (s *Sink) watcherPIDs() []*actor.PID {
 func (s *Sink) await(levels map[string]core.Mask) {
 	s.mu.Lock()
 	maps.Copy(s.awaited, levels)
-	s.publishAwaited()
 	s.mu.Unlock()
 }
 
@@ -77,7 +76,6 @@ func (s *Sink) arrived(id string) (was, none bool) {
 	defer s.mu.Unlock()
 	if _, was = s.awaited[id]; was {
 		delete(s.awaited, id)
-		s.publishAwaited()
 	}
 	return was, len(s.awaited) == 0
 }
@@ -92,36 +90,26 @@ func (s *Sink) pruneAwaited() (none bool) {
 		watched[id] = true
 	}
 	maps.DeleteFunc(s.awaited, func(id string, _ core.Mask) bool { return !watched[id] })
-	s.publishAwaited()
 	return len(s.awaited) == 0
 }
 
-// publishAwaited sets pending to the levels of the awaited handlers; s.mu
-// is held.
-func (s *Sink) publishAwaited() {
-	var levels core.Mask
-	for _, m := range s.awaited {
-		levels |= m
-	}
-	s.pending.Store(uint32(levels))
+// awaitedLevels returns the levels of the awaited handlers, by ID, nil
+// when none is awaited.
+func (s *Sink) awaitedLevels() map[string]core.Mask {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if len(s.awaited) == 0 {
-		s.awaitedNow.Store(nil)
-		return
+		return nil
 	}
-	now := maps.Clone(s.awaited)
-	s.awaitedNow.Store(&now)
+	return maps.Clone(s.awaited)
 }
 
 // awaitedTakes reports whether an awaited handler would take an event at
 // level l that traces feed to the handlers fed and keep from those
 // silenced, as the sink routes it (routes): by its level, or fed by a
-// trace, unless silenced. One atomic load while none is awaited.
-func (s *Sink) awaitedTakes(l core.Level, fed, silenced []string) bool {
-	now := s.awaitedNow.Load()
-	if now == nil {
-		return false
-	}
-	for id, mask := range *now {
+// trace, unless silenced.
+func (r *road) awaitedTakes(l core.Level, fed, silenced []string) bool {
+	for id, mask := range r.awaited {
 		if _, ok := routes(id, mask, l, fed, silenced); ok {
 			return true
 		}

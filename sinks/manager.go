@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"math"
 	"slices"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
 	"github.com/actorlog/actorlog/internal/handleractor"
+	"github.com/actorlog/actorlog/internal/mailbox"
 	"github.com/actorlog/actorlog/supervision"
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -31,10 +34,10 @@ type (
 	lookup struct{ id string }
 	// setMask tells the sink a handler's new level mask.
 	setMask struct {
-		id   string
-		mask core.Mask
-		line formatter.Formatter
-		lane func(*core.Event) bool
+		id    string
+		mask  core.Mask
+		line  formatter.Formatter
+		lines func(*core.Event) bool
 	}
 	// flushList asks for the handlers to flush, answered with
 	// []handlerRef once every event received before it was passed on.
@@ -78,14 +81,13 @@ type installed struct {
 	removing *actor.PID             // who asked for the removal, until it is answered
 	reason   error                  // why it is being taken out after a failure
 	failed   bool                   // its Add failed; the installer was answered
-	line     formatter.Formatter    // run ahead by callers (handlers.LineWriter)
-	lane     func(*core.Event) bool // takes lines in its lane: for these events (handleractor.Installed)
-	filters  handlers.Config        // a custom actor's config, for its filters
-	batch    []*core.Event          // events for it, not sent yet
-	acks     []*handleractor.Ack    // of callers waiting for some of batch
+	line     formatter.Formatter    // its formatter, when it writes lines (handlers.LineWriter)
+	lines    func(*core.Event) bool // takes lines, for these events (handleractor.Installed.Lines)
 }
 
-// manager is the sink's actor, gen_event's manager process.
+// manager is the sink's actor, gen_event's manager process: it owns the
+// sink's handlers, their levels and traces, and is the only writer of the
+// road callers read, of the mode, and of the kills.
 type manager struct {
 	sink     *Sink
 	opts     Options
@@ -93,22 +95,14 @@ type manager struct {
 	handlers []*installed
 	now      func() time.Time
 	life     *lifetime
-	stop     chan struct{} // closed to stop this incarnation's checker
-	checker  chan struct{} // closed when the checker has returned
-
-	// batched counts the events in the handlers' batches.
-	batched int
-
-	// inboxed: the event handOut is handing out is still counted in the
-	// inbox (uncountInboxed).
-	inboxed bool
+	alarm    *time.Timer // the periodic check's (tick)
 
 	// waiting are the watchers told to wait while their handler's last
 	// actor is leaving (leaving.go), by handler ID.
 	waiting map[string]*actor.PID
 
 	// traces are the sink's traces as of the last change this actor
-	// handled, so that a change applies to the events queued after it.
+	// handled.
 	traces []*traceEntry
 
 	// kill is the last kill before this incarnation started, if its
@@ -117,33 +111,31 @@ type manager struct {
 	kill *killed
 }
 
+// tick is the periodic check's alarm; life tells a stale one.
+type tick struct{ life *lifetime }
+
 func newManager(s *Sink, opts Options) *manager {
 	return &manager{sink: s, opts: opts, now: time.Now, waiting: map[string]*actor.PID{}}
 }
 
 // Receive implements actor.Actor.
 func (m *manager) Receive(c actor.Context) {
-	switch c.Message().(type) {
-	case *actor.Started, *actor.Stopping, *actor.Restarting, *actor.Stopped:
-	case *core.Event:
-		m.takeInbox()
-	default:
-		// Whatever else comes — a flush, a removal, a trace — comes after
-		// the events logged before it.
-		m.takeInbox()
-		m.sendBatches(c)
-	}
 	switch msg := c.Message().(type) {
-	case drain:
-		msg.life.drains.Add(-1)
-		m.sink.recompute()
+	case check:
+		m.sink.checking.Store(false)
+		m.decide()
+		if c.Sender() != nil {
+			c.Respond(check{})
+		}
+	case tick:
+		if msg.life == m.life {
+			m.tick(m.now())
+			m.arm()
+		}
 	case *core.Event: // sent to the sink's actor itself (a custom actor's report, say)
-		m.fanOut(c, msg, nil)
-		m.batchesDue(c)
+		m.sink.deliver(msg)
 	case *actor.Started:
 		m.started(c)
-		// Events put while no incarnation ran, or told to the last one.
-		m.takeInbox()
 	case *actor.Stopping, *actor.Restarting:
 		m.stopping()
 	case install:
@@ -158,7 +150,7 @@ func (m *manager) Receive(c actor.Context) {
 		}
 		h.removing = c.Sender()
 		h.ready = false
-		m.recomputeMask()
+		m.publish()
 		c.Poison(h.pid) // it handles what it has queued first
 	case lookup:
 		h := m.find(msg.id)
@@ -169,11 +161,13 @@ func (m *manager) Receive(c actor.Context) {
 		c.Respond(handlerRef{id: h.id, pid: h.pid, custom: h.custom})
 	case setMask:
 		if h := m.find(msg.id); h != nil {
-			h.mask, h.line, h.lane = msg.mask, msg.line, msg.lane
-			m.recomputeMask()
+			h.mask, h.line, h.lines = msg.mask, msg.line, msg.lines
+			m.publish()
 		}
 		c.Respond(setMask{})
 	case flushList:
+		// Every event logged before the flush is in the handlers'
+		// mailboxes already, before the flush that follows.
 		refs := make([]handlerRef, 0, len(m.handlers))
 		for _, h := range m.handlers {
 			if h.ready {
@@ -184,9 +178,8 @@ func (m *manager) Receive(c actor.Context) {
 	case statusReq:
 		c.Respond(m.status())
 	case tracesChanged:
-		// Events queued before the change were traced by the old traces.
 		m.traces = m.sink.loadTraces()
-		m.recomputeMask()
+		m.publish()
 		c.Respond(tracesChanged{})
 	case handlerFailure:
 		m.failed(msg.sup, msg.who, msg.reason, msg.message)
@@ -202,6 +195,216 @@ func (m *manager) Receive(c actor.Context) {
 	}
 }
 
+// publish builds the road callers read from the sink's ready handlers, its
+// traces, the handlers awaited and the mode, and publishes it with the
+// sink's mask: the union of the ready handlers' levels, those a trace
+// feeds, and the awaited handlers' (so that what only they take is
+// counted, not skipped unseen).
+func (m *manager) publish() {
+	if m.life == nil {
+		return
+	}
+	th := m.sink.th.Load()
+	mode := Mode(m.sink.mode.Load())
+	r := &road{life: m.life, mode: mode, traces: m.traces, th: th, busy: th.busy()}
+	r.up, r.down = marks(mode, th)
+	r.syncAt = math.MaxInt
+	if mode == Async && th.AsyncThreshold != Off {
+		// The event that takes the queue past the threshold goes async,
+		// as in lager; those after it wait, decided or not.
+		r.syncAt = th.AsyncThreshold + 2
+	}
+	var mask core.Mask
+	for _, h := range m.handlers {
+		if !h.ready {
+			continue
+		}
+		mask |= h.mask
+		r.routes = append(r.routes, route{id: h.id, mask: h.mask, box: h.stats.Box, stats: h.stats,
+			line: h.line, lines: h.lines, custom: h.custom})
+		if !h.custom && h.line != nil && h.mask != 0 && (h.lines == nil || len(m.traces) > 0) {
+			r.ahead = addAhead(r.ahead, h.line, h.mask)
+		}
+	}
+	for _, te := range m.traces {
+		mask |= te.mask // a silence trace feeds no level
+	}
+	r.awaited = m.sink.awaitedLevels()
+	for _, l := range r.awaited {
+		mask |= l
+	}
+	m.sink.mask.Store(uint32(mask))
+	m.sink.road.Store(r)
+}
+
+// addAhead adds formatter f, for the levels mask, to the formatters
+// callers run ahead: each once, as many as an event holds lines.
+func addAhead(ahead []aheadFormat, f formatter.Formatter, mask core.Mask) []aheadFormat {
+	i := slices.IndexFunc(ahead, func(a aheadFormat) bool { return a.f == f })
+	switch {
+	case i >= 0:
+		ahead[i].mask |= mask
+	case len(ahead) < core.EventLines:
+		ahead = append(ahead, aheadFormat{f: f, mask: mask})
+	}
+	return ahead
+}
+
+// marks returns the queue lengths at which the mode may change from mode:
+// up, from which a caller asks for a check, and down, below which a
+// handler does.
+func marks(mode Mode, th *Thresholds) (up, down int) {
+	up = th.DiscardThreshold
+	if mode == Async && th.AsyncThreshold != Off {
+		up = th.AsyncThreshold + 1
+	}
+	if th.KillerHWM > 0 {
+		up = min(up, th.KillerHWM+1)
+	}
+	switch mode {
+	case Sync:
+		down = th.AsyncThreshold - th.AsyncThresholdWindow
+	case Discard:
+		down = th.DiscardThreshold - th.DiscardThresholdWindow
+		if th.AsyncThreshold != Off {
+			down = max(down, th.AsyncThreshold-th.AsyncThresholdWindow)
+		}
+	}
+	return up, down
+}
+
+// decide sets the mode from the queue length, reports entering and
+// leaving discard mode, runs the killer, and publishes the road when the
+// mode or the thresholds changed. Only this actor decides.
+func (m *manager) decide() int {
+	if m.life == nil {
+		return 0
+	}
+	th := m.sink.th.Load()
+	q := m.queueLen()
+	cur := Mode(m.sink.mode.Load())
+	next := nextMode(cur, q, th)
+	if next != cur {
+		m.sink.mode.Store(int32(next))
+		m.transition(cur, next, q, th)
+	}
+	if r := m.sink.road.Load(); next != cur || r == nil || r.th != th {
+		m.publish()
+	}
+	if th.KillerHWM > 0 && q > th.KillerHWM {
+		m.killSink(q, th)
+	}
+	return q
+}
+
+// queueLen is the sink's queue length: its slowest handler's mailbox.
+func (m *manager) queueLen() int {
+	slowest := 0
+	for _, h := range m.handlers {
+		if h.stats.Box != nil {
+			slowest = max(slowest, h.stats.Box.Len())
+		}
+	}
+	return slowest
+}
+
+func (m *manager) transition(from, to Mode, q int, th *Thresholds) {
+	switch {
+	case to == Discard:
+		m.sink.lastWarn.Store(m.now().UnixNano())
+		m.warn(core.LevelWarning, fmt.Sprintf("sink %s: attempted to log %d messages, which is above discard_threshold (%d): new events are dropped",
+			m.sink.name, q, th.DiscardThreshold), q, th, -1)
+	case from == Discard:
+		msg := fmt.Sprintf("sink %s: attempted to log %d messages, which is below discard_threshold (%d) again", m.sink.name, q, th.DiscardThreshold)
+		if n := m.sink.unreported(); n > 0 {
+			m.warn(core.LevelWarning, msg+fmt.Sprintf("; %d events were dropped", n), q, th, n)
+		} else {
+			// Every drop was reported already, or none was made: a
+			// notice that it is over, with no count of zero.
+			m.warn(core.LevelNotice, msg, q, th, -1)
+		}
+	}
+}
+
+// tick is the periodic check (every DiscardCheckInterval): decide the
+// mode, repeat the discard warning while discard mode lasts and events
+// are dropped, and report drops counted after the last report (by callers
+// that saw discard mode just as it ended). No warning counts zero drops.
+func (m *manager) tick(now time.Time) {
+	q := m.decide()
+	if m.sink.killing.Load() {
+		return // killed: its warnings would go to standard error
+	}
+	th := m.sink.th.Load()
+	s := m.sink
+	if s.Mode() != Discard {
+		if n := s.unreported(); n > 0 {
+			m.warn(core.LevelWarning, fmt.Sprintf("sink %s: %d more events were dropped as discard mode ended", s.name, n), q, th, n)
+		}
+		return
+	}
+	if now.UnixNano()-s.lastWarn.Load() < int64(th.DiscardCheckInterval) || s.drops.Discarded.Load() == s.reported.Load() {
+		return // not due, or nothing dropped since the last report
+	}
+	s.lastWarn.Store(now.UnixNano())
+	n := s.unreported()
+	m.warn(core.LevelWarning, fmt.Sprintf("sink %s: attempted to log %d messages, which is above discard_threshold (%d): %d events dropped since the last report",
+		s.name, q, th.DiscardThreshold, n), q, th, n)
+}
+
+// arm sets the periodic check's alarm: a tick in this actor's mailbox
+// after DiscardCheckInterval (read anew each time, so that a change at
+// run time applies).
+func (m *manager) arm() {
+	life, self, root, s := m.life, m.ctx.Self(), m.ctx.ActorSystem().Root, m.sink
+	m.alarm = time.AfterFunc(s.th.Load().DiscardCheckInterval, func() {
+		if s.life.Load() == life { // not to an incarnation that stopped meanwhile
+			root.Send(self, tick{life: life})
+		}
+	})
+}
+
+// warn delivers one of the sink's overload warnings; one that reports
+// drops (dropped >= 0) carries their count (see ReportedDrops).
+func (m *manager) warn(level core.Level, msg string, q int, th *Thresholds, dropped int64) {
+	s := m.sink
+	attrs := []slog.Attr{slog.String("sink", s.name), slog.Int("queue", q), slog.Int("discard_threshold", th.DiscardThreshold)}
+	if dropped >= 0 {
+		attrs = append(attrs, slog.Int64(droppedKey, dropped))
+	}
+	s.deliver(&core.Event{Time: m.now(), Level: level, Message: msg, Sink: s.name, Attrs: attrs})
+}
+
+// killSink is lager's killer: every handler's mailbox drops what it holds,
+// counted (what a handler is writing now it still writes), and this
+// incarnation stops, its supervisor told it was killed; the supervisor
+// starts it again empty, and the handlers come back after
+// KillerReinstallAfter, when each of them gets the report of the kill.
+func (m *manager) killSink(q int, th *Thresholds) {
+	now := m.now()
+	if now.UnixNano() < m.sink.killerArmed.Load() || m.sink.killing.Load() {
+		return
+	}
+	m.sink.killing.Store(true)
+	// No caller posts from now on: they count what they bring as
+	// NotRunning until the next incarnation.
+	m.sink.road.Store(nil)
+	discarded := 0
+	system := m.ctx.ActorSystem()
+	for _, h := range m.handlers {
+		if h.stats.Box != nil {
+			discarded += h.stats.Kill(system, ErrSinkStopped)
+		}
+	}
+	back := now.Add(th.KillerReinstallAfter)
+	m.sink.kills.Add(1)
+	m.sink.drops.Killed.Add(int64(discarded))
+	m.sink.killerArmed.Store(back.UnixNano())
+	m.sink.reinstallAt.Store(back.UnixNano())
+	m.sink.lastKill.Store(&killed{at: now, queue: q, hwm: th.KillerHWM, back: back, discarded: int64(discarded)})
+	m.ctx.Stop(m.ctx.Self())
+}
+
 // arrived takes h, installed by its watcher, out of the handlers awaited;
 // one that was awaited after a kill learns what happened.
 func (m *manager) arrived(h *installed) {
@@ -209,12 +412,12 @@ func (m *manager) arrived(h *installed) {
 	if !was || m.kill == nil {
 		return
 	}
-	switch report := m.kill.report(m.sink.name); {
-	case !h.mask.Enabled(report.Level):
-	case h.custom:
-		sendCustom(m.ctx, h, report)
-	default:
-		m.ctx.Send(h.pid, report)
+	if report := m.kill.report(m.sink.name); h.mask.Enabled(report.Level) {
+		var msg any = report
+		if h.custom {
+			msg = customEvent(report, false)
+		}
+		h.stats.Box.Post(msg, 0)
 	}
 	if none {
 		m.killReported()
@@ -234,162 +437,7 @@ func (m *manager) forgetGone() {
 	if m.sink.pruneAwaited() {
 		m.killReported()
 	}
-	m.recomputeMask()
-}
-
-// fanOut passes an event to every ready handler that takes its level. A
-// sync event's Ack expects one answer from each handler actor that runs a
-// Handler; a custom actor gets the plain event and is not waited for.
-func (m *manager) fanOut(c actor.Context, e *core.Event, ack *handleractor.Ack) {
-	var fed, silenced []string
-	if len(m.traces) > 0 {
-		fed, silenced = traced(m.traces, e)
-	}
-	ready, waiting, holders := false, 0, 0
-	for _, h := range m.handlers {
-		if !h.ready {
-			continue
-		}
-		ready = true
-		if _, ok := m.route(h, e, fed, silenced); ok {
-			holders++
-			if !h.custom && ack != nil {
-				waiting++
-			}
-		}
-	}
-	if ack != nil {
-		ack.Expect(waiting)
-	}
-	if !ready || holders == 0 && m.sink.awaitedTakes(e.Level, fed, silenced) {
-		// No handler to take it (they are being installed again after a
-		// restart or a kill, or none is left), or only handlers still on
-		// their way back want it, by their levels or fed by a trace:
-		// count it, never lose it silently.
-		m.sink.drops.NoHandler.Add(1)
-		return
-	}
-	for _, h := range m.handlers {
-		if !h.ready {
-			continue
-		}
-		byTrace, ok := m.route(h, e, fed, silenced)
-		switch {
-		case !ok:
-		case h.custom:
-			// A custom actor has no runner to apply its filters (the
-			// translator's switches among them): the sink does, unless a
-			// trace sent the event.
-			if byTrace || m.customAccepts(h, e) {
-				m.uncountInboxed()
-				sendCustom(c, h, e)
-			}
-		case byTrace:
-			m.sendBatch(c, h)
-			c.Send(h.pid, &handleractor.Sync{Event: e, Ack: ack, Traced: true})
-		default:
-			if ack != nil {
-				h.acks = append(h.acks, ack)
-			}
-			h.batch = append(h.batch, e)
-			m.batched++
-		}
-	}
-}
-
-// takeInbox hands every event in the sink's inbox to the handlers, in
-// order, sending the batches as they fill.
-func (m *manager) takeInbox() {
-	items := m.sink.in.take()
-	if items == nil {
-		return
-	}
-
-	m.handOut(items)
-	m.sink.in.giveBack(items)
-}
-
-// handOut hands events taken from the inbox to the handlers and sends
-// their batches. The events stay counted in the inbox until just before
-// their batches are sent, when the handlers' queues start counting them:
-// never twice, since a queue reading too high could hold callers in sync
-// mode, or drop their events in discard mode. A custom handler actor gets
-// each event at once and counts it from then on: the event leaves the
-// inbox's count just before (uncountInboxed).
-func (m *manager) handOut(items []queued) {
-	inboxed := 0 // handed out and still counted in the inbox
-	for _, q := range items {
-		m.inboxed = true
-		m.fanOut(m.ctx, q.e, q.ack)
-		if m.inboxed {
-			inboxed++
-			m.inboxed = false
-		}
-		if m.batched >= maxBatch {
-			m.sink.in.taken(inboxed)
-			inboxed = 0
-			m.sendBatches(m.ctx)
-		}
-	}
-	m.sink.in.taken(inboxed)
-	m.sendBatches(m.ctx)
-}
-
-// uncountInboxed takes the event being handed out of the inbox's count,
-// if it is still in it, before a queue that counts it at once has it.
-func (m *manager) uncountInboxed() {
-	if m.inboxed {
-		m.inboxed = false
-		m.sink.in.taken(1)
-	}
-}
-
-// batchesDue sends the batches when the mailbox is empty, or they are
-// full, and recomputes the sink's mode.
-func (m *manager) batchesDue(c actor.Context) {
-	if m.batched >= maxBatch || m.sink.Queue.Len() == 0 {
-		m.sendBatches(c)
-	}
-	m.sink.recompute()
-}
-
-// maxBatch is the most events a Batch holds.
-const maxBatch = 256
-
-// sendBatches sends every handler its batch.
-func (m *manager) sendBatches(c actor.Context) {
-	if m.batched == 0 {
-		return
-	}
-	for _, h := range m.handlers {
-		m.sendBatch(c, h)
-	}
-	m.batched = 0
-}
-
-// sendBatch sends handler h its batch, if it has one: before anything
-// else is sent to it, so that it sees events in order.
-func (m *manager) sendBatch(c actor.Context, h *installed) {
-	if len(h.batch) == 0 {
-		return
-	}
-	m.batched -= len(h.batch)
-	if len(h.batch) == 1 && len(h.acks) == 0 {
-		c.Send(h.pid, h.batch[0])
-	} else {
-		// Counted once per batch: callers read Pending at every call.
-		h.stats.Pending.Add(int64(len(h.batch)))
-		h.stats.Batches.Add(1)
-		c.Send(h.pid, &handleractor.Batch{Events: h.batch, Acks: h.acks})
-	}
-	h.batch, h.acks = nil, nil
-}
-
-// route says whether handler h gets event e — by its level, or because a
-// trace feeds it (byTrace: it then skips its level and filters) — given
-// the handlers traces feed and silence for e (lager's is_loggable).
-func (m *manager) route(h *installed, e *core.Event, fed, silenced []string) (byTrace, ok bool) {
-	return routes(h.id, h.mask, e.Level, fed, silenced)
+	m.publish()
 }
 
 // routes says whether the handler id at levels mask takes an event at
@@ -409,18 +457,21 @@ func routes(id string, mask core.Mask, l core.Level, fed, silenced []string) (by
 	return false, false
 }
 
-// started begins an incarnation: it publishes the sink's new lifetime,
-// starts the periodic check, and tells the watchers, whose handlers died
-// with the last incarnation, to install them again.
+// started begins an incarnation: it publishes the sink's new lifetime and
+// road, arms the periodic check, and tells the watchers, whose handlers
+// died with the last incarnation, to install them again.
 func (m *manager) started(c actor.Context) {
 	m.ctx = c
 	m.traces = m.sink.loadTraces()
 	m.life = &lifetime{pid: c.Self(), died: make(chan struct{})}
 	m.sink.life.Store(m.life)
-	m.sink.announceStart()
 	m.sink.killing.Store(false)
-	m.stop, m.checker = make(chan struct{}), make(chan struct{})
-	go m.check(m.stop, m.checker)
+	m.sink.checking.Store(false) // a check sent to the last incarnation is lost
+	// The mode as the last incarnation left it may not hold (discard
+	// mode, with callers posting nothing that would ask): decided anew.
+	m.decide()
+	m.sink.announceStart()
+	m.arm()
 	for _, pid := range m.sink.leavingPIDs() {
 		c.Watch(pid) // Terminated comes at once for one that has ended
 	}
@@ -437,34 +488,16 @@ func (m *manager) started(c actor.Context) {
 	m.forgetGone()
 }
 
-// check runs the periodic check every DiscardCheckInterval (read anew each
-// time, so a change at run time applies) until stop is closed. The
-// incarnation that starts it stops it and waits for it.
-func (m *manager) check(stop, done chan struct{}) {
-	defer close(done)
-	t := time.NewTimer(m.sink.th.Load().DiscardCheckInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case now := <-t.C:
-			m.sink.tick(now)
-			t.Reset(m.sink.th.Load().DiscardCheckInterval)
-		}
-	}
-}
-
 // stopping ends an incarnation: callers waiting in sync mode are released,
-// and the handlers drain their queues — unless the killer struck, in which
-// case their queues are dropped with them.
+// and the handlers drain their mailboxes — unless the killer struck, in
+// which case it dropped them.
 func (m *manager) stopping() {
 	if m.life == nil {
 		return
 	}
-	// From now on events go through the inbox; the handlers write what
-	// their lanes hold as they stop. Their watchers bring them back in
-	// the next incarnation: their levels stay wanted until then.
+	// From now on callers count what they log as NotRunning. The
+	// handlers' watchers bring them back in the next incarnation: their
+	// levels stay wanted until then.
 	awaited := map[string]core.Mask{}
 	for _, h := range m.handlers {
 		if h.watcher != nil && h.ready {
@@ -472,20 +505,24 @@ func (m *manager) stopping() {
 		}
 	}
 	m.sink.await(awaited)
-	m.sink.lanes.Store(nil)
+	if !m.sink.killing.Load() && m.sink.Mode() != Discard {
+		// Drops counted after the last report (by callers that saw
+		// discard mode just as it ended) are reported before the
+		// handlers drain: every drop is reported once.
+		if n := m.sink.unreported(); n > 0 {
+			m.warn(core.LevelWarning, fmt.Sprintf("sink %s: %d more events were dropped as discard mode ended", m.sink.name, n),
+				m.queueLen(), m.sink.th.Load(), n)
+		}
+	}
+	m.sink.road.Store(nil)
 	m.sink.life.CompareAndSwap(m.life, nil)
 	close(m.life.died)
 	m.life = nil
-	close(m.stop)
-	<-m.checker
+	m.alarm.Stop()
 	if !m.sink.killing.Load() {
-		m.takeInbox()
 		if m.sink.closed.Load() {
-			// The last incarnation: what callers put from now on is
-			// counted as dropped; what got in meanwhile is handled.
-			m.handOut(m.sink.in.close())
+			m.awaitLeaving()
 		}
-		m.sendBatches(m.ctx)
 		m.drainHandlers()
 		if m.sink.closed.Load() {
 			m.abandonLeaving()
@@ -493,23 +530,13 @@ func (m *manager) stopping() {
 		return
 	}
 	// Killed: its supervisor is told so (lager's killer kills the event
-	// manager), not of a normal exit; the stop in hand goes on.
+	// manager), not of a normal exit; the stop in hand goes on. The
+	// handlers' mailboxes were dropped and counted as it struck.
 	supervision.Exit(m.ctx, supervision.ErrKilled)
-	// The inbox goes with the queues. The killer counted it when
-	// it struck; later arrivals are counted here, and events it counted
-	// that went to the handlers since are taken off here (their handlers'
-	// mailboxes count them as they stop).
-	items := m.sink.in.take()
-	m.sink.in.taken(len(items))
-	m.sink.settleKilled(int64(len(items)) - m.sink.inboxKilled.Swap(0))
-	for _, h := range m.handlers { // killed with the sink (the killer counted them)
-		h.batch, h.acks = nil, nil
-		m.sink.settleKilled(int64(h.stats.Lane.Kill()))
+	for _, h := range m.handlers {
 		m.letGo(h)
 	}
 	m.handlers = nil
-	m.publishQueues()
-	m.batched = 0
 }
 
 // letGo stops handler h's actor without waiting for it: the next
@@ -518,15 +545,6 @@ func (m *manager) letGo(h *installed) {
 	m.ctx.Unwatch(h.pid)
 	m.sink.leave(h.id, h.pid)
 	m.ctx.Stop(h.pid)
-}
-
-// publishQueues lets the sink read its handlers' queues.
-func (m *manager) publishQueues() {
-	stats := make([]*handleractor.Stats, 0, len(m.handlers))
-	for _, h := range m.handlers {
-		stats = append(stats, h.stats)
-	}
-	m.sink.handlerQueues.Store(&stats)
 }
 
 func (m *manager) find(id string) *installed {
@@ -571,20 +589,23 @@ func (m *manager) install(c actor.Context, msg install) {
 		id:      spec.Config.ID,
 		mask:    spec.Config.Mask(),
 		watcher: msg.watcher,
-		stats: &handleractor.Stats{Settle: func(n int) { m.sink.settleKilled(int64(n)) }, Report: m.sink.deliver,
+		stats: &handleractor.Stats{Report: m.sink.deliver,
 			Lost: func(n int) { m.sink.drops.Exited.Add(int64(n)) }},
 		window:  supervision.Window{Intensity: m.opts.HandlerIntensity, Period: m.opts.HandlerPeriod},
 		custom:  spec.Handler == nil,
 		waiting: c.Sender(),
 	}
-	if h.custom {
-		h.filters = spec.Config
-	}
-	props := spec.Props
+	stats, sink := h.stats, m.sink
+	handled := func() { sink.handled(stats.Box) }
+	var props *actor.Props
 	if spec.Handler != nil {
-		props = handleractor.Props(spec.Handler, spec.Config, h.stats, c.Self(), func() { m.sink.recompute() })
+		props = handleractor.Props(spec.Handler, spec.Config, h.stats, c.Self(), handled)
 	} else {
-		props = props.Clone(actor.WithReceiverMiddleware(counting(h.stats)))
+		system := c.ActorSystem()
+		h.stats.Box = mailbox.New(mailbox.Options{Handled: handled,
+			Refused: func(msg any) { handleractor.Answer(system, []any{msg}, handleractor.ErrStopped) }})
+		props = spec.Props.Clone(actor.WithMailbox(h.stats.Box.Producer()),
+			actor.WithReceiverMiddleware(filtering(spec.Config, h.stats, func(n int) { sink.drops.NoHandler.Add(int64(n)) })))
 	}
 	props = props.Clone(actor.WithReceiverMiddleware(actors.CrashReporter()), actor.WithGuardian(handlerGuardian))
 	pid, err := m.spawn(c, props, c.Self().Id+"/handler-"+h.id)
@@ -595,58 +616,47 @@ func (m *manager) install(c actor.Context, msg install) {
 	c.Watch(pid)
 	h.pid = pid
 	m.handlers = append(m.handlers, h)
-	m.publishQueues()
 	if h.custom { // a custom actor has no Add: it is installed once spawned
 		m.installed(&handleractor.Installed{ID: h.id})
 	}
-}
-
-// sendCustom sends custom actor h event e, counted in its queue (Pending)
-// until the actor takes it (counting). A header marks the events the sink
-// sent, which the actor still receives as *core.Event; each envelope has
-// a header of its own, since a middleware of the user's may set others.
-func sendCustom(c actor.SenderContext, h *installed, e *core.Event) {
-	h.stats.Pending.Add(1)
-	c.Send(h.pid, &actor.MessageEnvelope{Header: map[string]string{fromSink: "1"}, Message: e})
 }
 
 // fromSink is the header that marks the events a sink sends a custom
 // actor.
 const fromSink = "actorlog-sink"
 
-// counting is a custom actor's receiver middleware that keeps its queue
-// counted, as a handler actor of actorlog's does: the sink counts each
-// event it sends in stats.Pending (sendCustom), and this takes it out as
-// the actor takes the event; as the actor stops, what it leaves is
-// settled with the killer's count (handleractor.Stats.Settle).
-func counting(stats *handleractor.Stats) actor.ReceiverMiddleware {
+// filtering is a custom actor's receiver middleware: it applies the
+// actor's filters (cfg) to the events its sink posts, on the actor's
+// goroutine, as a handler actor of actorlog's does for its handler,
+// counting the filters that panicked; a trace's events pass, whatever the
+// filters say. As the actor stops, its mailbox is closed: the events it
+// still holds, which the actor will not take, are counted (lost), and the
+// requests answered.
+func filtering(cfg handlers.Config, stats *handleractor.Stats, lost func(n int)) actor.ReceiverMiddleware {
 	return func(next actor.ReceiverFunc) actor.ReceiverFunc {
 		return func(c actor.ReceiverContext, env *actor.MessageEnvelope) {
-			switch env.Message.(type) {
+			switch e := env.Message.(type) {
 			case *core.Event:
-				if env.GetHeader(fromSink) != "" {
-					stats.Pending.Add(-1)
+				if len(cfg.Filters) > 0 && env.GetHeader(fromSink) == "1" {
+					ok, panics := cfg.Accepts(e)
+					if panics > 0 {
+						stats.FilterPanics.Add(int64(panics))
+					}
+					if !ok {
+						return
+					}
 				}
 			case *actor.Stopping:
-				stats.SettleKilled()
-				stats.ExitCustom()
+				next(c, env)
+				lines, msgs := stats.Box.Kill()
+				if n := lines + handleractor.Answer(c.ActorSystem(), msgs, handleractor.ErrStopped); n > 0 {
+					lost(n)
+				}
+				return
 			}
 			next(c, env)
 		}
 	}
-}
-
-// customAccepts applies a custom actor's filters to e (its level was
-// checked by route), counting the filters that panicked.
-func (m *manager) customAccepts(h *installed, e *core.Event) bool {
-	if len(h.filters.Filters) == 0 {
-		return true
-	}
-	ok, panics := h.filters.Accepts(e)
-	if panics > 0 {
-		h.stats.FilterPanics.Add(int64(panics))
-	}
-	return ok
 }
 
 // spawn spawns a handler actor from the root, named name (under the
@@ -674,6 +684,29 @@ func (m *manager) spawn(c actor.Context, props *actor.Props, name string) (pid *
 		pid, err = try(name + "~" + system.ProcessRegistry.NextId())
 	}
 	return pid, err
+}
+
+// awaitLeaving, as the sink's last incarnation stops, waits within
+// DrainTimeout for the handler actors an earlier incarnation let go (a
+// kill) and that have not ended: one still handling what it had taken
+// when its mailbox was dropped ends once it has, as drainHandlers waits
+// for the handlers of this incarnation. Those that end are no longer
+// leaving; abandonLeaving gives up on the others.
+func (m *manager) awaitLeaving() {
+	pids := m.sink.leavingPIDs()
+	if len(pids) == 0 {
+		return
+	}
+	system := m.ctx.ActorSystem()
+	ctx, cancel := context.WithTimeout(context.Background(), m.opts.DrainTimeout)
+	defer cancel()
+	for _, pid := range pids {
+		// Told to stop when let go: this Stop only waits for it.
+		if actors.StopNow(ctx, system, pid) == nil {
+			m.sink.left(pid)
+			handlerGuardian.release(m.sink, pid.Id)
+		}
+	}
 }
 
 // abandonLeaving, as the sink's last incarnation stops, gives up on the
@@ -705,18 +738,18 @@ func (m *manager) installed(msg *handleractor.Installed) {
 	}
 	switch {
 	case msg.Err == nil:
-		h.ready, h.line, h.lane = true, msg.Line, msg.Lane
+		h.ready, h.line, h.lines = true, msg.Line, msg.Lines
 		if h.watcher != nil {
 			m.arrived(h)
 		}
-		m.recomputeMask()
+		m.publish()
 		m.answerInstall(h, nil)
 	case msg.Restart:
 		// Add failed after an in-place restart: it exits; its watcher
 		// hears of it once it has stopped.
 		h.reason = fmt.Errorf("sinks: handler %q could not be added again after a restart: %w", h.id, msg.Err)
 		m.exit(h)
-		m.ctx.Poison(h.pid)
+		m.ctx.Stop(h.pid)
 	default:
 		// Its install failed: answer, and stop the actor; the record
 		// goes once it has stopped.
@@ -747,8 +780,7 @@ func (m *manager) handlerStopped(pid *actor.PID) {
 	}
 	h := m.handlers[i]
 	m.handlers = append(m.handlers[:i], m.handlers[i+1:]...)
-	m.recomputeMask()
-	m.publishQueues()
+	m.publish()
 	switch {
 	case h.failed:
 	case h.waiting != nil:
@@ -771,14 +803,12 @@ func (m *manager) handlerStopped(pid *actor.PID) {
 type removeAnswer struct{ err error }
 
 // failed decides what becomes of a handler actor that panicked (its
-// guardian hands the failure over). It is restarted in place — its queued events are kept, only the one that
-// made it panic is lost (the crash report names it) — unless it panicked
-// more than HandlerIntensity times within HandlerPeriod: then it is
-// stopped, and its watcher reports it and installs it again.
-func (m *manager) failed(sup actor.Supervisor, who *actor.PID, reason any, message any) {
-	if s, ok := actor.UnwrapEnvelopeMessage(message).(*handleractor.Sync); ok && s.Ack != nil {
-		s.Ack.Done() // the event that made it panic is lost: its caller must not wait
-	}
+// guardian hands the failure over). It is restarted in place — its mailbox
+// is kept, only the event that made it panic is lost (the crash report
+// names it) — unless it panicked more than HandlerIntensity times within
+// HandlerPeriod: then it exits (exit), and its watcher reports it and
+// installs it again.
+func (m *manager) failed(sup actor.Supervisor, who *actor.PID, reason any, _ any) {
 	i := m.indexOf(who)
 	if i < 0 {
 		sup.StopChildren(who)
@@ -799,100 +829,21 @@ func (m *manager) failed(sup actor.Supervisor, who *actor.PID, reason any, messa
 	}
 	h.reason = fmt.Errorf("%v (more than %d restarts in %v)", reason, m.opts.HandlerIntensity, m.opts.HandlerPeriod)
 	m.exit(h)
-	if h.custom {
-		// A custom actor has no runner to drop its mailbox: it stops, and
-		// the events the sink sent it that it had not taken are counted
-		// as it does (counting).
-		sup.StopChildren(who)
-		return
-	}
-	// It drops, counted, what it holds, then stops: the events sent to
-	// it before it left the handlers, and their callers, are not lost
-	// silently with its mailbox.
-	sup.ResumeChildren(who)
-	m.ctx.Poison(who)
+	sup.StopChildren(who)
 }
 
 // exit takes handler h out after failures: it takes no more events, and
-// drops what it holds, counted (handleractor.Stats.Exit). Its watcher installs
+// its mailbox drops what it holds, counted (Drops.Exited), the callers
+// waiting for those events told (ErrHandlerExited). Its watcher installs
 // it again: meanwhile it is awaited (awaited.go), and what only it would
 // take is counted.
 func (m *manager) exit(h *installed) {
 	h.ready = false
-	h.stats.Exit()
+	h.stats.Exit(m.ctx.ActorSystem()) // counted in Drops.Exited (Stats.Lost)
 	if h.watcher != nil && h.removing == nil {
 		m.sink.await(map[string]core.Mask{h.id: h.mask})
 	}
-	m.recomputeMask()
-}
-
-// recomputeMask sets the sink's mask to the union of its ready handlers'
-// levels.
-func (m *manager) recomputeMask() {
-	var mask core.Mask
-	for _, h := range m.handlers {
-		if h.ready {
-			mask |= h.mask
-		}
-	}
-	// A trace widens the mask by the levels it feeds (a silence trace
-	// never does), so that callers build only the events someone takes.
-	for _, te := range m.traces {
-		mask |= te.mask
-	}
-	mask |= core.Mask(m.sink.pending.Load())
-	m.sink.mask.Store(uint32(mask))
-	m.recomputeAhead()
-	m.recomputeLanes()
-}
-
-// recomputeLanes lets callers put lines in the handlers' lanes instead of
-// events in the inbox while every ready handler takes lines
-// (handleractor.Installed.Lane) and no trace is set (a trace routes events by
-// their metadata, here). A change reaches the callers at once; the lines
-// put before it are written before anything this actor sends after it,
-// since a handler takes its lane before each message.
-func (m *manager) recomputeLanes() {
-	var lanes []laneEntry
-	for _, h := range m.handlers {
-		if !h.ready {
-			continue
-		}
-		if h.custom || h.lane == nil || h.line == nil || len(m.traces) > 0 {
-			m.sink.lanes.Store(nil)
-			return
-		}
-		lanes = append(lanes, laneEntry{lane: &h.stats.Lane, stats: h.stats, pid: h.pid, f: h.line, accepts: h.lane})
-	}
-	if len(lanes) == 0 {
-		m.sink.lanes.Store(nil)
-		return
-	}
-	m.sink.lanes.Store(&lanes)
-}
-
-// recomputeAhead publishes the formatters callers run ahead: those of the
-// ready handlers that write lines, each once, with the levels its
-// handlers take — as many as an event holds lines.
-func (m *manager) recomputeAhead() {
-	var ahead []aheadFormat
-	for _, h := range m.handlers {
-		if !h.ready || h.custom || h.line == nil || h.mask == 0 {
-			continue
-		}
-		i := slices.IndexFunc(ahead, func(a aheadFormat) bool { return a.f == h.line })
-		switch {
-		case i >= 0:
-			ahead[i].mask |= h.mask
-		case len(ahead) < core.EventLines:
-			ahead = append(ahead, aheadFormat{f: h.line, mask: h.mask})
-		}
-	}
-	if len(ahead) == 0 {
-		m.sink.ahead.Store(nil)
-		return
-	}
-	m.sink.ahead.Store(&ahead)
+	m.publish()
 }
 
 // drainHandlers stops every handler after it handled its queue, each
@@ -909,7 +860,8 @@ func (m *manager) drainHandlers() {
 		err := actors.StopGracefully(ctx, system, h.pid)
 		cancel()
 		if err != nil {
-			m.sink.drops.Killed.Add(int64(h.stats.Queued()))
+			// Too slow to drain: what it still holds is dropped, counted.
+			m.sink.drops.Killed.Add(int64(h.stats.Kill(system, ErrSinkStopped)))
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			err = actors.StopNow(ctx, system, h.pid)
 			cancel()
@@ -921,5 +873,4 @@ func (m *manager) drainHandlers() {
 		handlerGuardian.release(m.sink, h.pid.Id)
 	}
 	m.handlers = nil
-	m.publishQueues()
 }

@@ -1,6 +1,7 @@
 package sinks
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"github.com/actorlog/actorlog/handlers"
 	"github.com/actorlog/actorlog/handlers/formatter"
 	"github.com/actorlog/actorlog/internal/handleractor"
+	"github.com/actorlog/actorlog/internal/mailbox"
 	"github.com/asynkron/protoactor-go/actor"
 )
 
@@ -49,44 +51,26 @@ func (s *Spec) check() error {
 }
 
 // Sink is one sink (lager's gen_event manager, "lager_event"): the state
-// that outlives its actor's restarts. Logging calls read its level mask,
-// its mode and its actor's lifetime with one atomic load each; everything
-// else goes through the actor.
+// that outlives its actor's restarts. Logging calls read its level mask
+// with one atomic load, and its road — the snapshot its actor publishes —
+// with another; everything else goes through the actor.
 type Sink struct {
 	name   string
 	system *actor.ActorSystem
 
+	// mask and road are the actor's to write (publish): the levels some
+	// handler, trace or awaited handler takes, and what callers need to
+	// hand an event to the handlers. road is nil while no incarnation runs.
 	mask atomic.Uint32
-	// pending holds the levels of the handlers awaited (awaited.go): they
-	// stay in mask meanwhile, so that callers do not skip, uncounted, the
-	// events those handlers will want; what no other handler takes before
-	// they are back is counted (NoHandler).
-	pending atomic.Uint32
-	// awaitedNow is the awaited handlers' levels by ID (nil when none is
-	// awaited), for the sink's actor to tell whether one of them would
-	// take an event, traces included (awaitedTakes).
-	awaitedNow atomic.Pointer[map[string]core.Mask]
-	mode       atomic.Int32
-	// ahead are the formatters of the handlers that write lines, which
-	// callers run before they send an event (see handlers.LineWriter).
-	ahead atomic.Pointer[[]aheadFormat]
-	// lanes, when set, are the lanes of every handler of the sink: in
-	// async mode an event is a line in each of them (see handleractor.Lane),
-	// and never enters the inbox.
-	lanes  atomic.Pointer[[]laneEntry]
+	road atomic.Pointer[road]
+	// mode is the overload mode, the actor's to write.
+	mode atomic.Int32
+	// checking: a check was sent to the actor and not handled yet.
+	checking atomic.Bool
+
 	th     atomic.Pointer[Thresholds]
 	life   atomic.Pointer[lifetime]
 	closed atomic.Bool
-
-	// Queue reads the sink actor's mailbox length; the events callers
-	// logged wait in its inbox.
-	Queue actors.Gauge
-	in    inbox
-	// inboxKilled is how many of the inbox's events the killer counted.
-	inboxKilled atomic.Int64
-	// handlerQueues are the mailboxes of the sink's handlers, published by
-	// its actor; the slowest one counts in the queue length.
-	handlerQueues atomic.Pointer[[]*handleractor.Stats]
 
 	// worker runs the sink's actor, every incarnation (see actors.Worker);
 	// Close ends it.
@@ -99,15 +83,13 @@ type Sink struct {
 	traceSeq uint64
 
 	drops Drops
-	// reported is drops.Discarded as far as the warnings have reported it:
-	// each report says how many were dropped since the last one, so that
-	// every drop is reported once, even one counted just after discard
-	// mode ended.
+	// reported is drops.Discarded as far as the warnings have reported it,
+	// and lastWarn the unix ns of the last discard warning: the actor's.
 	reported atomic.Int64
-	lastWarn atomic.Int64 // unix ns of the last discard warning
+	lastWarn atomic.Int64
 
 	kills       atomic.Int64
-	killing     atomic.Bool
+	killing     atomic.Bool            // the actor's: it killed itself and is stopping
 	killerArmed atomic.Int64           // unix ns before which the killer waits
 	reinstallAt atomic.Int64           // unix ns before which watchers wait after a kill
 	lastKill    atomic.Pointer[killed] // the last kill, until every handler awaited after it is back
@@ -133,16 +115,50 @@ type Sink struct {
 	customWait atomic.Int64
 }
 
+// road is what callers need to hand an event to the handlers, published
+// by the sink's actor whenever it changes (a handler installed, changed or
+// gone, a trace, a mode): one immutable value, read with one atomic load.
+type road struct {
+	life   *lifetime
+	mode   Mode
+	routes []route
+	traces []*traceEntry
+	// ahead are the formatters of the handlers that take events and
+	// write lines, run by callers before they post an event (see
+	// handlers.LineWriter).
+	ahead []aheadFormat
+	// awaited are the levels of the handlers awaited (awaited.go), by ID.
+	awaited map[string]core.Mask
+	// th are the thresholds the marks below were computed from.
+	th *Thresholds
+	// up is the queue length from which a caller asks the actor to check
+	// the mode (check), busy the one from which it yields its processor
+	// (Thresholds.busy), and down the one below which a handler asks it.
+	// syncAt is the length from which a caller in async mode waits for its
+	// event as in sync mode, before the actor has decided it: one past the
+	// mark that makes the mode sync.
+	up, busy, down, syncAt int
+}
+
+// route is one ready handler as callers see it.
+type route struct {
+	id    string
+	mask  core.Mask
+	box   *mailbox.Mailbox
+	stats *handleractor.Stats
+	// line is the handler's formatter, when it writes lines; lines, when
+	// not nil, takes its lines instead of events, for the events it
+	// accepts (handleractor.Installed.Lines).
+	line   formatter.Formatter
+	lines  func(*core.Event) bool
+	custom bool
+}
+
 // lifetime is one incarnation of the sink's actor: its PID, and a channel
 // closed when it stops, which releases the callers waiting in sync mode.
 type lifetime struct {
 	pid  *actor.PID
 	died chan struct{}
-	// drains counts the drain messages sent to this incarnation and not
-	// yet received: the mailbox's length counts them, the queue length
-	// does not. Those sent to an incarnation that is gone count on its
-	// lifetime, not on the next one's.
-	drains atomic.Int64
 }
 
 // Drops counts the events a sink did not deliver, by reason. Every field
@@ -156,13 +172,16 @@ type Drops struct {
 	// Closed: logged after Close.
 	Closed atomic.Int64
 	// NoHandler: reached the sink while no handler was ready to take them
-	// (handlers being installed again after a restart or a kill).
+	// (handlers being installed again after a restart or a kill, or
+	// stopping).
 	NoHandler atomic.Int64
-	// Killed: queued in the sink or its handlers when the killer struck.
+	// Killed: dropped from the sink's handlers' mailboxes when the killer
+	// struck, or when a handler that would not drain in time was stopped;
+	// counted per handler: an event two handlers held counts twice.
 	Killed atomic.Int64
 	// Exited: held by a handler that exited after failures (a panic past
-	// its restart intensity, an Add that failed after a restart): its
-	// mailbox, its lane, the rest of a batch.
+	// its restart intensity, an Add that failed after a restart): what
+	// its mailbox held.
 	Exited atomic.Int64
 }
 
@@ -178,7 +197,8 @@ func New(system *actor.ActorSystem, name string, th Thresholds) (*Sink, error) {
 }
 
 // SetThresholds changes the sink's overload thresholds, at run time too
-// (LoggerBackends.configure); the mode is recomputed at once.
+// (LoggerBackends.configure); the sink's actor decides the mode with them
+// before it returns (within 5 s).
 func (s *Sink) SetThresholds(th Thresholds) error {
 	th, err := th.WithDefaults()
 	if err != nil {
@@ -186,7 +206,7 @@ func (s *Sink) SetThresholds(th Thresholds) error {
 	}
 	// The field names the error starts with are what SetOverload reports.
 	s.th.Store(&th)
-	s.recompute()
+	s.decideNow()
 	return nil
 }
 
@@ -234,38 +254,37 @@ func (s *Sink) Kills() int64 { return s.kills.Load() }
 func (s *Sink) Restarts() int64 { return max(s.starts.Load()-1, 0) }
 
 // QueueLen returns the sink's queue length, as the overload protection
-// sees it: the events waiting in the sink's mailbox plus those waiting in
-// its slowest handler's — the events accepted and not yet handled by every
-// handler (lager's gen_event mailbox).
-//
-// Like lager's message_queue_len, it counts every message waiting, so a
-// request (Status, Flush, a handler install) waiting in the sink's mailbox
-// counts too; poll System.Mode, not Status, to watch the mode.
-//
-// The handlers' mailboxes are read before the sink's: an event that the
-// sink moves to a handler between the two reads is then missed once, never
-// counted twice. A reading a little low is corrected by the next event; one
-// too high could hold callers in a mode they should have left.
+// sees it: the entries waiting in its slowest handler's mailbox — events,
+// lines and requests posted and not yet taken by the handler, as lager's
+// gen_event mailbox length counts the messages waiting and not the one in
+// hand — a few atomic loads per handler.
 func (s *Sink) QueueLen() int {
-	slowest := 0
-	if hs := s.handlerQueues.Load(); hs != nil {
-		for _, h := range *hs {
-			slowest = max(slowest, h.Queued())
-		}
+	r := s.road.Load()
+	if r == nil {
+		return 0
 	}
-	return slowest + s.mailboxEvents() + s.in.len()
+	return r.queueLen()
 }
 
-// Log hands e to the sink as its mode says: in async mode it sends it and
-// returns; in sync mode it waits until every handler has handled it, the
-// sink stops (ErrSinkStopped) or SyncTimeout passes (ErrSyncTimeout); in
-// discard mode it drops it (ErrDropped). It never panics and never blocks
-// beyond SyncTimeout. Every event not delivered is counted (Drops); one
-// logged while the sink is not running also goes to standard error.
+func (r *road) queueLen() int {
+	slowest := 0
+	for i := range r.routes {
+		slowest = max(slowest, r.routes[i].box.Len())
+	}
+	return slowest
+}
+
+// Log hands e to the sink as its mode says: in async mode it posts it to
+// its handlers' mailboxes and returns; in sync mode it waits until every
+// handler has handled it, the sink stops (ErrSinkStopped) or SyncTimeout
+// passes (ErrSyncTimeout); in discard mode it drops it (ErrDropped). It
+// never panics and never blocks beyond SyncTimeout. Every event not
+// delivered is counted (Drops); one logged while the sink is not running
+// also goes to standard error.
 func (s *Sink) Log(e *core.Event) error { return s.log(e, true) }
 
 // LogNoWait hands e to the sink without ever waiting: like Log, except that
-// in sync mode it sends and returns. It is for reports made on goroutines
+// in sync mode it posts and returns. It is for reports made on goroutines
 // that must not wait for handlers, such as a supervisor's or an actor's
 // own; discard mode still drops (counted), and a sink that is not running
 // writes e to standard error.
@@ -277,61 +296,30 @@ func (s *Sink) log(e *core.Event, wait bool) error {
 		s.drops.Closed.Add(1)
 		return ErrDropped
 	}
-	life := s.life.Load()
-	if life == nil || s.fallback.Load() {
+	r := s.road.Load()
+	if r == nil || s.fallback.Load() {
 		s.drops.NotRunning.Add(1)
 		s.toStderr(e)
 		return ErrDropped
 	}
-	switch Mode(s.mode.Load()) {
-	case Discard:
+	if r.mode == Discard {
 		s.drops.Discarded.Add(1)
 		return ErrDropped
-	case Sync:
-		if !wait {
-			break
-		}
-		if lanes := s.lanes.Load(); lanes != nil {
-			var room [2]lineTicket
-			if tickets, waiting, _ := s.putLines(e, *lanes, room[:0]); waiting >= 0 {
-				return s.waitLines(tickets, life)
-			}
-		}
-		return s.logSync(e, life)
 	}
-	if lanes := s.lanes.Load(); lanes != nil {
-		if _, waiting, yield := s.putLines(e, *lanes, nil); waiting >= 0 {
-			// Lines waiting for one handler are the whole queue but
-			// what its mailbox holds besides, which its actor counts
-			// as it takes them: a caller that sees fewer than three
-			// quarters of the async threshold leaves the mode alone
-			// (the handlers, after each page, and the periodic check
-			// do not). Reading every queue costs, and below that mark
-			// this lane, most of the queue, is still short of the
-			// threshold.
-			if th := s.th.Load(); waiting+s.in.len() > th.busy() {
-				s.afterPut()
-			} else if yield {
-				runtime.Gosched() // a page for the handler (Lane.Put)
-			}
-			return nil
-		}
-	}
-	if !s.put(e, nil) {
+	var room [4]ticket
+	tickets, most, ok := s.post(r, e, room[:0])
+	switch {
+	case !ok:
 		return ErrDropped
+	case !wait:
+		return nil
+	case r.mode == Sync, most >= r.syncAt:
+		// In sync mode, or past the async threshold while the sink's
+		// actor is still to decide it: the caller waits for its event, so
+		// that callers never outrun the decision.
+		return s.wait(tickets, r.life)
 	}
-	s.afterPut()
 	return nil
-}
-
-// afterPut lets a caller that put an event take part in the mode decision.
-func (s *Sink) afterPut() {
-	// Callers take part in the mode decision: on a busy machine the sink's
-	// and its handlers' goroutines may not run for a whole scheduler slice,
-	// while callers keep sending. A few atomic loads.
-	if q := s.recompute(); q > s.th.Load().busy() {
-		runtime.Gosched()
-	}
 }
 
 // ToStderr writes e to standard error, in the sink's fallback format. It
@@ -350,110 +338,157 @@ func (s *Sink) Discarding() error {
 	return nil
 }
 
-// put formats e ahead for the handlers that write lines, puts it in the
-// inbox and, when the actor has not been told yet, tells the sink's
-// current incarnation (the one that will take it, even if the caller saw
-// an older one). It returns false, counting a drop, once the sink's last
-// incarnation has stopped.
-func (s *Sink) put(e *core.Event, ack *handleractor.Ack) bool {
-	if ahead := s.ahead.Load(); ahead != nil {
-		formatAhead(e, *ahead)
+// ticket is an entry posted to a handler's mailbox that a caller in sync
+// mode waits for.
+type ticket struct {
+	box *mailbox.Mailbox
+	seq uint64
+}
+
+// How a route takes an event (post).
+const (
+	takesNot = iota
+	takesLine
+	takesEvent
+	takesTraced
+)
+
+// post hands e to every handler of r that takes it — by its level and
+// filters, or fed by a trace — straight into their mailboxes: a line
+// formatted here for a handler that takes lines, e itself for any other.
+// Once posted, e is immutable and anyone may keep it; when only lines were
+// posted its memory is reused at once. An event that no handler takes and
+// that only handlers awaited would is counted as NoHandler, as is one
+// whose handlers all closed their mailboxes meanwhile (stopping, killed).
+// When tickets is not nil, it returns them with a ticket for each entry
+// posted to a handler that is not a custom actor, to wait for (wait); most
+// is the longest of the mailboxes it posted to, as it found them, and ok
+// is false when e was counted as NoHandler.
+//
+// A caller that finds a mailbox at the road's up mark asks the sink's
+// actor to check the mode (check); one that finds it past busy, or that a
+// mailbox tells to yield, lets the handlers' goroutines run.
+func (s *Sink) post(r *road, e *core.Event, tickets []ticket) (_ []ticket, most int, ok bool) {
+	var fed, silenced []string
+	if len(r.traces) > 0 {
+		fed, silenced = traced(r.traces, e)
 	}
-	ok, post := s.in.put(e, ack)
-	if !ok {
-		s.drops.Closed.Add(1)
-		return false
-	}
-	if post {
-		if life := s.life.Load(); life != nil {
-			life.drains.Add(1)
-			s.system.Root.Send(life.pid, drain{life: life})
+	var room [8]uint8
+	takes := room[:0]
+	events := false
+	for i := range r.routes {
+		rt := &r.routes[i]
+		how := takesNot
+		switch byTrace, ok := routes(rt.id, rt.mask, e.Level, fed, silenced); {
+		case !ok:
+		case byTrace:
+			how = takesTraced
+		case rt.lines != nil:
+			if rt.lines(e) {
+				how = takesLine
+			}
+		default:
+			how = takesEvent
 		}
-		// Otherwise the next incarnation takes it when it starts.
+		takes = append(takes, uint8(how))
+		events = events || how >= takesEvent
 	}
-	return true
-}
-
-// laneEntry is a handler's lane, with what the callers need to fill it.
-type laneEntry struct {
-	lane    *handleractor.Lane
-	stats   *handleractor.Stats
-	pid     *actor.PID
-	f       formatter.Formatter
-	accepts func(*core.Event) bool
-}
-
-// putLines formats e for every handler that takes it and puts the lines
-// in their lanes; e is then reused at once, since no one holds it. It
-// returns the most lines waiting in one of those lanes, or -1, having put
-// nothing, when every lane that would take e is closed (its handler
-// stopping): e then goes the usual way. An event that no lane takes and
-// only handlers awaited would (awaited.go) is counted as NoHandler. When
-// tickets is not nil, it returns them with a ticket for each line put, to
-// wait for (waitLines).
-func (s *Sink) putLines(e *core.Event, lanes []laneEntry, tickets []lineTicket) (_ []lineTicket, most int, yielding bool) {
-	var buf, line []byte
+	if events && len(r.ahead) > 0 {
+		formatAhead(e, r.ahead) // before anyone else sees e
+	}
+	var buf []byte
 	var last formatter.Formatter
-	put, refused := 0, 0
-	for i := range lanes {
-		l := &lanes[i]
-		if !l.accepts(e) {
+	var line []byte
+	posted, refused, yield := 0, 0, false
+	for i, how := range takes {
+		if how == takesNot {
 			continue
 		}
-		if l.f != last || line == nil {
-			if buf == nil {
-				buf = lineBuffer(e)
+		rt := &r.routes[i]
+		var seq uint64
+		var waiting int
+		var y, ok bool
+		switch {
+		case how == takesLine:
+			if rt.line != last || line == nil {
+				if l, ok := e.Line(rt.line); ok {
+					line = l
+				} else {
+					if buf == nil {
+						buf = lineBuffer(e)
+					}
+					start := len(buf)
+					buf = formatter.Safe(rt.line, buf, e)
+					line = buf[start:]
+				}
+				last = rt.line
 			}
-			start := len(buf)
-			buf = formatter.Safe(l.f, buf, e)
-			line, last = buf[start:], l.f
+			seq, waiting, y, ok = rt.box.PostLine(line, e.Time, e.Level, e.Home())
+		case rt.custom:
+			seq, waiting, y, ok = rt.box.Post(customEvent(e, how == takesTraced), e.Home())
+		case how == takesTraced:
+			seq, waiting, y, ok = rt.box.Post(handleractor.Traced{Event: e}, e.Home())
+		default:
+			seq, waiting, y, ok = rt.box.Post(e, e.Home())
 		}
-		seq, waiting, post, yield := l.lane.Put(line, e.Time, e.Level, e.Home())
-		if waiting < 0 {
+		if !ok {
 			refused++
 			continue
 		}
-		put++
-		most = max(most, waiting)
-		yielding = yielding || yield
-		if tickets != nil {
-			tickets = append(tickets, lineTicket{lane: l.lane, seq: seq})
-		}
-		if post {
-			l.stats.Filled.Add(1)
-			s.system.Root.Send(l.pid, handleractor.LaneFilled{})
+		posted++
+		most, yield = max(most, waiting), yield || y
+		if tickets != nil && !rt.custom {
+			tickets = append(tickets, ticket{box: rt.box, seq: seq})
 		}
 	}
-	if put == 0 && refused > 0 {
-		return tickets, -1, false
-	}
-	if put == 0 && core.Mask(s.pending.Load()).Enabled(e.Level) {
-		// Only handlers on their way back want it (see awaited.go).
+	ok = true
+	switch {
+	case posted > 0:
+	case refused > 0 || len(r.routes) == 0 || r.awaitedTakes(e.Level, fed, silenced):
+		// No handler to take it (they are being installed again after a
+		// restart or a kill, or stopping), or only handlers still on their
+		// way back want it, by their levels or fed by a trace: count it,
+		// never lose it silently.
 		s.drops.NoHandler.Add(1)
+		ok = false
 	}
-	e.Recycle() // the lines are the lanes' own copies: no one else saw e
-	return tickets, most, yielding
+	if !events {
+		e.Recycle() // the lines are the mailboxes' own copies: no one else saw e
+	}
+	if most >= r.up {
+		s.check()
+	}
+	if most > r.busy || yield {
+		runtime.Gosched()
+	}
+	return tickets, most, ok
 }
 
-// lineTicket is a line put in a lane, that a caller in sync mode waits
-// for.
-type lineTicket struct {
-	lane *handleractor.Lane
-	seq  uint64
+// customEvent is what a custom handler actor's mailbox gets for e: e, in
+// an envelope whose header tells the sink's filtering middleware that the
+// sink sent it, and whether a trace did, which skips the actor's filters.
+// The actor still receives a *core.Event. Each envelope has a header of
+// its own, since a middleware of the user's may set others.
+func customEvent(e *core.Event, byTrace bool) *actor.MessageEnvelope {
+	v := "1"
+	if byTrace {
+		v = "trace"
+	}
+	return &actor.MessageEnvelope{Header: map[string]string{fromSink: v}, Message: e}
 }
 
-// waitLines waits, as Log does in sync mode, until the lines of tickets
-// are written, the sink stops or its killer drops them (ErrSinkStopped),
-// or SyncTimeout passes.
-func (s *Sink) waitLines(tickets []lineTicket, life *lifetime) error {
-	var timer *time.Timer // made when a line is not written yet: one for all
+// wait waits, as Log does in sync mode, until the entries of tickets are
+// handled, the sink stops or its killer drops them (ErrSinkStopped), a
+// handler exits after failures (ErrHandlerExited), or SyncTimeout passes.
+func (s *Sink) wait(tickets []ticket, life *lifetime) error {
+	var timer *time.Timer // made when an entry is not handled yet: one for all
 	defer func() {
 		if timer != nil {
 			timer.Stop()
 		}
 	}()
 	for _, t := range tickets {
-		for wake := t.lane.Wake(t.seq); wake != nil; wake = t.lane.Wake(t.seq) {
+		for wake := t.box.Wake(t.seq); wake != nil; wake = t.box.Wake(t.seq) {
 			if timer == nil {
 				timer = time.NewTimer(s.th.Load().SyncTimeout)
 			}
@@ -465,8 +500,8 @@ func (s *Sink) waitLines(tickets []lineTicket, life *lifetime) error {
 				return ErrSyncTimeout
 			}
 		}
-		if t.lane.Killed(t.seq) { // the killer dropped it, with the sink's queue
-			if t.lane.Exited() { // or its handler, exiting after failures
+		if t.box.Dropped(t.seq) {
+			if t.box.Exited() {
 				return ErrHandlerExited
 			}
 			return ErrSinkStopped
@@ -475,19 +510,8 @@ func (s *Sink) waitLines(tickets []lineTicket, life *lifetime) error {
 	return nil
 }
 
-// mailboxEvents returns the messages in the actor's mailbox, less the drain
-// messages sent to the current incarnation (their events are counted in
-// the inbox).
-func (s *Sink) mailboxEvents() int {
-	n := s.Queue.Len()
-	if life := s.life.Load(); life != nil {
-		n -= int(life.drains.Load())
-	}
-	return max(n, 0)
-}
-
-// aheadFormat is a formatter the callers run for handlers that write
-// lines, for the levels those handlers take.
+// aheadFormat is a formatter the callers run for handlers that take
+// events and write lines, for the levels those handlers take.
 type aheadFormat struct {
 	f    formatter.Formatter
 	mask core.Mask
@@ -521,112 +545,67 @@ func formatAhead(e *core.Event, ahead []aheadFormat) {
 	}
 }
 
-func (s *Sink) logSync(e *core.Event, life *lifetime) error {
-	ack := handleractor.NewAck()
-	if !s.put(e, ack) {
-		return ErrDropped
-	}
-	t := time.NewTimer(s.th.Load().SyncTimeout)
-	defer t.Stop()
-	select {
-	case <-ack.Wait():
-		if ack.Failed() {
-			return ErrHandlerExited
-		}
-		return nil
-	case <-life.died:
-		return ErrSinkStopped
-	case <-t.C:
-		return ErrSyncTimeout
-	}
-}
-
-// deliver puts a report of the sink's own, or of one of its handlers, in
-// the sink's inbox whatever the mode, so that a warning about discarding
-// is not discarded. It goes the way of the events logged before it, is
-// counted with the queue (and by a killer, exactly), and one made while
-// no incarnation runs waits for the next one; once the sink is closed it
-// is counted as dropped.
+// deliver hands the sink a report of its own, or of one of its handlers,
+// whatever the mode, so that a warning about discarding is not discarded:
+// it goes the way of the events logged before it, counted with the
+// queues. One made while no incarnation runs goes to standard error,
+// counted as NotRunning; once the sink is closed it is counted as Closed.
 func (s *Sink) deliver(e *core.Event) {
 	if s.closed.Load() {
 		s.drops.Closed.Add(1)
 		return
 	}
-	s.put(e, nil)
+	r := s.road.Load()
+	if r == nil {
+		s.drops.NotRunning.Add(1)
+		s.toStderr(e)
+		return
+	}
+	s.post(r, e, nil)
 }
 
-// recompute sets the mode from the queue length, reports entering and
-// leaving discard mode, and runs the killer. Callers, the sink's actor,
-// its handlers and a timer all call it; the mode changes by
-// compare-and-swap, so each transition is reported once.
-func (s *Sink) recompute() int {
-	th := s.th.Load()
-	q := s.QueueLen()
-	cur := Mode(s.mode.Load())
-	if next := nextMode(cur, q, th); next != cur && s.mode.CompareAndSwap(int32(cur), int32(next)) {
-		s.transition(cur, next, q, th)
+// check asks the sink's actor to decide the mode anew, unless a check is
+// on its way already.
+func (s *Sink) check() {
+	if s.checking.Load() || !s.checking.CompareAndSwap(false, true) {
+		return
 	}
-	if th.KillerHWM > 0 && q > th.KillerHWM {
-		s.kill(q, th)
+	if life := s.life.Load(); life != nil {
+		s.system.Root.Send(life.pid, check{})
+		return
 	}
-	return q
+	s.checking.Store(false)
 }
 
-func (s *Sink) transition(from, to Mode, q int, th *Thresholds) {
-	switch {
-	case to == Discard:
-		s.lastWarn.Store(time.Now().UnixNano())
-		s.warn(core.LevelWarning, fmt.Sprintf("sink %s: attempted to log %d messages, which is above discard_threshold (%d): new events are dropped",
-			s.name, q, th.DiscardThreshold), q, th, -1)
-	case from == Discard:
-		msg := fmt.Sprintf("sink %s: attempted to log %d messages, which is below discard_threshold (%d) again", s.name, q, th.DiscardThreshold)
-		if n := s.unreported(); n > 0 {
-			s.warn(core.LevelWarning, msg+fmt.Sprintf("; %d events were dropped", n), q, th, n)
-		} else {
-			// Every drop was reported already, or none was made: a
-			// notice that it is over, with no count of zero.
-			s.warn(core.LevelNotice, msg, q, th, -1)
-		}
+// decideNow has the sink's actor decide the mode, and publish its road,
+// with the thresholds in force, and waits until it has (at most
+// decideWait); a sink whose actor does not run decides as it starts.
+func (s *Sink) decideNow() {
+	if life := s.life.Load(); life != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), decideWait)
+		defer cancel()
+		_, _ = actors.Call(ctx, s.system, life.pid, check{})
 	}
 }
+
+// decideWait bounds how long SetThresholds waits for the sink's actor.
+const decideWait = 5 * time.Second
+
+// handled is a handler's mailbox's Options.Handled: once the handler has
+// taken entries, a sink out of async mode may go back.
+func (s *Sink) handled(box *mailbox.Mailbox) {
+	if r := s.road.Load(); r != nil && r.mode != Async && box.Len() < r.down && r.queueLen() < r.down {
+		s.check()
+	}
+}
+
+// check asks the sink's actor to decide the mode anew.
+type check struct{}
 
 // unreported returns the drops not reported yet, and marks them reported.
 func (s *Sink) unreported() int64 {
 	now := s.drops.Discarded.Load()
 	return now - s.reported.Swap(now)
-}
-
-// tick is the periodic check (every DiscardCheckInterval): recompute,
-// repeat the discard warning while discard mode lasts and events are
-// dropped, and report drops counted after the last report (by callers
-// that saw discard mode just as it ended). No warning counts zero drops.
-func (s *Sink) tick(now time.Time) {
-	s.recompute()
-	th := s.th.Load()
-	q := s.QueueLen()
-	if s.Mode() != Discard {
-		if n := s.unreported(); n > 0 {
-			s.warn(core.LevelWarning, fmt.Sprintf("sink %s: %d more events were dropped as discard mode ended", s.name, n), q, th, n)
-		}
-		return
-	}
-	if now.UnixNano()-s.lastWarn.Load() < int64(th.DiscardCheckInterval) || s.drops.Discarded.Load() == s.reported.Load() {
-		return // not due, or nothing dropped since the last report
-	}
-	s.lastWarn.Store(now.UnixNano())
-	n := s.unreported()
-	s.warn(core.LevelWarning, fmt.Sprintf("sink %s: attempted to log %d messages, which is above discard_threshold (%d): %d events dropped since the last report",
-		s.name, q, th.DiscardThreshold, n), q, th, n)
-}
-
-// warn delivers one of the sink's overload warnings; one that reports
-// drops (dropped >= 0) carries their count (see ReportedDrops).
-func (s *Sink) warn(level core.Level, msg string, q int, th *Thresholds, dropped int64) {
-	attrs := []slog.Attr{slog.String("sink", s.name), slog.Int("queue", q), slog.Int("discard_threshold", th.DiscardThreshold)}
-	if dropped >= 0 {
-		attrs = append(attrs, slog.Int64(droppedKey, dropped))
-	}
-	s.deliver(&core.Event{Time: time.Now(), Level: level, Message: msg, Sink: s.name, Attrs: attrs})
 }
 
 // droppedKey is the key of the drop count in a sink's drop reports.
@@ -648,69 +627,18 @@ func ReportedDrops(e *core.Event) (n int64, ok bool) {
 	return 0, false
 }
 
-// kill is lager's killer: the sink's actor is stopped at once (its queued
-// events, and its handlers', are discarded and counted), its supervisor
-// starts it again empty, and the handlers come back after
-// KillerReinstallAfter, when each of them gets the report of the kill.
-func (s *Sink) kill(q int, th *Thresholds) {
-	now := time.Now()
-	if now.UnixNano() < s.killerArmed.Load() || !s.killing.CompareAndSwap(false, true) {
-		return
-	}
-	life := s.life.Load()
-	if life == nil {
-		s.killing.Store(false)
-		return
-	}
-	// The events queued are the inbox's and the handlers'. The actor's
-	// mailbox holds requests and the sink's own messages, which are not
-	// events: the queue's length counts them, as lager's mailbox length
-	// does, but the killer does not count them as dropped events.
-	inboxed := s.in.len()
-	s.inboxKilled.Store(int64(inboxed))
-	discarded := inboxed
-	if hs := s.handlerQueues.Load(); hs != nil {
-		for _, h := range *hs {
-			discarded += h.CountKilled() // dropped as the sink stops
-		}
-	}
-	back := now.Add(th.KillerReinstallAfter)
-	s.kills.Add(1)
-	s.drops.Killed.Add(int64(discarded))
-	s.killerArmed.Store(back.UnixNano())
-	s.reinstallAt.Store(back.UnixNano())
-	k := &killed{at: now, queue: q, hwm: th.KillerHWM, back: back}
-	k.discarded.Store(int64(discarded))
-	s.lastKill.Store(k)
-	s.system.Root.Stop(life.pid)
-}
-
 // killed is a kill, reported to the handlers when they are back.
 type killed struct {
 	at, back   time.Time
 	queue, hwm int
-	// discarded is what the killer counted, corrected by the stopping
-	// incarnation once it has dropped the queues (settleKilled).
-	discarded atomic.Int64
-}
-
-// settleKilled corrects the count of the last kill by n (below zero when
-// fewer events were dropped than the killer counted): the sink's Killed
-// drops and the kill's report say the same.
-func (s *Sink) settleKilled(n int64) {
-	if n == 0 {
-		return
-	}
-	s.drops.Killed.Add(n)
-	if k := s.lastKill.Load(); k != nil {
-		k.discarded.Add(n)
-	}
+	// discarded is what the killer dropped.
+	discarded int64
 }
 
 // report is the event that tells the handlers back after the kill what
 // happened.
 func (k *killed) report(sink string) *core.Event {
-	n := k.discarded.Load()
+	n := k.discarded
 	return &core.Event{Time: k.at, Level: core.LevelError, Sink: sink,
 		Message: fmt.Sprintf("sink %s killed: %d events queued, above killer_hwm (%d); %d events discarded; handlers back at %s",
 			sink, k.queue, k.hwm, n, k.back.Format("15:04:05.000")),
@@ -790,6 +718,5 @@ func (s *Sink) Props(opts Options) *actor.Props {
 	w := s.worker
 	s.mu.Unlock()
 	s.customWait.Store(int64(opts.CustomAnswerTimeout))
-	return actor.PropsFromProducer(func() actor.Actor { return newManager(s, opts) },
-		actor.WithMailbox(s.Queue.Mailbox(nil)), actor.WithDispatcher(w))
+	return actor.PropsFromProducer(func() actor.Actor { return newManager(s, opts) }, actor.WithDispatcher(w))
 }

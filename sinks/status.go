@@ -57,10 +57,6 @@ type SinkStatus struct {
 	Kills, Restarts int64
 	// Running is false while the sink's actor is not running.
 	Running bool
-	// Lanes is true while callers put their lines straight into the
-	// handlers' lanes (handleractor.Lane), the fast path: every handler of the
-	// sink writes lines with actorlog's own code, and no trace is set.
-	Lanes bool
 	// Awaited names, sorted, the handlers that stopped with the sink's
 	// last incarnation (a kill, a restart), or exited after failures, and
 	// that their watchers are installing again. Their levels stay in Level meanwhile, and an event
@@ -93,7 +89,7 @@ func (m *manager) status() SinkStatus {
 func (s *Sink) baseStatus() SinkStatus {
 	d := &s.drops
 	return SinkStatus{Name: s.name, Level: s.Mask(), Mode: s.Mode(), Queue: s.QueueLen(), Kills: s.Kills(), Restarts: s.Restarts(),
-		Lanes: s.lanes.Load() != nil, Awaited: s.awaitedIDs(),
+		Awaited: s.awaitedIDs(),
 		Drops: DropCounts{Discarded: d.Discarded.Load(), NotRunning: d.NotRunning.Load(), Closed: d.Closed.Load(),
 			NoHandler: d.NoHandler.Load(), Killed: d.Killed.Load(), Exited: d.Exited.Load()}}
 }
@@ -202,7 +198,7 @@ func (s *Sink) Configure(ctx context.Context, id string, change handleractor.Con
 	done := answer.(handleractor.Configured)
 	if done.Err == nil {
 		// The sink's mask follows before Configure returns.
-		if _, err := s.call(ctx, setMask{id: id, mask: done.Mask, line: done.Line, lane: done.Lane}); err != nil {
+		if _, err := s.call(ctx, setMask{id: id, mask: done.Mask, line: done.Line, lines: done.Lines}); err != nil {
 			return done.Config, err
 		}
 	}

@@ -117,8 +117,8 @@ func TestCrashLogUnavailableAtStart(t *testing.T) {
 	require.NoError(t, actors.StopGracefully(ctx, system, pid))
 }
 
-// A handler actor's reports go where its Stats say (its sink's inbox,
-// in a sink), not to its parent.
+// A handler actor's reports go where its Stats say (its sink, in a sink),
+// not to its parent.
 func TestHandlerActorReportsGoToStatsReport(t *testing.T) {
 	system := actortest.NewSystem(t)
 	ctx := actortest.Context(t)

@@ -23,14 +23,14 @@ func CrashLogProps(h *handlers.CrashLog, cfg handlers.Config, stats *Stats, repo
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	a := &crashLogActor{run: newRunner(h, cfg, stats, nil)}
+	a := &crashLogActor{run: newRunner(h, cfg, stats)}
 	a.run.report = report
 	a.run.notify = func(_ actor.Context, m *Installed) {
 		if m.Err != nil && !errors.Is(m.Err, handlers.ErrIgnore) {
 			a.run.cfg.Report(core.LevelError, fmt.Sprintf("crash log %s not started: %v", a.run.cfg.ID, m.Err))
 		}
 	}
-	return actor.PropsFromProducer(func() actor.Actor { return a }, actor.WithMailbox(stats.Queue.Mailbox(nil))), nil
+	return actor.PropsFromProducer(func() actor.Actor { return a }, actor.WithMailbox(a.run.mailbox(nil))), nil
 }
 
 type crashLogActor struct {

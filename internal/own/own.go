@@ -1,7 +1,7 @@
 // Package own knows which filter functions are actorlog's own: code that
 // reads an event and decides, and keeps nothing of it. An event whose
 // handlers run only actorlog's code may be formatted into lines by its
-// caller and its memory reused at once (see handlers' lanes); a filter of
+// caller and its memory reused at once (see package sinks, "One road"); a filter of
 // the user's may keep any event, with nothing to declare.
 package own
 

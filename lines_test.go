@@ -61,10 +61,10 @@ func (w *lineSink) lines() []string {
 	return strings.Split(s, "\n")
 }
 
-// A console takes its events as lines that the callers formatted and put
-// in its lane; a line that makes it panic is the only one lost, as with
-// events: it restarts and writes the ones after it.
-func TestALaneLineThatPanicsIsTheOnlyOneLost(t *testing.T) {
+// A console takes its events as lines that the callers formatted and
+// posted to its mailbox; a line that makes it panic is the only one lost,
+// as with events: it restarts and writes the ones after it.
+func TestAPostedLineThatPanicsIsTheOnlyOneLost(t *testing.T) {
 	w := &lineSink{}
 	s := start(t, actorlog.Handler{Config: handlers.Config{ID: "console", Level: "info",
 		Formatter: &formatterMessage}, Handler: &handlers.Console{Writer: w}})
@@ -79,11 +79,11 @@ func TestALaneLineThatPanicsIsTheOnlyOneLost(t *testing.T) {
 	assert.Equal(t, int64(4), st.Handled, "the poisoning line was handled, then lost")
 }
 
-// While a console's writer is stuck, its lane fills and the sink goes to
-// sync mode, where callers wait for their lines: each producer's lines
-// still come in the order it logged them, and every event is written or a
-// counted drop.
-func TestLanesKeepOrderAcrossModes(t *testing.T) {
+// While a console's writer is stuck, its mailbox fills with lines and the
+// sink goes to sync mode, where callers wait for their lines: each
+// producer's lines still come in the order it logged them, and every event
+// is written or a counted drop.
+func TestPostedLinesKeepOrderAcrossModes(t *testing.T) {
 	gate := make(chan struct{})
 	w := &lineSink{gate: gate}
 	s := startCfg(t, actorlog.Config{
@@ -120,8 +120,8 @@ func TestLanesKeepOrderAcrossModes(t *testing.T) {
 
 var formatterMessage = formatter.Lager{Tokens: formatter.Tokens(formatter.Message, formatter.Text("\n"))}
 
-// In sync mode a caller still puts its line in the lane, and returns once
-// the handler has written it: when Log returns, the line is out, with no
+// In sync mode a caller still posts its line to the handler's mailbox,
+// and returns once the handler has written it: when Log returns, the line is out, with no
 // Flush; a caller whose line is not written within SyncTimeout is told.
 func TestSyncCallersWaitForTheirLines(t *testing.T) {
 	gate := make(chan struct{})
@@ -155,60 +155,47 @@ func TestSyncLineTimesOut(t *testing.T) {
 }
 
 // Sync callers waiting for lines that the killer drops with the sink's
-// queue are told the sink stopped, as those waiting on the inbox path are.
+// queue are told the sink stopped, as those waiting for events are.
 func TestSyncLinesKilled(t *testing.T) {
 	gate := make(chan struct{})
 	defer close(gate)
-	w := &lineSink{gate: gate, entered: make(chan string, 1)}
+	w := &lineSink{gate: gate}
 	sink := stuckInSync(t, w, time.Hour, 30)
-	// Read once the handler is in its write, having taken its lines: a
-	// reading may be low while the handler takes them.
-	<-w.entered
-	q := sink.QueueLen()
+	q := sink.QueueLen() // the handler is in its write: nothing leaves the queue
 	errs := make(chan error, 2)
 	for i := range 2 {
 		go func() { errs <- sink.Log(event(fmt.Sprintf("waiting %d", i))) }()
 	}
 	require.Eventually(t, func() bool { return sink.QueueLen() == q+2 }, deadline, time.Millisecond, "both lines are put")
-	for i := 0; sink.Kills() == 0 && i < 40; i++ { // past the killer's mark
-		_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
-	}
+	floodUntilKilled(t, sink, func(i int) *core.Event { return event(fmt.Sprintf("flood %d", i)) }) // past the killer's mark
 	require.Equal(t, int64(1), sink.Kills())
 	for range 2 {
 		assert.ErrorIs(t, <-errs, sinks.ErrSinkStopped)
 	}
 }
 
-// The killer counts as dropped only what it drops: lines the handler had
-// taken from its lane, or the rest of the batch it was handling, are still
-// written, and are not counted; events that went from the inbox to the
-// handler's mailbox after the kill are counted once. Every event logged is
-// then written or counted as killed, never both, and the kill's report
-// gives the count.
+// The killer counts as dropped only what it drops: the lines or the batch
+// of events the handler had taken from its mailbox are still written, and
+// are not counted. Every event logged is then written, counted as killed,
+// or refused as the kill struck (counted, ErrDropped), never two of them,
+// and the kill's report gives the count.
 func TestKilledEventsAreCountedOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		f    formatter.Formatter
 	}{
-		{"lines in a lane", &formatterMessage},
-		{"events in batches (a formatter of the user's: no lane)", userFormat{}},
+		{"lines posted by the callers", &formatterMessage},
+		{"events in batches (a formatter of the user's: no lines)", userFormat{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			gate := make(chan struct{})
-			w := &lineSink{gate: gate, entered: make(chan string, 1)}
-			sink := stuckInSyncWith(t, w, sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
+			w := &lineSink{gate: gate}
+			// The handler has taken events, and is writing the first.
+			sink, filled := stuckInSyncWith(t, w, sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
 				SyncTimeout: time.Hour, KillerHWM: 30, KillerReinstallAfter: time.Millisecond}, tc.f)
-			select { // the handler has taken events, and is writing the first
-			case line := <-w.entered:
-				require.Equal(t, "fill 0\n", line)
-			case <-time.After(deadline):
-				t.Fatal("the handler never wrote")
-			}
-			logged := 10                                   // stuckInSync's
-			for i := 0; sink.Kills() == 0 && i < 60; i++ { // past the killer's mark
-				_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
-				logged++
-			}
+			// Past the killer's mark.
+			flooded, refused := floodUntilKilled(t, sink, func(i int) *core.Event { return event(fmt.Sprintf("flood %d", i)) })
+			logged := filled + flooded
 			require.Equal(t, int64(1), sink.Kills())
 			close(gate) // the handler writes what it had taken
 			var report string
@@ -229,12 +216,15 @@ func TestKilledEventsAreCountedOnce(t *testing.T) {
 			}
 			killed := sink.Drops().Killed.Load()
 			assert.Positive(t, written, "what was taken before the kill is written")
-			assert.Equal(t, int64(logged), int64(written)+killed, "written %d, killed %d, of %d logged", written, killed, logged)
-			// Reports the system logs while the handler is away (its
-			// watcher's, say) are counted as NoHandler, or NotRunning
-			// between incarnations: every event the test logged is
-			// written or killed (above).
+			assert.Equal(t, int64(logged), int64(written)+killed+int64(refused), "written %d, killed %d, refused %d, of %d logged",
+				written, killed, refused, logged)
+			// Events logged as the kill struck were refused: counted as
+			// NoHandler (a mailbox the kill closed), or NotRunning between
+			// incarnations, as are reports the system logs while the
+			// handler is away (its watcher's, say). Every event the test
+			// logged is written, killed or refused (above).
 			d := sink.Drops()
+			assert.GreaterOrEqual(t, d.NoHandler.Load()+d.NotRunning.Load(), int64(refused), "every refused event is counted")
 			assert.Equal(t, killed, sink.Dropped()-d.NoHandler.Load()-d.NotRunning.Load(), "no other drop")
 			assert.Contains(t, report, fmt.Sprintf("; %d events discarded;", killed))
 		})
@@ -242,37 +232,59 @@ func TestKilledEventsAreCountedOnce(t *testing.T) {
 }
 
 // userFormat writes an event's message and a newline: a formatter of the
-// user's, which turns the sink's lanes off.
+// user's, so that the callers post the console events, not lines.
 type userFormat struct{}
 
 func (userFormat) Format(dst []byte, e *core.Event) []byte {
 	return append(append(dst, e.Message...), '\n')
 }
 
-// stuckInSync starts a sink whose console writes to w, and fills its lane
-// with callers that do not wait while w is held shut, until the sink is in
-// sync mode; hwm is the killer's mark (0: no killer).
+// stuckInSync starts a sink whose console writes to w, and fills the
+// console's mailbox with callers that do not wait while w is held shut,
+// until the sink is in sync mode; hwm is the killer's mark (0: no killer).
 func stuckInSync(t *testing.T, w *lineSink, timeout time.Duration, hwm int) *sinks.Sink {
 	t.Helper()
-	return stuckInSyncWith(t, w, sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
+	sink, _ := stuckInSyncWith(t, w, sinks.Thresholds{AsyncThreshold: 5, AsyncThresholdWindow: 2, DiscardThreshold: 10_000,
 		SyncTimeout: timeout, KillerHWM: hwm}, &formatterMessage)
+	return sink
 }
 
 // stuckInSyncWith is stuckInSync with thresholds th, and the console's
-// formatter f.
-func stuckInSyncWith(t *testing.T, w *lineSink, th sinks.Thresholds, f formatter.Formatter) *sinks.Sink {
+// formatter f; it also returns how many events it logged. When it
+// returns, the console is in its first write ("fill 0"), holding what it
+// took with it, and its queue only grows.
+func stuckInSyncWith(t *testing.T, w *lineSink, th sinks.Thresholds, f formatter.Formatter) (*sinks.Sink, int) {
 	t.Helper()
+	if w.entered == nil {
+		w.entered = make(chan string, 1)
+	}
 	s := startCfg(t, actorlog.Config{
 		Overload: th,
 		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "console", Level: "info", Formatter: f},
 			Handler: &handlers.Console{Writer: w}}},
 	})
 	sink := actorlog.SinkOf(s)
-	for i := range 10 {
-		require.NoError(t, sink.LogNoWait(event(fmt.Sprintf("fill %d", i))))
+	logged := 0
+	fill := func() {
+		require.NoError(t, sink.LogNoWait(event(fmt.Sprintf("fill %d", logged))))
+		logged++
+	}
+	for range 10 {
+		fill()
+	}
+	select {
+	case line := <-w.entered:
+		require.Equal(t, "fill 0\n", line)
+	case <-bg(t).Done():
+		t.Fatal("the console never wrote")
+	}
+	// What the console took with its first line (up to all 10) is in its
+	// hands, not queued: its queue leaves it out.
+	for sink.QueueLen() <= th.AsyncThreshold {
+		fill()
 	}
 	require.Eventually(t, func() bool { return sink.Mode() == sinks.Sync }, deadline, time.Millisecond)
-	return sink
+	return sink, logged
 }
 
 func event(msg string) *core.Event {
@@ -293,9 +305,7 @@ func TestEventsWhileHandlersAreAwayAreCounted(t *testing.T) {
 	})
 	sink := actorlog.SinkOf(s)
 	first := sink.PID()
-	for i := 0; sink.Kills() == 0 && i < 60; i++ { // the handler is stuck: past the killer's mark
-		_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
-	}
+	floodUntilKilled(t, sink, func(i int) *core.Event { return event(fmt.Sprintf("flood %d", i)) }) // the handler is stuck
 	require.Equal(t, int64(1), sink.Kills())
 	close(gate)
 	// The new incarnation starts once the killed one has stopped, and
@@ -346,8 +356,7 @@ func (h *onceAdder) Add(*handlers.Config) error {
 func (h *onceAdder) Log(*core.Event, *handlers.Config) error { return nil }
 
 // A handler that cannot come back after a kill does not hold the others
-// back: once every handler that can is back, the callers use the lanes
-// again. While its watcher retries, its levels stay wanted and what only
+// back: every handler that can is back. While its watcher retries, its levels stay wanted and what only
 // it would take is counted; once its watcher gives up, they are no longer
 // wanted.
 func TestAHandlerThatCannotComeBackHoldsNoOneBack(t *testing.T) {
@@ -371,9 +380,7 @@ func TestAHandlerThatCannotComeBackHoldsNoOneBack(t *testing.T) {
 				},
 			})
 			sink := actorlog.SinkOf(s)
-			for i := 0; sink.Kills() == 0 && i < 60; i++ { // the console is stuck: past the killer's mark
-				_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
-			}
+			floodUntilKilled(t, sink, func(i int) *core.Event { return event(fmt.Sprintf("flood %d", i)) }) // the console is stuck
 			require.Equal(t, int64(1), sink.Kills())
 			close(gate)
 			var st sinks.SinkStatus
@@ -382,7 +389,6 @@ func TestAHandlerThatCannotComeBackHoldsNoOneBack(t *testing.T) {
 				st, err = sink.Status(bg(t))
 				return err == nil && len(st.Handlers) == 1 && st.Handlers[0].ID == "console" && slices.Equal(st.Awaited, tc.awaited)
 			}, deadline, time.Millisecond, "the console is back; awaited: %v", tc.awaited)
-			assert.True(t, st.Lanes, "the console's lane is used again")
 			if tc.awaited == nil {
 				assert.False(t, sink.Enabled(core.LevelDebug), "no one wants debug any more")
 				return
@@ -410,9 +416,7 @@ func TestAKillsReportOutlivesTheNextIncarnation(t *testing.T) {
 	})
 	sink := actorlog.SinkOf(s)
 	first := sink.PID()
-	for i := 0; sink.Kills() == 0 && i < 60; i++ {
-		_ = sink.LogNoWait(event(fmt.Sprintf("flood %d", i)))
-	}
+	floodUntilKilled(t, sink, func(i int) *core.Event { return event(fmt.Sprintf("flood %d", i)) })
 	require.Equal(t, int64(1), sink.Kills())
 	close(gate)
 	var second *actor.PID
@@ -431,6 +435,5 @@ func TestAKillsReportOutlivesTheNextIncarnation(t *testing.T) {
 	st, err := sink.Status(bg(t))
 	require.NoError(t, err)
 	assert.Empty(t, st.Awaited)
-	assert.True(t, st.Lanes, "the console is back on its lane")
 	assert.Equal(t, 1, reports(), "once")
 }
