@@ -131,6 +131,7 @@ type Mailbox struct {
 	at    int
 	text  []byte
 	lines []Line
+	runs  []int // where each run of lines (one Page at most) starts in text
 	spare []shardPage
 
 	// The delivery in hand: the run loop's alone.
@@ -138,6 +139,7 @@ type Mailbox struct {
 	page             Page
 	batch            Batch
 	msgs             []any
+	rest             []Line // a run's lines after one that panicked, from their start
 
 	wmu     sync.Mutex
 	waiting atomic.Int32 // posters about to take, or holding, a wake channel
@@ -149,15 +151,16 @@ type Mailbox struct {
 }
 
 // entry is one posted line (msg nil) or message.
+// Packed in 64 bytes: a poster writes one per line.
 type entry struct {
-	seq   uint64
-	msg   any
-	t     time.Time
-	level core.Level
-	// A line's text: [from, to) of its shard's page, and once merged, its
-	// index in the take's lines.
-	shard    int32
-	from, to int
+	seq uint64
+	msg any
+	t   time.Time
+	// A line's text: [from, to) of its shard's page; once merged (take),
+	// from is its index in the take's lines and to its run's (runs).
+	from, to int32
+	shard    int32 // set as it is merged
+	level    int8
 }
 
 type shard struct {
@@ -196,6 +199,10 @@ func (m *Mailbox) Producer() actor.MailboxProducer {
 // text, and keeps a larger slice while takes need a quarter of it.
 const keepCap = 1 << 16
 
+// maxShardText bounds the text a shard holds, not taken: its entries say
+// where their lines are in 32 bits.
+const maxShardText = 1 << 30
+
 // MaxDelivery is the most entries a Page or a Batch holds: what the
 // actor has in hand is not counted in Len, so that a backlog taken at
 // once after a stall still counts, but for one delivery, while it waits.
@@ -232,11 +239,12 @@ func (m *Mailbox) Post(msg any, home uint32) (seq uint64, waiting int, yield, ok
 }
 
 // PostLine adds a copy of line, of an event of time t and level level, on
-// shard home, as Post does.
+// shard home, as Post does; it refuses a line that would take the text
+// the shard holds, not taken, past 1 GiB.
 func (m *Mailbox) PostLine(line []byte, t time.Time, level core.Level, home uint32) (seq uint64, waiting int, yield, ok bool) {
 	sh := &m.shards[home%uint32(len(m.shards))]
 	sh.mu.Lock()
-	if sh.closed {
+	if sh.closed || len(sh.page.text)+len(line) > maxShardText {
 		sh.mu.Unlock()
 		return 0, 0, false, false
 	}
@@ -244,8 +252,7 @@ func (m *Mailbox) PostLine(line []byte, t time.Time, level core.Level, home uint
 	sh.page.text = append(sh.page.text, line...)
 	yield = from/YieldBytes != len(sh.page.text)/YieldBytes
 	seq = m.put.Add(1)
-	sh.page.entries = append(sh.page.entries, entry{seq: seq, t: t, level: level,
-		shard: int32(home % uint32(len(m.shards))), from: from, to: len(sh.page.text)})
+	sh.page.entries = append(sh.page.entries, entry{seq: seq, t: t, level: int8(level), from: int32(from), to: int32(len(sh.page.text))})
 	sh.mu.Unlock()
 	m.schedule()
 	return seq, m.waitingUpTo(seq), yield, true
@@ -458,7 +465,7 @@ func (m *Mailbox) next() any {
 	var msg any
 	switch {
 	case first.msg == nil:
-		for to < len(m.items) && to-from < MaxDelivery && m.items[to].msg == nil {
+		for to < len(m.items) && m.items[to].msg == nil && m.items[to].to == first.to { // one run (take)
 			to++
 		}
 		m.deliverLines(from, to)
@@ -483,19 +490,24 @@ func (m *Mailbox) next() any {
 
 // deliverLines makes the page of the lines items[from:to].
 func (m *Mailbox) deliverLines(from, to int) {
-	lo, hi := m.items[from].from, m.items[to-1].from+1 // their indexes in lines
-	start := 0
-	if lo > 0 {
-		start = m.lines[lo-1].End
+	lo, hi := int(m.items[from].from), int(m.items[to-1].from)+1 // their indexes in lines
+	start := m.runs[m.items[from].to]                            // their run's, in text
+	lines, offset := m.lines[lo:hi], 0
+	if from > 0 && m.items[from-1].msg == nil && m.items[from-1].to == m.items[from].to {
+		// The rest of a run after a line that panicked: from its own start.
+		offset = m.lines[lo-1].End
+		lines = m.rest[:0]
+		for _, l := range m.lines[lo:hi] {
+			l.End -= offset
+			lines = append(lines, l)
+		}
+		m.rest = lines
 	}
-	lines := m.page.Lines[:0]
 	var levels core.Mask
-	for _, l := range m.lines[lo:hi] {
-		l.End -= start
-		levels |= l.Level.Bit()
-		lines = append(lines, l)
+	for i := range lines {
+		levels |= lines[i].Level.Bit()
 	}
-	m.page = Page{Text: m.text[start:m.lines[hi-1].End], Lines: lines, Levels: levels}
+	m.page = Page{Text: m.text[start+offset : start+offset+lines[len(lines)-1].End], Lines: lines, Levels: levels}
 }
 
 // batches says whether msg may travel in a Batch: the batch rule takes it,
@@ -537,21 +549,33 @@ func (m *Mailbox) take() bool {
 	clear(m.items) // keeps no message alive
 	m.items, m.at = reuse(m.items, n, keepCap), 0
 	m.text, m.lines = reuse(m.text, text, 16*keepCap), reuse(m.lines, n, keepCap)
-	m.page.Lines, m.msgs = reuse(m.page.Lines, n, keepCap), reuse(m.msgs, n, keepCap)
+	m.runs = reuse(m.runs, n/MaxDelivery+1, keepCap)
+	m.rest, m.msgs = reuse(m.rest, n, keepCap), reuse(m.msgs, n, keepCap)
 	m.items = slices.Grow(m.items, n)[:n]
 	for i := range m.spare {
 		for _, e := range m.spare[i].entries {
+			e.shard = int32(i)
 			m.items[e.seq-base] = e
 		}
 	}
+	// The lines' text, merged, in runs as next delivers them: each line's
+	// End is from its run's start, where its Page's Text will start, so
+	// that a Page is a slice of the take, not a copy.
+	run, start := 0, 0
 	for i := range m.items {
 		e := &m.items[i]
 		if e.msg != nil {
+			run = 0
 			continue
 		}
+		if run == 0 || run == MaxDelivery {
+			run, start = 0, len(m.text)
+			m.runs = append(m.runs, start)
+		}
+		run++
 		m.text = append(m.text, m.spare[e.shard].text[e.from:e.to]...)
-		m.lines = append(m.lines, Line{End: len(m.text), Time: e.t, Level: e.level})
-		e.from = len(m.lines) - 1
+		m.lines = append(m.lines, Line{End: len(m.text) - start, Time: e.t, Level: core.Level(e.level)})
+		e.from, e.to = int32(len(m.lines)-1), int32(len(m.runs)-1) // its line, and its run
 	}
 	for i := range m.spare {
 		p := &m.spare[i]
