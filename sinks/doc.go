@@ -134,11 +134,16 @@
 // The sink's actor alone decides the mode, writes the warnings and runs
 // the killer, as lager's gen_event handlers do in the event manager:
 // callers and handlers only tell it when to look. A caller whose post
-// finds a mailbox at the mark where the mode would go up sends the actor a
-// check (one at a time); a handler whose mailbox falls below the mark
-// where it would go down, after each page or batch it took, does the
-// same; and the actor's alarm checks every DiscardCheckInterval, so the
-// mode never sticks (elixir#9028). A caller that finds a mailbox three
+// finds a mailbox at the mark where the mode would go up, or below the
+// mark where it would go down, sends the actor a check (one at a time); a
+// handler whose mailbox falls below the mark where it would go down,
+// after each page or batch it took, does the same; and the actor's alarm
+// checks every DiscardCheckInterval, so the mode never sticks
+// (elixir#9028). Meanwhile a caller follows the queue it finds as it
+// posts: past the async threshold it waits for its event even before the
+// actor has decided sync mode (the event that crosses it does not, as in
+// lager), and in sync mode, below the mark back to async, it does not
+// wait. A caller that finds a mailbox three
 // quarters of the way to the async threshold, or that the mailbox tells
 // to, yields its processor, so that on a machine busier than its cores
 // the handlers' goroutines run before callers must wait in sync mode.

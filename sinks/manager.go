@@ -204,16 +204,8 @@ func (m *manager) publish() {
 	if m.life == nil {
 		return
 	}
-	th := m.sink.th.Load()
-	mode := Mode(m.sink.mode.Load())
-	r := &road{life: m.life, mode: mode, traces: m.traces, th: th, busy: th.busy()}
-	r.up, r.down = marks(mode, th)
-	r.syncAt = math.MaxInt
-	if mode == Async && th.AsyncThreshold != Off {
-		// The event that takes the queue past the threshold goes async,
-		// as in lager; those after it wait, decided or not.
-		r.syncAt = th.AsyncThreshold + 2
-	}
+	r := &road{life: m.life, traces: m.traces}
+	r.setMode(Mode(m.sink.mode.Load()), m.sink.th.Load())
 	var mask core.Mask
 	for _, h := range m.handlers {
 		if !h.ready {
@@ -235,6 +227,25 @@ func (m *manager) publish() {
 	}
 	m.sink.mask.Store(uint32(mask))
 	m.sink.road.Store(r)
+}
+
+// setMode sets the road's mode, its thresholds, and the marks callers go
+// by.
+func (r *road) setMode(mode Mode, th *Thresholds) {
+	r.mode, r.th, r.busy = mode, th, th.busy()
+	r.up, r.down = marks(mode, th)
+	switch {
+	case th.AsyncThreshold == Off:
+		r.waitAt = math.MaxInt
+	case mode == Async:
+		// The event that takes the queue past the threshold goes async,
+		// as in lager; those after it wait, decided or not.
+		r.waitAt = th.AsyncThreshold + 2
+	default:
+		// Below the mark where the mode goes back to async, a caller
+		// does not wait, decided or not.
+		r.waitAt = r.down
+	}
 }
 
 // addAhead adds formatter f, for the levels mask, to the formatters
@@ -288,8 +299,14 @@ func (m *manager) decide() int {
 		m.sink.mode.Store(int32(next))
 		m.transition(cur, next, q, th)
 	}
-	if r := m.sink.road.Load(); next != cur || r == nil || r.th != th {
+	switch r := m.sink.road.Load(); {
+	case r == nil:
 		m.publish()
+	case next != cur || r.th != th:
+		// The handlers are as they were: a copy with the new marks.
+		changed := *r
+		changed.setMode(next, th)
+		m.sink.road.Store(&changed)
 	}
 	if th.KillerHWM > 0 && q > th.KillerHWM {
 		m.killSink(q, th)

@@ -134,10 +134,12 @@ type road struct {
 	// up is the queue length from which a caller asks the actor to check
 	// the mode (check), busy the one from which it yields its processor
 	// (Thresholds.busy), and down the one below which a handler asks it.
-	// syncAt is the length from which a caller in async mode waits for its
-	// event as in sync mode, before the actor has decided it: one past the
-	// mark that makes the mode sync.
-	up, busy, down, syncAt int
+	// waitAt is the length from which a caller (Log) waits for its event:
+	// a caller follows the queue it finds as it posts, not only the mode
+	// the actor decided last, so that callers neither outrun a decision to
+	// go sync nor wait for one to go back to async. In async mode, one
+	// past the mark that makes the mode sync; in sync mode, down.
+	up, busy, down, waitAt int
 }
 
 // route is one ready handler as callers see it.
@@ -313,10 +315,9 @@ func (s *Sink) log(e *core.Event, wait bool) error {
 		return ErrDropped
 	case !wait:
 		return nil
-	case r.mode == Sync, most >= r.syncAt:
+	case most >= r.waitAt:
 		// In sync mode, or past the async threshold while the sink's
-		// actor is still to decide it: the caller waits for its event, so
-		// that callers never outrun the decision.
+		// actor is still to decide it: the caller waits for its event.
 		return s.wait(tickets, r.life)
 	}
 	return nil
@@ -455,7 +456,7 @@ func (s *Sink) post(r *road, e *core.Event, tickets []ticket) (_ []ticket, most 
 	if !events {
 		e.Recycle() // the lines are the mailboxes' own copies: no one else saw e
 	}
-	if most >= r.up {
+	if most >= r.up || most < r.down {
 		s.check()
 	}
 	if most > r.busy || yield {
