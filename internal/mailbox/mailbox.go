@@ -129,10 +129,12 @@ type Mailbox struct {
 	taken uint64 // entries ever taken from the shards
 	items []entry
 	at    int
-	text  []byte
-	lines []Line
-	runs  []int // where each run of lines (one Page at most) starts in text
-	spare []shardPage
+	// itemMsgs: some item holds a message (see shardPage.msgs).
+	itemMsgs bool
+	text     []byte
+	lines    []Line
+	runs     []int // where each run of lines (one Page at most) starts in text
+	spare    []shardPage
 
 	// The delivery in hand: the run loop's alone.
 	from, delivering int
@@ -177,6 +179,9 @@ type shardState struct {
 type shardPage struct {
 	text    []byte
 	entries []entry
+	// msgs: some entry holds a message, which emptying the page must
+	// clear; lines keep nothing alive but a time's location.
+	msgs bool
 }
 
 var _ actor.Mailbox = (*Mailbox)(nil)
@@ -232,6 +237,7 @@ func (m *Mailbox) Post(msg any, home uint32) (seq uint64, waiting int, yield, ok
 	}
 	seq = m.put.Add(1)
 	sh.page.entries = append(sh.page.entries, entry{seq: seq, msg: msg})
+	sh.page.msgs = true
 	yield = len(sh.page.entries)%YieldEntries == 0
 	sh.mu.Unlock()
 	m.schedule()
@@ -546,13 +552,17 @@ func (m *Mailbox) take() bool {
 	for i := range m.spare {
 		text += len(m.spare[i].text)
 	}
-	clear(m.items) // keeps no message alive
+	if m.itemMsgs {
+		clear(m.items) // keeps no message alive
+	}
+	m.itemMsgs = false
 	m.items, m.at = reuse(m.items, n, keepCap), 0
 	m.text, m.lines = reuse(m.text, text, 16*keepCap), reuse(m.lines, n, keepCap)
 	m.runs = reuse(m.runs, n/MaxDelivery+1, keepCap)
 	m.rest, m.msgs = reuse(m.rest, n, keepCap), reuse(m.msgs, n, keepCap)
 	m.items = slices.Grow(m.items, n)[:n]
 	for i := range m.spare {
+		m.itemMsgs = m.itemMsgs || m.spare[i].msgs
 		for _, e := range m.spare[i].entries {
 			e.shard = int32(i)
 			m.items[e.seq-base] = e
@@ -579,7 +589,10 @@ func (m *Mailbox) take() bool {
 	}
 	for i := range m.spare {
 		p := &m.spare[i]
-		clear(p.entries)
+		if p.msgs {
+			clear(p.entries)
+			p.msgs = false
+		}
 		if cap(p.text) > keepCap || cap(p.entries) > keepCap {
 			*p = shardPage{}
 		}
