@@ -97,20 +97,24 @@ type Mailbox struct {
 	opts   Options
 	_      [64 - (unsafe.Sizeof([]shard{})+unsafe.Sizeof(Options{}))%64]byte
 
-	// put counts the entries ever posted, numbering them; finished those
-	// ever handled, and dropped those ever dropped (Kill, Drop). Entries
-	// are handled in the order they were numbered.
+	// put counts the entries ever posted, numbering them. Entries are
+	// handled in the order they were numbered.
 	put atomic.Uint64
 	_   [56]byte
 	// running: the run loop is scheduled or running.
 	running atomic.Bool
 	_       [63]byte
+	// gone counts the entries ever handed to the actor or dropped (Kill,
+	// Drop): put - gone wait. It goes up as a delivery is handed over, and
+	// down by the rest of a Page or Batch that panicked, which waits
+	// again. Posters read it at every post: the actor writes it once per
+	// delivery, on a cache line of its own.
+	gone atomic.Uint64
+	_    [56]byte
 
+	// finished counts the entries ever handled, in order: entry k is
+	// handled once finished >= k (Wake).
 	finished atomic.Uint64
-	dropped  atomic.Uint64
-	// inHand counts the entries of the delivery the actor is handling:
-	// set as it is handed over (next), zero once it returns (finish).
-	inHand atomic.Int64
 	// dropFrom is the number of the first entry dropped (0: none); every
 	// entry from it on was dropped. exited: Drop, not Kill, dropped them.
 	dropFrom atomic.Uint64
@@ -265,16 +269,11 @@ func (m *Mailbox) PostLine(line []byte, t time.Time, level core.Level, home uint
 }
 
 // waitingUpTo returns how many of the entries numbered up to put wait:
-// neither handled, nor dropped, nor in the delivery the actor is handling.
-// put is read first (by the caller), and inHand before finished: a
-// delivery handed over between the reads counts as waiting, as it did at
-// the first; one that returns between them is subtracted twice, as handled
-// and as in hand. So a reader delayed between the reads counts fewer than
-// were waiting, never more. finished, dropped and inHand sit on the cache
-// line the actor writes: posters read them once, after the lock.
+// neither handed to the actor nor dropped. put is read first (by the
+// caller): a reader delayed before it reads gone, while entries are
+// posted and handed over, counts fewer than were waiting, never more.
 func (m *Mailbox) waitingUpTo(put uint64) int {
-	inHand := m.inHand.Load()
-	return max(int(int64(put)-int64(m.finished.Load()+m.dropped.Load())-inHand), 0)
+	return max(int(int64(put)-int64(m.gone.Load())), 0)
 }
 
 // PostUserMessage implements actor.Mailbox: Post on the first shard;
@@ -369,15 +368,11 @@ func (m *Mailbox) wakeAll() {
 	m.wmu.Unlock()
 }
 
-// finish records that k more entries were handled and that the actor
-// has none in hand, then wakes the posters waiting. finished goes up
-// before inHand goes to zero: see waitingUpTo.
+// finish records that k more entries were handled, then wakes the
+// posters waiting.
 func (m *Mailbox) finish(k int) {
 	if k > 0 {
 		m.finished.Add(uint64(k))
-	}
-	m.inHand.Store(0)
-	if k > 0 {
 		m.wakeAll()
 	}
 }
@@ -490,7 +485,7 @@ func (m *Mailbox) next() any {
 		msg = first.msg
 	}
 	m.from, m.delivering, m.at = from, to-from, to
-	m.inHand.Store(int64(to - from))
+	m.gone.Add(uint64(to - from))
 	return msg
 }
 
@@ -632,6 +627,7 @@ func (m *Mailbox) panicked() {
 		k = min(max(done, 1), k)
 		m.tmu.Lock()
 		m.at = m.from + k
+		m.gone.Add(^uint64(m.delivering - k - 1)) // the rest waits again
 		m.tmu.Unlock()
 	}
 	m.delivering = k
@@ -707,7 +703,7 @@ func (m *Mailbox) drop(exited bool) (lines int, msgs []any) {
 	if m.dropFrom.Load() == 0 {
 		m.dropFrom.Store(first)
 	}
-	m.dropped.Add(uint64(lines + len(msgs)))
+	m.gone.Add(uint64(lines + len(msgs)))
 	m.wakeAll()
 	return lines, msgs
 }
