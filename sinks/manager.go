@@ -221,6 +221,7 @@ func (m *manager) publish() {
 	for _, te := range m.traces {
 		mask |= te.mask // a silence trace feeds no level
 	}
+	r.linesOnly = len(m.traces) == 0 && !slices.ContainsFunc(r.routes, func(rt route) bool { return rt.lines == nil })
 	r.awaited = m.sink.awaitedLevels()
 	for _, l := range r.awaited {
 		mask |= l

@@ -129,6 +129,8 @@ type road struct {
 	ahead []aheadFormat
 	// awaited are the levels of the handlers awaited (awaited.go), by ID.
 	awaited map[string]core.Mask
+	// linesOnly: every handler takes lines, and no trace is set.
+	linesOnly bool
 	// th are the thresholds the marks below were computed from.
 	th *Thresholds
 	// up is the queue length from which a caller asks the actor to check
@@ -370,6 +372,9 @@ const (
 // actor to check the mode (check); one that finds it past busy, or that a
 // mailbox tells to yield, lets the handlers' goroutines run.
 func (s *Sink) post(r *road, e *core.Event, tickets []ticket) (_ []ticket, most int, ok bool) {
+	if r.linesOnly {
+		return s.postLines(r, e, tickets)
+	}
 	var fed, silenced []string
 	if len(r.traces) > 0 {
 		fed, silenced = traced(r.traces, e)
@@ -412,9 +417,11 @@ func (s *Sink) post(r *road, e *core.Event, tickets []ticket) (_ []ticket, most 
 		switch {
 		case how == takesLine:
 			if rt.line != last || line == nil {
-				if l, ok := e.Line(rt.line); ok {
-					line = l
-				} else {
+				ahead := false
+				if events { // formatted ahead, maybe
+					line, ahead = e.Line(rt.line)
+				}
+				if !ahead {
 					if buf == nil {
 						buf = lineBuffer(e)
 					}
@@ -442,19 +449,62 @@ func (s *Sink) post(r *road, e *core.Event, tickets []ticket) (_ []ticket, most 
 			tickets = append(tickets, ticket{box: rt.box, seq: seq})
 		}
 	}
-	ok = true
-	switch {
-	case posted > 0:
-	case refused > 0 || len(r.routes) == 0 || r.awaitedTakes(e.Level, fed, silenced):
-		// No handler to take it (they are being installed again after a
-		// restart or a kill, or stopping), or only handlers still on their
-		// way back want it, by their levels or fed by a trace: count it,
-		// never lose it silently.
-		s.drops.NoHandler.Add(1)
-		ok = false
-	}
+	ok = s.posted(r, e.Level, posted, refused, most, yield, fed, silenced)
 	if !events {
 		e.Recycle() // the lines are the mailboxes' own copies: no one else saw e
+	}
+	return tickets, most, ok
+}
+
+// postLines is post for a road whose handlers all take lines, with no
+// trace (road.linesOnly): one pass, and e is never handed on.
+func (s *Sink) postLines(r *road, e *core.Event, tickets []ticket) (_ []ticket, most int, ok bool) {
+	var buf, line []byte
+	var last formatter.Formatter
+	posted, refused, yield := 0, 0, false
+	for i := range r.routes {
+		rt := &r.routes[i]
+		if !rt.mask.Enabled(e.Level) || !rt.lines(e) {
+			continue
+		}
+		if rt.line != last || line == nil {
+			if buf == nil {
+				buf = lineBuffer(e)
+			}
+			start := len(buf)
+			buf = formatter.Safe(rt.line, buf, e)
+			line, last = buf[start:], rt.line
+		}
+		seq, waiting, y, in := rt.box.PostLine(line, e.Time, e.Level, e.Home())
+		if !in {
+			refused++
+			continue
+		}
+		posted++
+		most, yield = max(most, waiting), yield || y
+		if tickets != nil {
+			tickets = append(tickets, ticket{box: rt.box, seq: seq})
+		}
+	}
+	ok = s.posted(r, e.Level, posted, refused, most, yield, nil, nil)
+	e.Recycle() // the lines are the mailboxes' own copies: no one else saw e
+	return tickets, most, ok
+}
+
+// posted ends a post of an event at level l: one no handler took, and
+// that only handlers awaited would take (by their levels or fed by a
+// trace), or whose handlers' mailboxes all refused it, is counted
+// (NoHandler), and posted returns false; the actor is asked to check the
+// mode when most crossed a mark, and the caller yields when its
+// mailboxes ask it to.
+func (s *Sink) posted(r *road, l core.Level, posted, refused, most int, yield bool, fed, silenced []string) bool {
+	ok := true
+	if posted == 0 && (refused > 0 || len(r.routes) == 0 || r.awaitedTakes(l, fed, silenced)) {
+		// No handler to take it (they are being installed again after a
+		// restart or a kill, or stopping), or only handlers still on their
+		// way back want it: count it, never lose it silently.
+		s.drops.NoHandler.Add(1)
+		ok = false
 	}
 	if most >= r.up || most < r.down {
 		s.check()
@@ -462,7 +512,7 @@ func (s *Sink) post(r *road, e *core.Event, tickets []ticket) (_ []ticket, most 
 	if most > r.busy || yield {
 		runtime.Gosched()
 	}
-	return tickets, most, ok
+	return ok
 }
 
 // customEvent is what a custom handler actor's mailbox gets for e: e, in
