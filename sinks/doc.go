@@ -106,10 +106,9 @@
 //
 // A sink's queue length ([Sink.QueueLen]) is what lager's gen_event
 // mailbox length was: the entries waiting in its slowest handler's
-// mailbox — lines, events and requests posted and not yet taken by the
-// handler (the page or batch in its hands does not count) — a few atomic
-// loads per handler, and nothing else. It sets the
-// sink's [Mode]:
+// mailbox — lines, events and requests posted and not yet handled, but
+// for the one the handler is handling — two atomic loads per handler,
+// and nothing else. It sets the sink's [Mode]:
 //
 //   - [Async] (the usual): the caller posts the event and returns.
 //   - [Sync], above AsyncThreshold (20): the caller waits until every

@@ -259,9 +259,10 @@ func (s *Sink) Restarts() int64 { return max(s.starts.Load()-1, 0) }
 
 // QueueLen returns the sink's queue length, as the overload protection
 // sees it: the entries waiting in its slowest handler's mailbox — events,
-// lines and requests posted and not yet taken by the handler, as lager's
-// gen_event mailbox length counts the messages waiting and not the one in
-// hand — a few atomic loads per handler.
+// lines and requests posted and not yet handled, but for the one the
+// handler is handling, as lager's gen_event mailbox length counts the
+// messages waiting and not the one in hand — two atomic loads per
+// handler.
 func (s *Sink) QueueLen() int {
 	r := s.road.Load()
 	if r == nil {

@@ -71,9 +71,10 @@ type Options struct {
 // Mailbox is a Proto.Actor mailbox (actor.Mailbox) whose queue is the
 // actor's whole queue: lines formatted by the posters (PostLine) and
 // messages (Post, or Proto.Actor's Send), numbered from one count as they
-// are posted, delivered in that order, and counted while they wait to be
-// handed to the actor (Len, a few atomic loads). System messages (Stop,
-// Watch, a failure's Restart) go first, as in Proto.Actor's own mailbox.
+// are posted, delivered in that order, and counted until handled, but for
+// the first entry of the delivery in hand (Len, two atomic loads).
+// System messages (Stop, Watch, a failure's Restart) go first, as in
+// Proto.Actor's own mailbox.
 //
 // It is cut in shards, each with its own lock and memory, so that posters
 // on different processors share no lock and copy their lines to different
@@ -104,11 +105,12 @@ type Mailbox struct {
 	// running: the run loop is scheduled or running.
 	running atomic.Bool
 	_       [63]byte
-	// gone counts the entries ever handed to the actor or dropped (Kill,
-	// Drop): put - gone wait. It goes up as a delivery is handed over, and
-	// down by the rest of a Page or Batch that panicked, which waits
-	// again. Posters read it at every post: the actor writes it once per
-	// delivery, on a cache line of its own.
+	// gone counts the entries ever taken by the actor or dropped (Kill,
+	// Drop): put - gone wait. It goes up by one as a delivery is handed
+	// over (the entry the actor handles first), and by the rest once the
+	// delivery is handled (of a Page or Batch that panicked, by what was
+	// handled: the rest waits again). Posters read it at every post: the
+	// actor writes it twice per delivery, on a cache line of its own.
 	gone atomic.Uint64
 	_    [56]byte
 
@@ -212,9 +214,8 @@ const keepCap = 1 << 16
 // where their lines are in 32 bits.
 const maxShardText = 1 << 30
 
-// MaxDelivery is the most entries a Page or a Batch holds: what the
-// actor has in hand is not counted in Len, so that a backlog taken at
-// once after a stall still counts, but for one delivery, while it waits.
+// MaxDelivery is the most entries a Page or a Batch holds, so that the
+// actor takes a backlog after a stall a bounded run at a time.
 const MaxDelivery = 512
 
 // YieldBytes is how much line text a shard holds, not taken, each time
@@ -268,10 +269,10 @@ func (m *Mailbox) PostLine(line []byte, t time.Time, level core.Level, home uint
 	return seq, m.waitingUpTo(seq), yield, true
 }
 
-// waitingUpTo returns how many of the entries numbered up to put wait:
-// neither handed to the actor nor dropped. put is read first (by the
-// caller): a reader delayed before it reads gone, while entries are
-// posted and handed over, counts fewer than were waiting, never more.
+// waitingUpTo returns how many of the entries numbered up to put wait
+// (see gone). put is read first (by the caller): a reader delayed before
+// it reads gone, while entries are posted and handled, counts fewer than
+// were waiting, never more.
 func (m *Mailbox) waitingUpTo(put uint64) int {
 	return max(int(int64(put)-int64(m.gone.Load())), 0)
 }
@@ -304,13 +305,14 @@ func (m *Mailbox) Start() {}
 // UserMessageCount implements actor.Mailbox: Len.
 func (m *Mailbox) UserMessageCount() int { return m.Len() }
 
-// Len returns how many entries wait: posted, and neither handled, nor
-// dropped, nor in the delivery (a Page, a Batch or one message) the actor
-// is handling, as Erlang's message_queue_len leaves out the message a
-// process is handling. The rest of a Page or Batch whose handling panicked
-// waits again, and counts. Len reads four atomics, from any goroutine; a
-// reader delayed between the reads, while entries are posted and handled,
-// counts fewer than were waiting, never more.
+// Len returns how many entries wait: posted, and neither handled nor
+// dropped, but for the first entry of the delivery (a Page, a Batch or
+// one message) the actor is handling: as Erlang's message_queue_len
+// leaves out the message a process is handling and counts the rest of
+// its mailbox, the rest of a Page or Batch counts until it is handled.
+// Len reads two atomics, from any goroutine; a reader delayed between the
+// reads, while entries are posted and handled, counts fewer than were
+// waiting, never more.
 func (m *Mailbox) Len() int {
 	return m.waitingUpTo(m.put.Load())
 }
@@ -485,7 +487,7 @@ func (m *Mailbox) next() any {
 		msg = first.msg
 	}
 	m.from, m.delivering, m.at = from, to-from, to
-	m.gone.Add(uint64(to - from))
+	m.gone.Add(1)
 	return msg
 }
 
@@ -614,6 +616,9 @@ func (m *Mailbox) handled() {
 	// tell how much of the next Batch was handled, nor the other way.
 	m.page.Done, m.batch.Done = 0, 0
 	clear(m.msgs) // keeps no message alive
+	if k > 1 {
+		m.gone.Add(uint64(k - 1))
+	}
 	m.finish(k)
 }
 
@@ -627,7 +632,6 @@ func (m *Mailbox) panicked() {
 		k = min(max(done, 1), k)
 		m.tmu.Lock()
 		m.at = m.from + k
-		m.gone.Add(^uint64(m.delivering - k - 1)) // the rest waits again
 		m.tmu.Unlock()
 	}
 	m.delivering = k
