@@ -423,12 +423,7 @@ func (s *Sink) post(r *road, e *core.Event, tickets []ticket) (_ []ticket, most 
 					line, ahead = e.Line(rt.line)
 				}
 				if !ahead {
-					if buf == nil {
-						buf = lineBuffer(e)
-					}
-					start := len(buf)
-					buf = formatter.Safe(rt.line, buf, e)
-					line = buf[start:]
+					buf, line = appendLine(buf, rt.line, e)
 				}
 				last = rt.line
 			}
@@ -469,12 +464,8 @@ func (s *Sink) postLines(r *road, e *core.Event, tickets []ticket) (_ []ticket, 
 			continue
 		}
 		if rt.line != last || line == nil {
-			if buf == nil {
-				buf = lineBuffer(e)
-			}
-			start := len(buf)
-			buf = formatter.Safe(rt.line, buf, e)
-			line, last = buf[start:], rt.line
+			buf, line = appendLine(buf, rt.line, e)
+			last = rt.line
 		}
 		seq, waiting, y, in := rt.box.PostLine(line, e.Time, e.Level, e.Home())
 		if !in {
@@ -569,6 +560,18 @@ type aheadFormat struct {
 	mask core.Mask
 }
 
+// appendLine appends e formatted by f to buf, which is e's line room, or
+// a new buffer, when nil; it returns buf grown and the line, capped so
+// that a later append to buf never writes over it.
+func appendLine(buf []byte, f formatter.Formatter, e *core.Event) (grown, line []byte) {
+	if buf == nil {
+		buf = lineBuffer(e)
+	}
+	start := len(buf)
+	buf = formatter.Safe(f, buf, e)
+	return buf, buf[start:len(buf):len(buf)]
+}
+
 // lineBuffer returns memory for e's lines: its line room, or a new buffer.
 func lineBuffer(e *core.Event) []byte {
 	if buf := e.LineRoom(); buf != nil {
@@ -588,12 +591,9 @@ func formatAhead(e *core.Event, ahead []aheadFormat) {
 		if !a.mask.Enabled(e.Level) {
 			continue
 		}
-		if buf == nil {
-			buf = lineBuffer(e)
-		}
-		start := len(buf)
-		buf = formatter.Safe(a.f, buf, e)
-		e.SetLine(a.f, buf[start:len(buf):len(buf)])
+		var line []byte
+		buf, line = appendLine(buf, a.f, e)
+		e.SetLine(a.f, line)
 	}
 }
 
