@@ -1,9 +1,8 @@
 package actorlog_test
 
 import (
+	"errors"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,53 +14,38 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// addsOnce is a handler whose Add works the first time only, and whose Log
-// panics on "boom" once its gate opens.
-type addsOnce struct {
-	adds    atomic.Int32
-	gate    chan struct{}
-	entered chan struct{}
-	once    sync.Once
-	got     atomic.Int64
+// addsOnceThenPanics is a handler whose Add works the first time only,
+// and whose Log holds each event at its gate and panics on bad.
+type addsOnceThenPanics struct {
+	*onceAdder
+	panicsOn
 }
 
-func (h *addsOnce) Add(*handlers.Config) error {
-	if h.adds.Add(1) > 1 {
-		return fmt.Errorf("cannot add again")
-	}
-	return nil
-}
-
-func (h *addsOnce) Log(e *core.Event, _ *handlers.Config) error {
-	if e.Message == "boom" {
-		h.once.Do(func() { close(h.entered) })
-		<-h.gate
-		panic("boom")
-	}
-	h.got.Add(1)
-	return nil
+func (h addsOnceThenPanics) Log(e *core.Event, cfg *handlers.Config) error {
+	return h.panicsOn.Log(e, cfg)
 }
 
 // A handler that panics and then cannot be added again exits: the events
 // queued behind the one that panicked are counted as Exited, none taken
 // by a handler that was not added.
 func TestAnAddThatFailsAfterARestartCountsTheQueue(t *testing.T) {
-	h := &addsOnce{gate: make(chan struct{}), entered: make(chan struct{})}
+	h := addsOnceThenPanics{&onceAdder{err: errors.New("cannot add again")}, panicsOn{gated: newGated(), bad: "boom"}}
 	s := startCfg(t, actorlog.Config{
 		Overload: sinks.Thresholds{AsyncThreshold: sinks.Off, DiscardThreshold: 10_000},
 		Handlers: []actorlog.Handler{{Config: handlers.Config{ID: "h", Level: "info"}, Handler: h}},
 	})
 	sink := actorlog.SinkOf(s)
+	require.NoError(t, sink.LogNoWait(event("held")))
+	<-h.started // held at its gate while the rest is queued
 	require.NoError(t, sink.LogNoWait(event("boom")))
-	<-h.entered
 	const n = 200
 	for i := range n {
 		require.NoError(t, sink.LogNoWait(event(fmt.Sprintf("queued %d", i))))
 	}
 	close(h.gate)
-	require.Eventually(t, func() bool { return h.got.Load()+sink.Drops().Exited.Load() == n }, deadline, time.Millisecond,
-		"every queued event is handled or counted: got %d, exited %d", h.got.Load(), sink.Drops().Exited.Load())
-	assert.Zero(t, h.got.Load(), "the handler was never added again")
+	require.Eventually(t, func() bool { return int64(h.count()-1)+sink.Drops().Exited.Load() == n }, deadline, time.Millisecond,
+		"every queued event is handled or counted: got %d, exited %d", h.count()-1, sink.Drops().Exited.Load())
+	assert.Zero(t, h.count()-1, "the handler was never added again")
 }
 
 // A sink that restarts in discard mode decides its mode anew: with its
